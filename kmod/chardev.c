@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/ipcchan: the factory device. Its ioctls report what the module can
+ * do and create or open objects, each returned as a new anon-inode fd.
+ *
+ * Module lifetime: every file_operations here and in the object files has
+ * .owner = THIS_MODULE, so each open fd (and, through vm_file, each
+ * mapping) pins the module and rmmod fails with EBUSY until all are gone.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/uaccess.h>
+
+#include "chardev.h"
+#include "main.h"
+
+/**
+ * ipcchan_copy_arg - read an extensible ioctl argument
+ * @karg: kernel copy, @ksize bytes
+ * @ksize: sizeof() the kernel's structure
+ * @minsize: size of the structure's first published version
+ * @uarg: user pointer; the structure starts with its __u32 size
+ *
+ * Implements the convention of include/uapi/linux/ipcchan.h: EFAULT for a
+ * bad pointer, EINVAL below @minsize, E2BIG above a page or for non-zero
+ * bytes the kernel does not know. A caller that writes results back copies
+ * min(size, ksize) bytes.
+ *
+ * Return: the caller's size on success, a negative errno otherwise.
+ */
+int ipcchan_copy_arg(void *karg, size_t ksize, size_t minsize,
+		     const void __user *uarg)
+{
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < minsize)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(karg, ksize, uarg, usize);
+	if (ret)
+		return ret;
+	return usize;
+}
+
+static long ipcchan_get_info(void __user *uarg)
+{
+	struct ipcchan_info info;
+	struct ipcchan_limits lim;
+	int usize;
+
+	usize = ipcchan_copy_arg(&info, sizeof(info), IPCCHAN_INFO_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (info.flags || info.reserved0 || info.reserved1)
+		return -EINVAL;
+	/* Everything else is output; the caller's values are ignored. */
+
+	ipcchan_limits_get(&lim);
+	memset(&info, 0, sizeof(info));
+	info.size = min_t(size_t, usize, sizeof(info));
+	info.abi_version = IPCCHAN_ABI_VERSION;
+	info.features = 0;
+	info.name_max = IPCCHAN_NAME_MAX;
+	info.mbox_max_msgs = lim.mbox_max_msgs;
+	info.mbox_max_msgsize = lim.mbox_max_msgsize;
+	info.ring_max_pages = lim.ring_max_pages;
+	info.user_max_objects = lim.user_max_objects;
+	info.user_max_bytes = lim.user_max_bytes;
+
+	if (copy_to_user(uarg, &info, info.size))
+		return -EFAULT;
+	return 0;
+}
+
+static long ipcchan_dev_ioctl(struct file *file, unsigned int cmd,
+			      unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case IPCCHAN_IOC_GET_INFO:
+		return ipcchan_get_info(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations ipcchan_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= ipcchan_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice ipcchan_miscdev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= "ipcchan",
+	.fops	= &ipcchan_dev_fops,
+	/* Per-object permissions are checked by the objects themselves. */
+	.mode	= 0666,
+};
+
+int __init ipcchan_chardev_init(void)
+{
+	return misc_register(&ipcchan_miscdev);
+}
+
+void ipcchan_chardev_exit(void)
+{
+	misc_deregister(&ipcchan_miscdev);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The only place in ipcchan that looks at the kernel version. Everything
+ * else is written against the newest API we support (6.12) and this header
+ * supplies it on older kernels (6.1), so the other files read like
+ * upstream code.
+ */
+#ifndef _IPCCHAN_COMPAT_H
+#define _IPCCHAN_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/mm.h>
+
+/* True when building against a kernel older than @major.@minor. */
+#define IPCCHAN_KERNEL_BEFORE(major, minor)				\
+	(LINUX_VERSION_MAJOR * 256 + LINUX_VERSION_PATCHLEVEL <		\
+	 (major) * 256 + (minor))
+
+#if IPCCHAN_KERNEL_BEFORE(6, 3)
+/* vm_flags became read-only with accessors in 6.3. */
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
+
+#endif /* _IPCCHAN_COMPAT_H */
