@@ -14,6 +14,7 @@
 
 #include "chardev.h"
 #include "main.h"
+#include "object.h"
 
 /**
  * ipcchan_copy_arg - read an extensible ioctl argument
@@ -86,6 +87,8 @@ static long ipcchan_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case IPCCHAN_IOC_GET_INFO:
 		return ipcchan_get_info(uarg);
+	case IPCCHAN_IOC_UNLINK:
+		return ipcchan_obj_ioctl_unlink(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -130,4 +130,96 @@ struct ipcchan_info {
  */
 #define IPCCHAN_IOC_GET_INFO	_IO(IPCCHAN_IOC_MAGIC, 0x00)
 
+/* ------------------------------------------------------------------ */
+/* Objects and names                                                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * enum ipcchan_obj_type - kinds of object /dev/ipcchan can create
+ * @IPCCHAN_OBJ_MAILBOX: a mailbox, see "Mailboxes" below
+ * @IPCCHAN_OBJ_RING: a shared ring, see "Shared rings" below
+ * @__IPCCHAN_OBJ_MAX: one past the highest defined type
+ *
+ * Each type has its own name space: a mailbox and a ring may carry the
+ * same name. Zero is not a type.
+ */
+enum ipcchan_obj_type {
+	IPCCHAN_OBJ_MAILBOX = 1,
+	IPCCHAN_OBJ_RING = 2,
+	__IPCCHAN_OBJ_MAX,
+};
+
+/*
+ * Open flags, shared by every open ioctl of the factory. Each open ioctl
+ * documents which of them it accepts; any other bit gives EINVAL.
+ *
+ * Names. An object is anonymous (name pointer 0 and length 0), reachable
+ * only through its fds, or named. A name is 1 to %IPCCHAN_NAME_MAX bytes
+ * passed with an explicit length and no terminating NUL; it must contain
+ * neither '/' nor NUL. Empty or malformed names give EINVAL, longer ones
+ * ENAMETOOLONG. Names live in the IPC namespace of the caller, per type.
+ *
+ * A named object lives while it is named or has an fd; an anonymous one
+ * while it has an fd. A name holds a reference on its IPC namespace, so a
+ * namespace whose processes have all gone stays allocated until its
+ * named objects are unlinked (or the module is unloaded).
+ *
+ * Permissions, as for POSIX message queues: a new object gets the
+ * caller's filesystem uid and gid as owner and group, and the requested
+ * mode bits minus the caller's umask. Opening an existing name checks the
+ * owner, group or other bits against the requested access (EACCES);
+ * CAP_DAC_OVERRIDE in the namespace's user namespace overrides. The
+ * creator of a new object always gets the access it asked for.
+ *
+ * Accounting. Every object is charged to its owner: one object against
+ * user_max_objects and its worst-case memory against user_max_bytes (see
+ * &struct ipcchan_info). Going over either gives EDQUOT unless the caller
+ * has CAP_SYS_RESOURCE. The memory is also charged to the creator's
+ * memory cgroup; when that fails, ENOMEM.
+ */
+
+/** IPCCHAN_OPEN_READ - the new fd may receive (mailboxes) */
+#define IPCCHAN_OPEN_READ	0x01U
+/** IPCCHAN_OPEN_WRITE - the new fd may send (mailboxes) */
+#define IPCCHAN_OPEN_WRITE	0x02U
+/** IPCCHAN_OPEN_CREATE - create the name if it does not exist (O_CREAT) */
+#define IPCCHAN_OPEN_CREATE	0x04U
+/** IPCCHAN_OPEN_EXCL - with CREATE, fail with EEXIST if it exists (O_EXCL) */
+#define IPCCHAN_OPEN_EXCL	0x08U
+/** IPCCHAN_OPEN_NONBLOCK - the new fd starts in O_NONBLOCK mode */
+#define IPCCHAN_OPEN_NONBLOCK	0x10U
+
+/**
+ * struct ipcchan_unlink - argument of %IPCCHAN_IOC_UNLINK
+ * @size: sizeof(struct ipcchan_unlink), at least
+ *	%IPCCHAN_UNLINK_SIZE_VER0.
+ * @flags: must be zero.
+ * @type: &enum ipcchan_obj_type of the object to unlink.
+ * @name_len: length of the name in bytes, without any NUL.
+ * @name: user pointer to the name.
+ */
+struct ipcchan_unlink {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 name_len;
+	__u64 name;
+};
+
+/** IPCCHAN_UNLINK_SIZE_VER0 - size of the first published &struct ipcchan_unlink */
+#define IPCCHAN_UNLINK_SIZE_VER0	24
+
+/**
+ * IPCCHAN_IOC_UNLINK - remove a name
+ *
+ * Argument: &struct ipcchan_unlink. The object itself lives on while fds
+ * refer to it; a new object may be created under the same name at once.
+ * Only the owner, or a caller with CAP_FOWNER in the user namespace of the
+ * name's IPC namespace, may unlink (as in the sticky directory of the
+ * mqueue file system). Errors: EFAULT, EINVAL (bad @size, @flags, @type
+ * or name), E2BIG, ENAMETOOLONG, ENOENT (no such name), EPERM (not the
+ * owner).
+ */
+#define IPCCHAN_IOC_UNLINK	_IO(IPCCHAN_IOC_MAGIC, 0x03)
+
 #endif /* _UAPI_LINUX_IPCCHAN_H */
