@@ -122,7 +122,7 @@ struct ipcchan_info {
 };
 
 /** IPCCHAN_INFO_SIZE_VER0 - size of the first published &struct ipcchan_info */
-#define IPCCHAN_INFO_SIZE_VER0	48
+#define IPCCHAN_INFO_SIZE_VER0	56
 
 /**
  * IPCCHAN_IOC_GET_INFO - report the ABI version, features and limits
