@@ -151,11 +151,18 @@ static bool mbox_send_ready(struct ipcchan_mbox *mb)
 	return READ_ONCE(mb->depth) < mb->capacity || mbox_no_readers(mb);
 }
 
-static void mbox_wake(struct wait_queue_head *wq)
+/*
+ * Wake one exclusive waiter and every poller, with the poll bits that
+ * became true so that epoll can ignore entries not interested in them.
+ */
+static void mbox_wake(struct wait_queue_head *wq, __poll_t events)
 {
 	if (wq_has_sleeper(wq))
-		wake_up(wq);
+		wake_up_poll(wq, events);
 }
+
+#define MBOX_POLLIN	(EPOLLIN | EPOLLRDNORM)
+#define MBOX_POLLOUT	(EPOLLOUT | EPOLLWRNORM)
 
 /*
  * Sleep until @ready or the deadline, a signal or EAGAIN. Returns 0 when
@@ -396,7 +403,7 @@ unlock:
 	put_pid(victim);
 	if (dropped)
 		mbox_dropped(mb);
-	mbox_wake(&mb->wait_recv);
+	mbox_wake(&mb->wait_recv, MBOX_POLLIN);
 	return 0;
 }
 
@@ -516,7 +523,7 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 
 	if (done_pid) {
 		put_pid(done_pid);
-		mbox_wake(&mb->wait_send);
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
 	}
 	return ret ? ret : n;
 }
@@ -528,7 +535,8 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 static void mbox_pass_wakeup(struct ipcchan_mbox *mb, bool sender)
 {
 	if (sender ? mbox_send_ready(mb) : READ_ONCE(mb->depth))
-		mbox_wake(sender ? &mb->wait_send : &mb->wait_recv);
+		mbox_wake(sender ? &mb->wait_send : &mb->wait_recv,
+			  sender ? MBOX_POLLOUT : MBOX_POLLIN);
 }
 
 static void mbox_wait_init(struct mbox_wait *w, struct file *file,
@@ -580,7 +588,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 
 	if (file->f_mode & FMODE_READ) {
 		if (READ_ONCE(mb->depth))
-			mask |= EPOLLIN | EPOLLRDNORM;
+			mask |= MBOX_POLLIN;
 		else if (mbox_no_writers(mb))
 			mask |= EPOLLHUP;
 	}
@@ -589,7 +597,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 			mask |= EPOLLERR;
 		else if (mb->policy != IPCCHAN_MBOX_BLOCK ||
 			 READ_ONCE(mb->depth) < mb->capacity)
-			mask |= EPOLLOUT | EPOLLWRNORM;
+			mask |= MBOX_POLLOUT;
 	}
 	return mask;
 }
