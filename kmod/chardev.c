@@ -14,6 +14,7 @@
 
 #include "chardev.h"
 #include "main.h"
+#include "ring.h"
 
 /**
  * ipcchan_copy_arg - read an extensible ioctl argument
@@ -66,6 +67,7 @@ static long ipcchan_get_info(void __user *uarg)
 	info.size = min_t(size_t, usize, sizeof(info));
 	info.abi_version = IPCCHAN_ABI_VERSION;
 	info.features = 0;
+	info.features |= IPCCHAN_FEAT_RING;
 	info.name_max = IPCCHAN_NAME_MAX;
 	info.mbox_max_msgs = lim.mbox_max_msgs;
 	info.mbox_max_msgsize = lim.mbox_max_msgsize;
@@ -86,6 +88,8 @@ static long ipcchan_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case IPCCHAN_IOC_GET_INFO:
 		return ipcchan_get_info(uarg);
+	case IPCCHAN_IOC_RING_OPEN:
+		return ipcchan_ring_open(uarg);
 	default:
 		return -ENOTTY;
 	}
