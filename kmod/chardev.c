@@ -14,6 +14,7 @@
 
 #include "chardev.h"
 #include "main.h"
+#include "object.h"
 #include "ring.h"
 
 /**
@@ -87,6 +88,8 @@ static long ipcchan_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case IPCCHAN_IOC_GET_INFO:
 		return ipcchan_get_info(uarg);
+	case IPCCHAN_IOC_UNLINK:
+		return ipcchan_obj_ioctl_unlink(uarg);
 	case IPCCHAN_IOC_RING_OPEN:
 		return ipcchan_ring_open(uarg);
 	default:

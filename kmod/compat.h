@@ -29,4 +29,21 @@ static inline void vm_flags_clear(struct vm_area_struct *vma, vm_flags_t flags)
 }
 #endif
 
+#if IPCCHAN_KERNEL_BEFORE(6, 12)
+#include <linux/ipc_namespace.h>
+#include <linux/proc_ns.h>
+
+/*
+ * put_ipc_ns() is not exported to modules before 6.12 (6.1 lacks it). The
+ * nsfs operations of the namespace end in the same function and are
+ * reachable through the namespace itself.
+ */
+static inline void ipcchan_put_ipc_ns(struct ipc_namespace *ns)
+{
+	ns->ns.ops->put(&ns->ns);
+}
+
+#define put_ipc_ns(ns) ipcchan_put_ipc_ns(ns)
+#endif
+
 #endif /* _IPCCHAN_COMPAT_H */

@@ -7,6 +7,7 @@
 
 #include "chardev.h"
 #include "main.h"
+#include "object.h"
 
 /*
  * Defaults are sized for a teaching or benchmarking VM: far above POSIX
@@ -46,6 +47,10 @@ static int __init ipcchan_init(void)
 {
 	int ret;
 
+	ret = ipcchan_object_init();
+	if (ret)
+		goto err_object;
+
 	ret = ipcchan_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -54,12 +59,15 @@ static int __init ipcchan_init(void)
 	return 0;
 
 err_chardev:
+	ipcchan_object_exit();
+err_object:
 	return ret;
 }
 
 static void __exit ipcchan_exit(void)
 {
 	ipcchan_chardev_exit();
+	ipcchan_object_exit();
 	pr_info("unloaded\n");
 }
 

@@ -9,8 +9,8 @@
  * so a record that starts near the end continues at the start without any
  * wrap handling.
  *
- * Lifetime. Each ring fd is a file holding one reference on the ring; the
- * name (once the object core gives rings names) holds another. A mapping
+ * Lifetime. A ring is an ipcchan object (object.c): each ring fd is a file
+ * holding one reference, and a name holds another. A mapping
  * holds its vm_file, so a mapped ring keeps its file, the file its ring,
  * and, through fops.owner, the module: the pages stay valid as long as any
  * mapping does, whatever the order of munmap() and close(), and rmmod
@@ -43,6 +43,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "main.h"
+#include "object.h"
 #include "ring.h"
 
 /*
@@ -76,8 +77,7 @@ enum ring_side {
 };
 
 struct ipcchan_ring {
-	struct kref ref;
-	u64 id;
+	struct ipcchan_obj obj;
 	u32 flags;		/* IPCCHAN_RING_KERNEL_PRODUCER */
 	u32 nr_pages;
 	u32 data_size;
@@ -120,8 +120,7 @@ struct ring_file {
 };
 
 static const struct file_operations ring_fops;
-
-static atomic64_t ring_next_id = ATOMIC64_INIT(0);
+static const struct ipcchan_obj_ops ring_obj_ops;
 
 static enum ring_side other_side(enum ring_side side)
 {
@@ -154,9 +153,10 @@ static void ring_fill_offsets(const struct ipcchan_ring *ring,
 	off->stats = RING_CTRL_STATS;
 }
 
-static void ring_free(struct kref *ref)
+/* The object core's release: also frees half-built rings. */
+static void ring_obj_release(struct ipcchan_obj *obj)
 {
-	struct ipcchan_ring *ring = container_of(ref, struct ipcchan_ring, ref);
+	struct ipcchan_ring *ring = container_of(obj, struct ipcchan_ring, obj);
 	unsigned int i;
 
 	if (ring->kdata)
@@ -177,7 +177,7 @@ static void ring_free(struct kref *ref)
 
 static void ring_put(struct ipcchan_ring *ring)
 {
-	kref_put(&ring->ref, ring_free);
+	ipcchan_obj_put(&ring->obj);
 }
 
 static struct page *ring_alloc_page(void)
@@ -230,22 +230,44 @@ static void ring_init_pages(struct ipcchan_ring *ring)
 	info->page_size = PAGE_SIZE;
 	info->nr_pages = ring->nr_pages;
 	info->max_record = ring->max_record;
-	info->id = ring->id;
 	ring_fill_offsets(ring, &info->off);
 }
 
-static struct ipcchan_ring *ring_create(u32 nr_pages, u32 flags)
+/* Worst-case kernel memory of a ring, charged to its owner. */
+static size_t ring_charge(u32 nr_pages)
 {
+	return sizeof(struct ipcchan_ring) +
+	       2 * nr_pages * sizeof(struct page *) +
+	       ((size_t)nr_pages + 1 + RING_NR_SIDES) * PAGE_SIZE;
+}
+
+/* ipcchan_open.create: a new ring as asked by a RING_OPEN argument. */
+static struct ipcchan_obj *ring_create(void *arg)
+{
+	const struct ipcchan_ring_open *op = arg;
+	u32 nr_pages = op->nr_pages;
+	struct ipcchan_limits lim;
 	struct ipcchan_ring *ring;
 	unsigned int i;
 	int ret;
 
+	ipcchan_limits_get(&lim);
+	if (!nr_pages || !is_power_of_2(nr_pages) ||
+	    nr_pages > RING_HARD_MAX_PAGES ||
+	    (nr_pages > lim.ring_max_pages && !capable(CAP_SYS_RESOURCE)))
+		return ERR_PTR(-EINVAL);
+
 	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
 	if (!ring)
 		return ERR_PTR(-ENOMEM);
-	kref_init(&ring->ref);
-	ring->id = atomic64_inc_return(&ring_next_id);
-	ring->flags = flags;
+	ret = ipcchan_obj_init(&ring->obj, &ring_obj_ops, op->mode,
+			       ring_charge(nr_pages));
+	if (ret) {
+		kfree(ring);
+		return ERR_PTR(ret);
+	}
+
+	ring->flags = op->ring_flags;
 	ring->nr_pages = nr_pages;
 	ring->data_size = nr_pages << PAGE_SHIFT;
 	ring->max_record = ring->data_size / 2;
@@ -274,7 +296,7 @@ static struct ipcchan_ring *ring_create(u32 nr_pages, u32 flags)
 		}
 	}
 	ring_init_pages(ring);
-	return ring;
+	return &ring->obj;
 
 err:
 	ring_put(ring);
@@ -324,6 +346,26 @@ static bool ring_peer_gone(struct ipcchan_ring *ring, enum ring_side side)
 }
 
 /*
+ * Without its name, a ring can gain no new fd: a side with none now will
+ * never have one, so it counts as gone for the other side.
+ */
+static void ring_obj_unlinked(struct ipcchan_obj *obj)
+{
+	struct ipcchan_ring *ring = container_of(obj, struct ipcchan_ring, obj);
+	unsigned int i;
+
+	spin_lock(&ring->lock);
+	for (i = 0; i < RING_NR_SIDES; i++)
+		if (!ring->attached[i])
+			ring->gone |= gone_bit(i);
+	ring_publish_attached(ring);
+	spin_unlock(&ring->lock);
+
+	for (i = 0; i < RING_NR_SIDES; i++)
+		wake_up_interruptible_poll(&ring->wq[i], EPOLLHUP);
+}
+
+/*
  * Bytes published and not yet consumed, or -EIO when the positions cannot
  * describe a ring of this size.
  */
@@ -368,7 +410,7 @@ static u32 ring_default_need(struct ipcchan_ring *ring, enum ring_side side)
 }
 
 static struct file *ring_file_new(struct ipcchan_ring *ring,
-				  enum ring_side side)
+				  enum ring_side side, int fflags)
 {
 	struct ring_file *rf;
 	struct file *file;
@@ -379,10 +421,10 @@ static struct file *ring_file_new(struct ipcchan_ring *ring,
 	rf->ring = ring;
 	rf->side = side;
 
-	kref_get(&ring->ref);
+	ipcchan_obj_get(&ring->obj);
 	ring_attach(ring, side);
 	file = anon_inode_getfile("[ipcchan-ring]", &ring_fops, rf,
-				  O_RDWR | O_CLOEXEC);
+				  O_RDWR | fflags);
 	if (IS_ERR(file)) {
 		ring_detach(ring, side);
 		ring_put(ring);
@@ -791,7 +833,7 @@ static long ring_get_info(struct ring_file *rf, void __user *uarg)
 					  IPCCHAN_RING_CONSUMER;
 	ri.ring_flags = ring->flags;
 	ri.nr_pages = ring->nr_pages;
-	ri.id = ring->id;
+	ri.id = ring->obj.id;
 	ring_fill_offsets(ring, &ri.off);
 	if (copy_to_user(uarg, &ri, ri.size))
 		return -EFAULT;
@@ -879,103 +921,107 @@ static const struct file_operations ring_fops = {
 /* Creation                                                            */
 /* ------------------------------------------------------------------ */
 
-static int ring_check_open(struct ipcchan_ring_open *op)
-{
-	struct ipcchan_limits lim;
+static const struct ipcchan_obj_ops ring_obj_ops = {
+	.type		= IPCCHAN_OBJ_RING,
+	.release	= ring_obj_release,
+	.unlinked	= ring_obj_unlinked,
+};
 
-	if (op->flags & ~(IPCCHAN_RING_OPEN_CREATE | IPCCHAN_RING_OPEN_EXCL))
+static int ring_check_open(const struct ipcchan_ring_open *op)
+{
+	if (op->flags & ~(IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
+			  IPCCHAN_OPEN_NONBLOCK))
+		return -EINVAL;
+	if ((op->flags & IPCCHAN_OPEN_EXCL) &&
+	    !(op->flags & IPCCHAN_OPEN_CREATE))
 		return -EINVAL;
 	if (op->role != IPCCHAN_RING_PRODUCER &&
 	    op->role != IPCCHAN_RING_CONSUMER)
 		return -EINVAL;
 	if (op->ring_flags & ~IPCCHAN_RING_KERNEL_PRODUCER)
 		return -EINVAL;
-	if (op->mode & ~0777U || op->reserved)
-		return -EINVAL;
-	if (!(op->flags & IPCCHAN_RING_OPEN_CREATE))
-		return 0;
-
-	if (!op->nr_pages || !is_power_of_2(op->nr_pages) ||
-	    op->nr_pages > RING_HARD_MAX_PAGES)
-		return -EINVAL;
-	ipcchan_limits_get(&lim);
-	if (op->nr_pages > lim.ring_max_pages && !capable(CAP_SYS_RESOURCE))
-		return -ENOSPC;
 	return 0;
 }
 
 /*
- * An anonymous ring: one fd in each role, both installed only once the
- * results are safely copied out.
+ * New fds for @ring: one in the role asked for and, for an anonymous ring,
+ * one in the other role. They are installed only once the results are
+ * safely copied out, so a fault leaves no fd behind.
  */
-static long ring_open_anon(struct ipcchan_ring_open *op,
-			   void __user *uarg)
+static long ring_install(struct ipcchan_ring *ring,
+			 struct ipcchan_ring_open *op, void __user *uarg,
+			 bool anon)
 {
 	enum ring_side side = op->role == IPCCHAN_RING_PRODUCER ? RING_PROD :
 								  RING_CONS;
-	struct file *file, *peer;
-	struct ipcchan_ring *ring;
-	int fd, peer_fd, ret;
-
-	if (!(op->flags & IPCCHAN_RING_OPEN_CREATE))
-		return -EINVAL;
-
-	ring = ring_create(op->nr_pages, op->ring_flags);
-	if (IS_ERR(ring))
-		return PTR_ERR(ring);
+	int fflags = op->flags & IPCCHAN_OPEN_NONBLOCK ? O_NONBLOCK : 0;
+	struct file *file, *peer = NULL;
+	int fd, peer_fd = -1;
+	long ret;
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0) {
-		ret = fd;
-		goto err_ring;
-	}
-	peer_fd = get_unused_fd_flags(O_CLOEXEC);
-	if (peer_fd < 0) {
-		ret = peer_fd;
-		goto err_fd;
-	}
-	file = ring_file_new(ring, side);
+	if (fd < 0)
+		return fd;
+	file = ring_file_new(ring, side, fflags);
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
-		goto err_peer_fd;
+		goto err_fd;
 	}
-	peer = ring_file_new(ring, other_side(side));
-	if (IS_ERR(peer)) {
-		ret = PTR_ERR(peer);
-		goto err_file;
+	if (anon) {
+		peer_fd = get_unused_fd_flags(O_CLOEXEC);
+		if (peer_fd < 0) {
+			ret = peer_fd;
+			goto err_file;
+		}
+		peer = ring_file_new(ring, other_side(side), fflags);
+		if (IS_ERR(peer)) {
+			ret = PTR_ERR(peer);
+			goto err_peer_fd;
+		}
 	}
 
-	op->peer_fd = peer_fd;
-	op->id = ring->id;
+	op->nr_pages = ring->nr_pages;
+	op->id = ring->obj.id;
 	op->ring_flags = ring->flags;
+	op->peer_fd = peer_fd;
 	ring_fill_offsets(ring, &op->off);
-	if (copy_to_user(uarg, op, min_t(size_t, op->size, sizeof(*op)))) {
+	if (copy_to_user(uarg, op, op->size)) {
 		ret = -EFAULT;
 		goto err_peer;
 	}
 
 	fd_install(fd, file);
-	fd_install(peer_fd, peer);
-	ring_put(ring);
+	if (peer)
+		fd_install(peer_fd, peer);
 	return fd;
 
 err_peer:
-	fput(peer);
+	if (peer)
+		fput(peer);
+err_peer_fd:
+	if (peer_fd >= 0)
+		put_unused_fd(peer_fd);
 err_file:
 	fput(file);
-err_peer_fd:
-	put_unused_fd(peer_fd);
 err_fd:
 	put_unused_fd(fd);
-err_ring:
-	ring_put(ring);
 	return ret;
 }
 
+/**
+ * ipcchan_ring_open - %IPCCHAN_IOC_RING_OPEN on /dev/ipcchan
+ * @uarg: &struct ipcchan_ring_open
+ *
+ * Return: the new fd or a negative errno, as documented in the uapi header.
+ */
 long ipcchan_ring_open(void __user *uarg)
 {
 	struct ipcchan_ring_open op;
-	int usize, ret;
+	struct ipcchan_open req = { .type = IPCCHAN_OBJ_RING };
+	struct ipcchan_ring *ring;
+	struct ipcchan_obj *obj;
+	int usize;
+	long ret;
 
 	usize = ipcchan_copy_arg(&op, sizeof(op), IPCCHAN_RING_OPEN_SIZE_VER0,
 				 uarg);
@@ -985,7 +1031,27 @@ long ipcchan_ring_open(void __user *uarg)
 	ret = ring_check_open(&op);
 	if (ret)
 		return ret;
-	if (!op.name)
-		return ring_open_anon(&op, uarg);
-	return -EOPNOTSUPP;
+
+	req.name = ipcchan_name_from_user(op.name, op.name_len);
+	if (IS_ERR(req.name))
+		return PTR_ERR(req.name);
+	if (!req.name && !(op.flags & IPCCHAN_OPEN_CREATE))
+		return -EINVAL;
+	req.name_len = op.name_len;
+	req.flags = op.flags;
+	req.may = op.role == IPCCHAN_RING_PRODUCER ? MAY_WRITE : MAY_READ;
+	req.create = ring_create;
+	req.create_arg = &op;
+
+	/* Consumes req.name. */
+	obj = ipcchan_obj_open(&req);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ring = container_of(obj, struct ipcchan_ring, obj);
+	/* The id exists only once the core has published the ring. */
+	WRITE_ONCE(ring->info->id, obj->id);
+
+	ret = ring_install(ring, &op, uarg, !op.name);
+	ipcchan_obj_put(obj);
+	return ret;
 }

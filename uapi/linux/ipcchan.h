@@ -123,7 +123,7 @@ struct ipcchan_info {
 };
 
 /** IPCCHAN_INFO_SIZE_VER0 - size of the first published &struct ipcchan_info */
-#define IPCCHAN_INFO_SIZE_VER0	48
+#define IPCCHAN_INFO_SIZE_VER0	56
 
 /**
  * IPCCHAN_IOC_GET_INFO - report the ABI version, features and limits
@@ -133,6 +133,98 @@ struct ipcchan_info {
  * bytes).
  */
 #define IPCCHAN_IOC_GET_INFO	_IO(IPCCHAN_IOC_MAGIC, 0x00)
+
+/* ------------------------------------------------------------------ */
+/* Objects and names                                                   */
+/* ------------------------------------------------------------------ */
+
+/**
+ * enum ipcchan_obj_type - kinds of object /dev/ipcchan can create
+ * @IPCCHAN_OBJ_MAILBOX: a mailbox, see "Mailboxes" below
+ * @IPCCHAN_OBJ_RING: a shared ring, see "Shared rings" below
+ * @__IPCCHAN_OBJ_MAX: one past the highest defined type
+ *
+ * Each type has its own name space: a mailbox and a ring may carry the
+ * same name. Zero is not a type.
+ */
+enum ipcchan_obj_type {
+	IPCCHAN_OBJ_MAILBOX = 1,
+	IPCCHAN_OBJ_RING = 2,
+	__IPCCHAN_OBJ_MAX,
+};
+
+/*
+ * Open flags, shared by every open ioctl of the factory. Each open ioctl
+ * documents which of them it accepts; any other bit gives EINVAL.
+ *
+ * Names. An object is anonymous (name pointer 0 and length 0), reachable
+ * only through its fds, or named. A name is 1 to %IPCCHAN_NAME_MAX bytes
+ * passed with an explicit length and no terminating NUL; it must contain
+ * neither '/' nor NUL. Empty or malformed names give EINVAL, longer ones
+ * ENAMETOOLONG. Names live in the IPC namespace of the caller, per type.
+ *
+ * A named object lives while it is named or has an fd; an anonymous one
+ * while it has an fd. A name holds a reference on its IPC namespace, so a
+ * namespace whose processes have all gone stays allocated until its
+ * named objects are unlinked (or the module is unloaded).
+ *
+ * Permissions, as for POSIX message queues: a new object gets the
+ * caller's filesystem uid and gid as owner and group, and the requested
+ * mode bits minus the caller's umask. Opening an existing name checks the
+ * owner, group or other bits against the requested access (EACCES);
+ * CAP_DAC_OVERRIDE in the namespace's user namespace overrides. The
+ * creator of a new object always gets the access it asked for.
+ *
+ * Accounting. Every object is charged to its owner: one object against
+ * user_max_objects and its worst-case memory against user_max_bytes (see
+ * &struct ipcchan_info). Going over either gives EDQUOT unless the caller
+ * has CAP_SYS_RESOURCE. The memory is also charged to the creator's
+ * memory cgroup; when that fails, ENOMEM.
+ */
+
+/** IPCCHAN_OPEN_READ - the new fd may receive (mailboxes) */
+#define IPCCHAN_OPEN_READ	0x01U
+/** IPCCHAN_OPEN_WRITE - the new fd may send (mailboxes) */
+#define IPCCHAN_OPEN_WRITE	0x02U
+/** IPCCHAN_OPEN_CREATE - create the name if it does not exist (O_CREAT) */
+#define IPCCHAN_OPEN_CREATE	0x04U
+/** IPCCHAN_OPEN_EXCL - with CREATE, fail with EEXIST if it exists (O_EXCL) */
+#define IPCCHAN_OPEN_EXCL	0x08U
+/** IPCCHAN_OPEN_NONBLOCK - the new fd starts in O_NONBLOCK mode */
+#define IPCCHAN_OPEN_NONBLOCK	0x10U
+
+/**
+ * struct ipcchan_unlink - argument of %IPCCHAN_IOC_UNLINK
+ * @size: sizeof(struct ipcchan_unlink), at least
+ *	%IPCCHAN_UNLINK_SIZE_VER0.
+ * @flags: must be zero.
+ * @type: &enum ipcchan_obj_type of the object to unlink.
+ * @name_len: length of the name in bytes, without any NUL.
+ * @name: user pointer to the name.
+ */
+struct ipcchan_unlink {
+	__u32 size;
+	__u32 flags;
+	__u32 type;
+	__u32 name_len;
+	__u64 name;
+};
+
+/** IPCCHAN_UNLINK_SIZE_VER0 - size of the first published &struct ipcchan_unlink */
+#define IPCCHAN_UNLINK_SIZE_VER0	24
+
+/**
+ * IPCCHAN_IOC_UNLINK - remove a name
+ *
+ * Argument: &struct ipcchan_unlink. The object itself lives on while fds
+ * refer to it; a new object may be created under the same name at once.
+ * Only the owner, or a caller with CAP_FOWNER in the user namespace of the
+ * name's IPC namespace, may unlink (as in the sticky directory of the
+ * mqueue file system). Errors: EFAULT, EINVAL (bad @size, @flags, @type
+ * or name), E2BIG, ENAMETOOLONG, ENOENT (no such name), EPERM (not the
+ * owner).
+ */
+#define IPCCHAN_IOC_UNLINK	_IO(IPCCHAN_IOC_MAGIC, 0x03)
 
 /** IPCCHAN_FEAT_RING - &ipcchan_info.features bit for shared rings */
 #define IPCCHAN_FEAT_RING	_BITULL(IPCCHAN_FEAT_RING_BIT)
@@ -314,17 +406,6 @@ struct ipcchan_ring_info_page {
 };
 
 /**
- * define IPCCHAN_RING_OPEN_CREATE - &ipcchan_ring_open.flags: create the
- * ring if the name does not exist; required for anonymous rings.
- */
-#define IPCCHAN_RING_OPEN_CREATE	0x1
-/**
- * define IPCCHAN_RING_OPEN_EXCL - with %IPCCHAN_RING_OPEN_CREATE: fail with
- * EEXIST if the name exists.
- */
-#define IPCCHAN_RING_OPEN_EXCL		0x2
-
-/**
  * define IPCCHAN_RING_KERNEL_PRODUCER - &ipcchan_ring_open.ring_flags:
  * producers write records with write(2), which the kernel copies into the
  * ring under its own lock, so several mutually untrusted producers can
@@ -336,21 +417,24 @@ struct ipcchan_ring_info_page {
  * struct ipcchan_ring_open - argument of %IPCCHAN_IOC_RING_OPEN
  * @size: sizeof(struct ipcchan_ring_open), at least
  *	%IPCCHAN_RING_OPEN_SIZE_VER0.
- * @flags: in: %IPCCHAN_RING_OPEN_CREATE, %IPCCHAN_RING_OPEN_EXCL.
+ * @flags: in: %IPCCHAN_OPEN_CREATE, %IPCCHAN_OPEN_EXCL,
+ *	%IPCCHAN_OPEN_NONBLOCK (for write() on a kernel-producer ring).
+ *	Anonymous rings need %IPCCHAN_OPEN_CREATE.
  * @role: in: &enum ipcchan_ring_role of the returned fd.
- * @mode: in: permission bits (0777 at most) of a ring this call creates,
- *	as for mq_open(3); ignored otherwise.
+ * @mode: in: permission bits (0777 at most) of a ring this call creates;
+ *	ignored otherwise. Producers need write permission, consumers read
+ *	permission.
  * @nr_pages: in: data pages of a ring this call creates, a power of two
  *	between 1 and &ipcchan_info.ring_max_pages; ignored otherwise.
  *	out: the ring's.
- * @peer_fd: out: for an anonymous ring, a second new fd attached in the
- *	other role; -1 for a named ring.
- * @name: in: user pointer to a NUL-terminated name, or 0 for a new
- *	anonymous ring.
+ * @name_len: in: length of the name, 0 for an anonymous ring.
+ * @name: in: user pointer to the name (see "Objects and names"), or 0 for
+ *	a new anonymous ring.
  * @id: out: the ring's object id.
  * @ring_flags: in: creation flags (%IPCCHAN_RING_KERNEL_PRODUCER) of a ring
- *	this call creates; out: the ring's.
- * @reserved: must be zero.
+ *	this call creates; ignored otherwise. out: the ring's.
+ * @peer_fd: out: for an anonymous ring, a second new O_CLOEXEC fd,
+ *	attached in the other role; -1 for a named ring.
  * @off: out: the layout.
  */
 struct ipcchan_ring_open {
@@ -359,11 +443,11 @@ struct ipcchan_ring_open {
 	__u32 role;
 	__u32 mode;
 	__u32 nr_pages;
-	__s32 peer_fd;
+	__u32 name_len;
 	__u64 name;
 	__u64 id;
 	__u32 ring_flags;
-	__u32 reserved;
+	__s32 peer_fd;
 	struct ipcchan_ring_offsets off;
 };
 
@@ -376,12 +460,14 @@ struct ipcchan_ring_open {
  * Argument: &struct ipcchan_ring_open. Returns a new O_CLOEXEC ring fd
  * attached in @role, and for an anonymous ring also @peer_fd.
  *
- * Errors: EFAULT, EINVAL (bad size, flags, role, mode, reserved, nr_pages
- * not a power of two or zero, anonymous without CREATE), E2BIG,
- * ENAMETOOLONG, ENOENT (no such name and no CREATE), EEXIST (CREATE|EXCL
- * and the name exists), EACCES (the mode denies the role: producers need
- * write permission, consumers read permission), ENOSPC (nr_pages above the
- * limit without CAP_SYS_RESOURCE), EMFILE, ENOMEM.
+ * Errors: EFAULT, E2BIG, EINVAL (bad @size, unknown @flags or @ring_flags,
+ * bad @role, EXCL without CREATE, anonymous without CREATE, malformed
+ * name; on creation: @mode beyond 0777, @nr_pages zero, not a power of
+ * two, above ring_max_pages without CAP_SYS_RESOURCE or above the hard
+ * limit of 2^30 bytes), ENAMETOOLONG, ENOENT (no such name and no CREATE),
+ * EEXIST (CREATE|EXCL and the name exists), EACCES (the ring's mode denies
+ * the role), EDQUOT (per-user limits), ENOSPC (no ids left), EMFILE,
+ * ENOMEM.
  */
 #define IPCCHAN_IOC_RING_OPEN		_IO(IPCCHAN_IOC_MAGIC, 0x02)
 

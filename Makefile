@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipcchan top-level Makefile.
+#
+#   make                  module (against KDIR), CLI and selftests
+#   make check            everything CI runs: deps, build, lint, host tests,
+#                         the VM suite on stock 6.12 and on the debug kernel
+#   make demo             the tour: boot a VM, load the module, show it work
+#   make shell            interactive shell in the VM, module loaded
+#   make lint             checkpatch --strict, sparse, W=1 on 6.1 and 6.12
+#   make host-test        host unit tests (ASan + UBSan, no VM)
+#   make vm-test          kselftests in the VM, stock kernel
+#   make debug-test       kselftests in the VM, debug kernel
+#   make deps             install dependencies (root)
+
+KDIR	?= /lib/modules/$(shell uname -r)/build
+BUILD	:= $(CURDIR)/build
+export BUILD
+
+all: module tools selftests
+
+module:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+tools:
+	$(MAKE) -C tools
+
+ksrc:
+	@bash -c '. scripts/lib.sh && ksrc_extract >/dev/null'
+
+selftests: ksrc tools
+	$(MAKE) -C selftests
+
+# Everything the VM's /opt/ipcchan/bin holds.
+guest-bins: tools selftests
+	install -m 0755 scripts/tour.sh $(BUILD)/bin/ipcchan-tour
+
+host-test:
+	$(MAKE) -C tools host-test
+
+lint: ksrc
+	scripts/lint.sh
+
+vm-test:
+	scripts/vm.sh --kernel stock
+
+debug-test:
+	scripts/vm.sh --kernel debug
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+shell:
+	scripts/vm.sh --interactive --host
+
+deps:
+	scripts/deps.sh
+
+clean:
+	-$(MAKE) -C kmod KDIR=$(KDIR) clean
+	rm -rf $(BUILD)
+
+.PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
+	debug-test check demo shell deps clean

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The object core: what mailboxes and rings have in common.
+ *
+ * Lifetime. An object is reference counted. Every fd holds one reference,
+ * a name holds one, and short-lived users (an open by name, a netlink
+ * dump) take one while they work. When the count reaches zero the object
+ * leaves the id table and its type's release() frees it. A named object
+ * therefore never reaches zero, and the name table needs no lookup-vs-free
+ * dance: a name found under ipcchan_names_mutex can simply be referenced.
+ *
+ * Because every fd pins the module (fops->owner), the only objects left at
+ * module exit are named ones without fds; ipcchan_object_exit() unlinks
+ * them, which frees them.
+ *
+ * Locks, outermost first:
+ *
+ * ipcchan_names_mutex protects the name table and every object's
+ *	name_node and ipc_ns. It is a mutex because opening by name may
+ *	allocate (the id) while holding it, and because create-or-open must
+ *	be atomic: the check for an existing name and the insertion of a new
+ *	one happen under one hold.
+ *
+ * ipcchan_ids.xa_lock protects the id table and ipcchan_generation, and
+ *	is the lock of the final reference drop (kref_put_lock()): the count
+ *	reaches zero only with it held, and the object leaves the table
+ *	before it is dropped. So anything found in the table under the lock
+ *	has a non-zero count and may be referenced with kref_get(); lookups
+ *	by id never see an object that is being freed.
+ *
+ * ipcchan_users_lock protects the per-user accounting table. It nests
+ *	inside nothing and nothing nests inside it.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hashtable.h>
+#include <linux/ipc_namespace.h>
+#include <linux/mutex.h>
+#include <linux/nsproxy.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/stringhash.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+#include <linux/xarray.h>
+#include <net/net_namespace.h>
+
+#include "chardev.h"
+#include "compat.h"
+#include "main.h"
+#include "object.h"
+
+static DEFINE_XARRAY_ALLOC1(ipcchan_ids);
+static u32 ipcchan_next_id;
+static unsigned long ipcchan_generation;
+
+static DEFINE_MUTEX(ipcchan_names_mutex);
+static DEFINE_HASHTABLE(ipcchan_names, 8);
+
+/**
+ * struct ipcchan_user - what one user's objects have reserved
+ * @node: entry in ipcchan_users
+ * @uid: the user
+ * @objects: number of objects owned
+ * @bytes: bytes reserved by them
+ *
+ * An entry exists while @objects is non-zero.
+ */
+struct ipcchan_user {
+	struct hlist_node node;
+	kuid_t uid;
+	unsigned int objects;
+	u64 bytes;
+};
+
+static DEFINE_SPINLOCK(ipcchan_users_lock);
+static DEFINE_HASHTABLE(ipcchan_users, 6);
+
+static struct ipcchan_user *ipcchan_user_find(kuid_t uid)
+{
+	struct ipcchan_user *user;
+
+	hash_for_each_possible(ipcchan_users, user, node, __kuid_val(uid))
+		if (uid_eq(user->uid, uid))
+			return user;
+	return NULL;
+}
+
+/*
+ * Charge one object of @bytes to @uid. The limits are sampled once; a
+ * caller with CAP_SYS_RESOURCE is counted but never refused.
+ */
+static struct ipcchan_user *ipcchan_user_charge(kuid_t uid, size_t bytes)
+{
+	struct ipcchan_user *user, *new, *unused;
+	bool privileged = capable(CAP_SYS_RESOURCE);
+	struct ipcchan_limits lim;
+	int ret = 0;
+
+	ipcchan_limits_get(&lim);
+	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	unused = new;
+
+	spin_lock(&ipcchan_users_lock);
+	user = ipcchan_user_find(uid);
+	if (!user) {
+		user = new;
+		unused = NULL;
+		user->uid = uid;
+		hash_add(ipcchan_users, &user->node, __kuid_val(uid));
+	}
+	if (!privileged &&
+	    (user->objects >= lim.user_max_objects ||
+	     bytes > lim.user_max_bytes ||
+	     user->bytes > lim.user_max_bytes - bytes)) {
+		ret = -EDQUOT;
+		if (!user->objects) {
+			hash_del(&user->node);
+			unused = user;
+		}
+	} else {
+		user->objects++;
+		user->bytes += bytes;
+	}
+	spin_unlock(&ipcchan_users_lock);
+
+	kfree(unused);
+	return ret ? ERR_PTR(ret) : user;
+}
+
+static void ipcchan_user_uncharge(struct ipcchan_user *user, size_t bytes)
+{
+	bool last;
+
+	spin_lock(&ipcchan_users_lock);
+	user->bytes -= bytes;
+	last = !--user->objects;
+	if (last)
+		hash_del(&user->node);
+	spin_unlock(&ipcchan_users_lock);
+	if (last)
+		kfree(user);
+}
+
+/**
+ * ipcchan_name_from_user - copy and check an object name
+ * @uptr: user pointer, 0 for an anonymous object
+ * @len: length in bytes, without NUL; 0 for an anonymous object
+ *
+ * Return: NULL for "anonymous", a NUL-terminated kmalloc()ed copy, or an
+ * ERR_PTR: EINVAL for an empty name, a pointer without length or the
+ * reverse, or a name containing '/' or NUL; ENAMETOOLONG; EFAULT; ENOMEM.
+ */
+char *ipcchan_name_from_user(u64 uptr, u32 len)
+{
+	char *name;
+
+	if (!uptr && !len)
+		return NULL;
+	if (!uptr || !len)
+		return ERR_PTR(-EINVAL);
+	if (len > IPCCHAN_NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+
+	/* The name lives as long as the object: charge it to the memcg. */
+	name = kmalloc(len + 1, GFP_KERNEL_ACCOUNT);
+	if (!name)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(name, u64_to_user_ptr(uptr), len)) {
+		kfree(name);
+		return ERR_PTR(-EFAULT);
+	}
+	name[len] = '\0';
+	if (memchr(name, '\0', len) || memchr(name, '/', len)) {
+		kfree(name);
+		return ERR_PTR(-EINVAL);
+	}
+	return name;
+}
+
+/**
+ * ipcchan_obj_init - fill in the core part of a new object
+ * @obj: embedded in a zeroed allocation of the type
+ * @ops: the type's operations
+ * @mode: requested permission bits; the caller's umask is applied
+ * @charge: bytes the object reserves in the worst case
+ *
+ * Charges the owner. On success the object holds one reference, and from
+ * then on it must be disposed of with ipcchan_obj_put(), which ends in
+ * @ops->release(): a type that fails to build the rest of the object puts
+ * it and its release() copes with a half-built object.
+ *
+ * Return: 0, -EINVAL for mode bits beyond 0777, -EDQUOT over a per-user
+ * limit, -ENOMEM.
+ */
+int ipcchan_obj_init(struct ipcchan_obj *obj, const struct ipcchan_obj_ops *ops,
+		     umode_t mode, size_t charge)
+{
+	struct ipcchan_user *user;
+
+	if (mode & ~0777)
+		return -EINVAL;
+
+	user = ipcchan_user_charge(current_fsuid(), charge);
+	if (IS_ERR(user))
+		return PTR_ERR(user);
+
+	kref_init(&obj->ref);
+	obj->ops = ops;
+	obj->uid = current_fsuid();
+	obj->gid = current_fsgid();
+	obj->mode = mode & ~current_umask();
+	obj->user = user;
+	obj->charged = charge;
+	obj->creator_pid = get_pid(task_tgid(current));
+	obj->creator_net = get_net(current->nsproxy->net_ns);
+	obj->created_ns = ktime_get_ns();
+	INIT_HLIST_NODE(&obj->name_node);
+	return 0;
+}
+
+/* Called with the id table locked by kref_put_lock(); drops the lock. */
+static void ipcchan_obj_last_put(struct kref *ref)
+	__releases(&ipcchan_ids.xa_lock)
+{
+	struct ipcchan_obj *obj = container_of(ref, struct ipcchan_obj, ref);
+
+	if (obj->id) {
+		__xa_erase(&ipcchan_ids, obj->id);
+		ipcchan_generation++;
+	}
+	xa_unlock(&ipcchan_ids);
+
+	WARN_ON_ONCE(!hlist_unhashed(&obj->name_node));
+	ipcchan_user_uncharge(obj->user, obj->charged);
+	put_pid(obj->creator_pid);
+	put_net(obj->creator_net);
+	kfree(obj->name);
+	obj->ops->release(obj);
+}
+
+/**
+ * ipcchan_obj_put - drop a reference, freeing the object with the last one
+ * @obj: the object
+ *
+ * Process context only: the release may sleep.
+ */
+void ipcchan_obj_put(struct ipcchan_obj *obj)
+{
+	might_sleep();
+	kref_put_lock(&obj->ref, ipcchan_obj_last_put, &ipcchan_ids.xa_lock);
+}
+
+/* Give @obj an id, which makes it visible to lookups by id and dumps. */
+static int ipcchan_obj_publish(struct ipcchan_obj *obj)
+{
+	int ret;
+
+	xa_lock(&ipcchan_ids);
+	ret = __xa_alloc_cyclic(&ipcchan_ids, &obj->id, obj, xa_limit_31b,
+				&ipcchan_next_id, GFP_KERNEL);
+	if (ret >= 0)
+		ipcchan_generation++;
+	xa_unlock(&ipcchan_ids);
+	if (ret == -EBUSY)
+		return -ENOSPC;
+	return ret < 0 ? ret : 0;
+}
+
+static u32 ipcchan_name_hash(const struct ipc_namespace *ns,
+			     enum ipcchan_obj_type type,
+			     const char *name, u32 len)
+{
+	return full_name_hash(ns, name, len) + type;
+}
+
+/* Called with ipcchan_names_mutex held. */
+static struct ipcchan_obj *ipcchan_name_lookup(const struct ipc_namespace *ns,
+					       enum ipcchan_obj_type type,
+					       const char *name, u32 len)
+{
+	struct ipcchan_obj *obj;
+
+	lockdep_assert_held(&ipcchan_names_mutex);
+	hash_for_each_possible(ipcchan_names, obj, name_node,
+			       ipcchan_name_hash(ns, type, name, len))
+		if (obj->ipc_ns == ns && obj->ops->type == type &&
+		    obj->name_len == len && !memcmp(obj->name, name, len))
+			return obj;
+	return NULL;
+}
+
+/*
+ * True when the caller may act on @obj's name as if privileged with @cap:
+ * capable in the user namespace that owns the name's IPC namespace, and
+ * the owner is visible there (as capable_wrt_inode_uidgid() demands).
+ */
+static bool ipcchan_obj_capable(const struct ipcchan_obj *obj, int cap)
+{
+	struct user_namespace *uns = obj->ipc_ns->user_ns;
+
+	return ns_capable(uns, cap) && kuid_has_mapping(uns, obj->uid) &&
+	       kgid_has_mapping(uns, obj->gid);
+}
+
+/* POSIX mq's check, minus the inode. @may is MAY_READ | MAY_WRITE. */
+static int ipcchan_obj_permission(const struct ipcchan_obj *obj, int may)
+{
+	umode_t mode = obj->mode;
+
+	if (uid_eq(current_fsuid(), obj->uid))
+		mode >>= 6;
+	else if (in_group_p(obj->gid))
+		mode >>= 3;
+	if (!(may & ~mode & (MAY_READ | MAY_WRITE)))
+		return 0;
+	if (ipcchan_obj_capable(obj, CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+/*
+ * Open an existing name: the checks and the reference happen under
+ * ipcchan_names_mutex, so the object cannot lose its name (and ipc_ns)
+ * in between.
+ */
+static struct ipcchan_obj *ipcchan_obj_open_existing(struct ipcchan_obj *obj,
+						     const struct ipcchan_open *op)
+{
+	int ret;
+
+	lockdep_assert_held(&ipcchan_names_mutex);
+	if ((op->flags & IPCCHAN_OPEN_CREATE) &&
+	    (op->flags & IPCCHAN_OPEN_EXCL))
+		return ERR_PTR(-EEXIST);
+	ret = ipcchan_obj_permission(obj, op->may);
+	if (ret)
+		return ERR_PTR(ret);
+	ipcchan_obj_get(obj);
+	return obj;
+}
+
+static struct ipcchan_obj *ipcchan_obj_create_anon(struct ipcchan_open *op)
+{
+	struct ipcchan_obj *obj;
+	int ret;
+
+	obj = op->create(op->create_arg);
+	if (IS_ERR(obj))
+		return obj;
+	ret = ipcchan_obj_publish(obj);
+	if (ret) {
+		ipcchan_obj_put(obj);
+		return ERR_PTR(ret);
+	}
+	return obj;
+}
+
+/**
+ * ipcchan_obj_open - open or create an object, by name or anonymously
+ * @op: the request; @op->name is consumed
+ *
+ * A new object is built by @op->create() without any lock held, because
+ * building it may allocate a lot. If another caller created the same
+ * name meanwhile, the new object is thrown away and the existing one is
+ * opened instead, exactly as if it had existed all along.
+ *
+ * Return: the object with a reference for the caller, or an ERR_PTR:
+ * ENOENT, EEXIST, EACCES, ENOSPC (no ids left) or whatever @op->create()
+ * returned.
+ */
+struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct ipcchan_obj *obj, *new;
+	int ret;
+
+	if (!op->name)
+		return ipcchan_obj_create_anon(op);
+
+	mutex_lock(&ipcchan_names_mutex);
+	obj = ipcchan_name_lookup(ns, op->type, op->name, op->name_len);
+	if (obj)
+		obj = ipcchan_obj_open_existing(obj, op);
+	mutex_unlock(&ipcchan_names_mutex);
+	if (obj)
+		goto out_free_name;
+	if (!(op->flags & IPCCHAN_OPEN_CREATE)) {
+		obj = ERR_PTR(-ENOENT);
+		goto out_free_name;
+	}
+
+	new = op->create(op->create_arg);
+	if (IS_ERR(new)) {
+		obj = new;
+		goto out_free_name;
+	}
+
+	mutex_lock(&ipcchan_names_mutex);
+	obj = ipcchan_name_lookup(ns, op->type, op->name, op->name_len);
+	if (obj) {
+		/* Lost a race with another creator. */
+		obj = ipcchan_obj_open_existing(obj, op);
+		mutex_unlock(&ipcchan_names_mutex);
+		ipcchan_obj_put(new);
+		goto out_free_name;
+	}
+	/* Name first, so that a dump never sees a named object nameless. */
+	new->name = op->name;
+	new->name_len = op->name_len;
+	op->name = NULL;
+	ret = ipcchan_obj_publish(new);
+	if (ret) {
+		mutex_unlock(&ipcchan_names_mutex);
+		ipcchan_obj_put(new);
+		return ERR_PTR(ret);
+	}
+	new->ipc_ns = get_ipc_ns(ns);
+	hash_add(ipcchan_names, &new->name_node,
+		 ipcchan_name_hash(ns, op->type, new->name, new->name_len));
+	/* The name's reference. */
+	ipcchan_obj_get(new);
+	mutex_unlock(&ipcchan_names_mutex);
+	return new;
+
+out_free_name:
+	kfree(op->name);
+	op->name = NULL;
+	return obj;
+}
+
+/*
+ * Take the name away from @obj. Called with ipcchan_names_mutex held;
+ * returns the namespace reference, which the caller drops after
+ * unlocking, and leaves the name's object reference to the caller too.
+ */
+static struct ipc_namespace *ipcchan_obj_unhash(struct ipcchan_obj *obj)
+{
+	struct ipc_namespace *ns = obj->ipc_ns;
+
+	lockdep_assert_held(&ipcchan_names_mutex);
+	hash_del(&obj->name_node);
+	obj->ipc_ns = NULL;
+	return ns;
+}
+
+static void ipcchan_obj_unhashed(struct ipcchan_obj *obj,
+				 struct ipc_namespace *ns)
+{
+	put_ipc_ns(ns);
+	if (obj->ops->unlinked)
+		obj->ops->unlinked(obj);
+	ipcchan_obj_put(obj);
+}
+
+/**
+ * ipcchan_obj_is_named - whether @obj can still be opened by name
+ * @obj: the object
+ *
+ * The answer may be stale as soon as it is returned; it only ever goes
+ * from true to false.
+ */
+bool ipcchan_obj_is_named(const struct ipcchan_obj *obj)
+{
+	return !hlist_unhashed_lockless(&obj->name_node);
+}
+
+/**
+ * ipcchan_obj_ioctl_unlink - %IPCCHAN_IOC_UNLINK on /dev/ipcchan
+ * @uarg: &struct ipcchan_unlink
+ *
+ * Return: 0 or a negative errno, as documented in the uapi header.
+ */
+long ipcchan_obj_ioctl_unlink(void __user *uarg)
+{
+	struct ipc_namespace *ns = current->nsproxy->ipc_ns;
+	struct ipcchan_unlink arg;
+	struct ipcchan_obj *obj;
+	char *name;
+	int ret;
+
+	ret = ipcchan_copy_arg(&arg, sizeof(arg), IPCCHAN_UNLINK_SIZE_VER0,
+			       uarg);
+	if (ret < 0)
+		return ret;
+	if (arg.flags || !arg.type || arg.type >= __IPCCHAN_OBJ_MAX)
+		return -EINVAL;
+	name = ipcchan_name_from_user(arg.name, arg.name_len);
+	if (!name)
+		return -EINVAL;
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+
+	mutex_lock(&ipcchan_names_mutex);
+	obj = ipcchan_name_lookup(ns, arg.type, name, arg.name_len);
+	if (!obj) {
+		ret = -ENOENT;
+	} else if (!uid_eq(current_fsuid(), obj->uid) &&
+		   !ipcchan_obj_capable(obj, CAP_FOWNER)) {
+		ret = -EPERM;
+	} else {
+		ns = ipcchan_obj_unhash(obj);
+		ret = 0;
+	}
+	mutex_unlock(&ipcchan_names_mutex);
+	kfree(name);
+
+	if (!ret)
+		ipcchan_obj_unhashed(obj, ns);
+	return ret;
+}
+
+/**
+ * ipcchan_obj_getfd - install a new fd for an object
+ * @obj: the object; on success the fd takes over one reference
+ * @name: anon-inode name, "[ipcchan-...]"
+ * @fops: the type's file operations, with .owner = THIS_MODULE
+ * @priv: file->private_data
+ * @flags: O_RDONLY, O_WRONLY or O_RDWR, optionally with O_NONBLOCK
+ * @nowait: the type's read_iter/write_iter honour IOCB_NOWAIT, so io_uring
+ *	may try them inline before falling back to a worker thread
+ *
+ * The fd is always O_CLOEXEC.
+ *
+ * Return: the fd or a negative errno; on error the caller keeps its
+ * reference.
+ */
+int ipcchan_obj_getfd(struct ipcchan_obj *obj, const char *name,
+		      const struct file_operations *fops, void *priv,
+		      int flags, bool nowait)
+{
+	struct file *file;
+	int fd;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = anon_inode_getfile(name, fops, priv,
+				  flags & (O_ACCMODE | O_NONBLOCK));
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	if (nowait)
+		file->f_mode |= FMODE_NOWAIT;
+	fd_install(fd, file);
+	return fd;
+}
+
+/**
+ * ipcchan_obj_get_by_id - find an object by id, for netlink
+ * @id: the id
+ * @type: required type, or 0 for any
+ *
+ * Return: the object with a reference, or NULL.
+ */
+struct ipcchan_obj *ipcchan_obj_get_by_id(u32 id, enum ipcchan_obj_type type)
+{
+	struct ipcchan_obj *obj;
+
+	xa_lock(&ipcchan_ids);
+	obj = xa_load(&ipcchan_ids, id);
+	if (obj && (!type || obj->ops->type == type))
+		ipcchan_obj_get(obj);
+	else
+		obj = NULL;
+	xa_unlock(&ipcchan_ids);
+	return obj;
+}
+
+/**
+ * ipcchan_obj_get_next - walk the objects in id order, for netlink dumps
+ * @id: in: smallest id wanted; out: id of the object returned
+ * @type: required type, or 0 for any
+ *
+ * A dump resumes with *@id + 1. Objects created or destroyed during a
+ * walk may or may not be seen; ipcchan_obj_generation() tells whether
+ * that happened.
+ *
+ * Return: the next object with a reference, or NULL at the end.
+ */
+struct ipcchan_obj *ipcchan_obj_get_next(unsigned long *id,
+					 enum ipcchan_obj_type type)
+{
+	struct ipcchan_obj *obj;
+
+	xa_lock(&ipcchan_ids);
+	for (;;) {
+		obj = xa_find(&ipcchan_ids, id, ULONG_MAX, XA_PRESENT);
+		if (!obj || !type || obj->ops->type == type)
+			break;
+		(*id)++;
+	}
+	if (obj)
+		ipcchan_obj_get(obj);
+	xa_unlock(&ipcchan_ids);
+	return obj;
+}
+
+/**
+ * ipcchan_obj_generation - changes whenever an object appears or goes
+ *
+ * For NLM_F_DUMP_INTR: a dump records it at the start and compares.
+ *
+ * Return: the current generation.
+ */
+unsigned long ipcchan_obj_generation(void)
+{
+	return READ_ONCE(ipcchan_generation);
+}
+
+int __init ipcchan_object_init(void)
+{
+	return 0;
+}
+
+/*
+ * Every fd pins the module, so what is left now are named objects that
+ * nobody has open. Unlinking them frees them.
+ */
+void ipcchan_object_exit(void)
+{
+	struct ipcchan_obj *obj;
+	struct ipc_namespace *ns;
+	struct hlist_node *tmp;
+	int bkt;
+
+	mutex_lock(&ipcchan_names_mutex);
+	hash_for_each_safe(ipcchan_names, bkt, tmp, obj, name_node) {
+		ns = ipcchan_obj_unhash(obj);
+		ipcchan_obj_unhashed(obj, ns);
+	}
+	mutex_unlock(&ipcchan_names_mutex);
+
+	WARN_ON(!xa_empty(&ipcchan_ids));
+	WARN_ON(!hash_empty(ipcchan_users));
+	xa_destroy(&ipcchan_ids);
+}

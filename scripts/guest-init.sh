@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the ipcchan test VM (busybox sh). It mounts the pseudo
+# filesystems, loads the 9p modules and ipcchan.ko, runs /ipcchan/cmd,
+# scans kmemleak (debug kernel) before rmmod, prints a marker with the exit
+# status that scripts/vm.sh reads back from the serial log, and powers off.
+#
+#   /ipcchan/cmd          the command (a sh script), added per run
+#   /ipcchan/modparams    insmod arguments for ipcchan.ko, added per run
+#   /ipcchan/flags        words: host (run inside the host-root overlay),
+#                         out (mount the results share at /out), nomod
+#   /lib/ipcchan/extra/   9p/overlay modules of the stock kernel, in order
+
+export PATH=/opt/ipcchan/bin:/bin:/sbin:/usr/bin:/usr/sbin
+export HOME=/root TERM=dumb
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /dev/shm /dev/mqueue /tmp /root
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /dev/shm
+mount -t tmpfs tmpfs /tmp
+mount -t mqueue mqueue /dev/mqueue 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+ip link set lo up 2>/dev/null
+hostname ipcchan-vm
+
+flags=$(cat /ipcchan/flags 2>/dev/null)
+has_flag() { case " $flags " in *" $1 "*) return 0;; esac; return 1; }
+
+if [ -r /lib/ipcchan/extra/order ]; then
+	while read -r m; do
+		insmod "/lib/ipcchan/extra/$m" 2>/dev/null
+	done </lib/ipcchan/extra/order
+fi
+
+p9opts=trans=virtio,version=9p2000.L,msize=512000
+if has_flag out; then
+	mkdir -p /out && mount -t 9p -o "$p9opts" out /out ||
+		echo "ipcchan-vm: cannot mount the results share" >&2
+fi
+
+rc=0
+if ! has_flag nomod; then
+	# shellcheck disable=SC2046
+	if ! insmod /lib/ipcchan/ipcchan.ko $(cat /ipcchan/modparams 2>/dev/null); then
+		echo "ipcchan-vm: insmod ipcchan.ko failed" >&2
+		rc=1
+	fi
+fi
+
+if [ "$rc" -eq 0 ]; then
+	if has_flag host; then
+		# The host's root, read-only over 9p, under a tmpfs overlay: host
+		# programs (python3, strace, YNL) run against the loaded module.
+		mkdir -p /host /ovl /newroot
+		mount -t 9p -o "$p9opts,ro" hostroot /host &&
+		mount -t tmpfs tmpfs /ovl &&
+		mkdir -p /ovl/upper /ovl/work &&
+		mount -t overlay overlay \
+			-o lowerdir=/host,upperdir=/ovl/upper,workdir=/ovl/work /newroot || rc=1
+		if [ "$rc" -eq 0 ]; then
+			for d in proc sys dev dev/pts dev/shm dev/mqueue tmp; do
+				mount --bind "/$d" "/newroot/$d" 2>/dev/null
+			done
+			[ -d /out ] && mkdir -p /newroot/out && mount --bind /out /newroot/out
+			cp /ipcchan/cmd /newroot/tmp/.ipcchan-cmd
+			chroot /newroot /bin/sh /tmp/.ipcchan-cmd
+			rc=$?
+		else
+			echo "ipcchan-vm: cannot set up the host-root overlay" >&2
+		fi
+	else
+		(cd /root && sh /ipcchan/cmd)
+		rc=$?
+	fi
+fi
+
+# kmemleak reports only objects older than 5 s and wants two scans; scan
+# while the module is still loaded so backtraces keep their symbols.
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo "ipcchan-vm: kmemleak scan" >&2
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak
+fi
+
+if grep -q '^ipcchan ' /proc/modules; then
+	if ! rmmod ipcchan; then
+		echo "ipcchan-vm: rmmod ipcchan failed" >&2
+		[ "$rc" -eq 0 ] && rc=1
+	fi
+fi
+
+sync
+echo "IPCCHAN-EXIT=$rc"
+poweroff -f

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh: the module's static checks, each one a pass or a fail.
+#
+#   checkpatch --strict   on kmod/ and the uapi header (checkpatch.pl from
+#                         the linux-source tarball, never from this tree)
+#   W=1 + sparse (C=2)    against the Debian 6.12 headers of the VM kernel
+#   W=1 + sparse (C=2)    against the Debian 6.1 headers
+#
+# Any warning fails its check. Ends with "lint: N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+load_kernel_record
+
+ksrc=$(ksrc_extract)
+pass=0 fail=0
+result() { # name status
+	if [ "$2" -eq 0 ]; then
+		echo "ok - $1"; pass=$((pass + 1))
+	else
+		echo "not ok - $1"; fail=$((fail + 1))
+	fi
+}
+
+# Generated files (ipcchan.mod.c) are not ours to style.
+mapfile -t srcs < <(cd "$TOP" && ls kmod/*.[ch] uapi/linux/*.h | grep -v '\.mod\.c$')
+out=$(cd "$TOP" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree \
+	--terse --show-types -f "${srcs[@]}" 2>&1)
+bad=$(printf '%s\n' "$out" | grep -E ': (ERROR|WARNING|CHECK):' || true)
+[ -n "$bad" ] && printf '%s\n' "$bad"
+result "checkpatch --strict (${#srcs[@]} files)" "$([ -z "$bad" ]; echo $?)"
+
+build_check() { # label kdir
+	local dir=$BUILD/lint-$1 out bad
+	rm -rf "$dir"
+	out=$("$TOP/scripts/build-module.sh" "$2" "$dir" W=1 C=2 2>&1)
+	local rc=$?
+	bad=$(printf '%s\n' "$out" | grep -E 'warning:|error:|Error [0-9]' || true)
+	[ -n "$bad" ] && printf '%s\n' "$bad"
+	[ "$rc" -ne 0 ] && [ -z "$bad" ] && printf '%s\n' "$out" | tail -n 20
+	result "W=1 C=2 build against $(basename "$2")" "$([ "$rc" -eq 0 ] && [ -z "$bad" ]; echo $?)"
+}
+build_check 6.12 "$KDIR_STOCK"
+build_check 6.1 "$KDIR_61"
+
+echo "IPCCHAN-RESULT pass=$pass fail=$fail skip=0"
+echo "lint: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "dev.h"
+#include "subcommands.h"
+
+int dev_open(void)
+{
+	int fd = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		fprintf(stderr, "%s: %s: %s\n", prog_name, IPCCHAN_DEVICE_PATH,
+			strerror(err));
+		if (err == ENOENT)
+			fprintf(stderr, "%s: is the module loaded? (insmod kmod/ipcchan.ko)\n",
+				prog_name);
+		errno = err;
+	}
+	return fd;
+}
+
+int dev_get_info(int fd, struct ipcchan_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	return ioctl(fd, IPCCHAN_IOC_GET_INFO, info);
+}

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef IPCCHAN_SUBCOMMANDS_H
+#define IPCCHAN_SUBCOMMANDS_H
+
+extern const char *prog_name;
+
+int info_main(int argc, char *argv[]);
+
+#endif
