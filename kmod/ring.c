@@ -96,10 +96,9 @@ struct ipcchan_ring {
 	/* Tasks of a side that wait: consumers for data, producers for space. */
 	wait_queue_head_t wq[RING_NR_SIDES];
 
-	spinlock_t lock;	/* attached[], gone, kwaiters, info page */
+	spinlock_t lock;	/* attached[], gone, info page */
 	unsigned int attached[RING_NR_SIDES];
 	u32 gone;
-	unsigned int kwaiters;	/* write()rs sleeping for space */
 
 	struct mutex write_lock;	/* kernel producer: kprod, data, pages */
 	u32 kprod;
@@ -409,6 +408,25 @@ static u32 ring_default_need(struct ipcchan_ring *ring, enum ring_side side)
 	return side == RING_CONS ? 1 : ring->max_record;
 }
 
+/*
+ * In a kernel-producer ring the kernel owns the producer page, so it sets
+ * the producer's waiting flag for every producer-side sleeper (write(),
+ * WAIT, poll) that is about to sleep, and the consumer's kick clears it.
+ * A sleeper re-sets it on every pass through its wait loop, so clearing
+ * it before the wakeup never strands one. The barrier orders the flag
+ * before the caller's re-read of the positions, pairing with the
+ * consumer's barrier between publishing its position and reading the
+ * flag: either we see the space or the consumer sees the flag.
+ */
+static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
+{
+	if (side != RING_PROD || !ring_kernel_producer(ring))
+		return;
+	WRITE_ONCE(*ring->waiting[RING_PROD], 1);
+	/* Flag before positions; see above. */
+	smp_mb();
+}
+
 static struct file *ring_file_new(struct ipcchan_ring *ring,
 				  enum ring_side side, int fflags)
 {
@@ -568,6 +586,10 @@ static __poll_t ring_poll(struct file *file, poll_table *pt)
 
 	ready = ring_ready(ring, rf->side, ring_default_need(ring, rf->side),
 			   &avail);
+	if (!ready && rf->side == RING_PROD && ring_kernel_producer(ring)) {
+		ring_announce_wait(ring, rf->side);
+		ready = ring_ready(ring, rf->side, ring->max_record, &avail);
+	}
 	if (ready < 0)
 		mask |= EPOLLERR;
 	else if (ready)
@@ -600,6 +622,8 @@ static long ring_kick(struct ring_file *rf, unsigned long arg)
 	if (arg)
 		return -EINVAL;
 	atomic64_inc(&ring->kicks[rf->side]);
+	if (rf->side == RING_CONS && ring_kernel_producer(ring))
+		WRITE_ONCE(*ring->waiting[RING_PROD], 0);
 	if (!ring_wake(ring, other_side(rf->side)))
 		atomic64_inc(&ring->kicks_idle);
 	return 0;
@@ -622,6 +646,7 @@ static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
 	*slept = false;
 	for (;;) {
 		prepare_to_wait(&ring->wq[side], &wait, TASK_INTERRUPTIBLE);
+		ring_announce_wait(ring, side);
 		ret = ring_ready(ring, side, need, avail);
 		if (ret)
 			break;
@@ -736,10 +761,7 @@ static int ring_put_record(struct ipcchan_ring *ring, const char __user *buf,
 	return 0;
 }
 
-/*
- * Announce (in the producer page, for consumers doing the need-wakeup
- * protocol) that a writer sleeps, then sleep until @total bytes are free.
- */
+/* Sleep until @total bytes are free; ring_sleep() announces it. */
 static int ring_write_wait(struct ipcchan_ring *ring, u32 total)
 {
 	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
@@ -747,23 +769,13 @@ static int ring_write_wait(struct ipcchan_ring *ring, u32 total)
 	u32 avail;
 	int ret;
 
-	spin_lock(&ring->lock);
-	if (!ring->kwaiters++)
-		WRITE_ONCE(*ring->waiting[RING_PROD], 1);
-	spin_unlock(&ring->lock);
-	/* Waiting flag before the positions; pairs with the consumer's mb. */
-	smp_mb();
-
 	ret = ring_sleep(ring, RING_PROD, total, NULL, &slept, &avail);
-
-	spin_lock(&ring->lock);
-	if (!--ring->kwaiters)
-		WRITE_ONCE(*ring->waiting[RING_PROD], 0);
 	if (slept) {
+		mutex_lock(&ring->write_lock);
 		WRITE_ONCE(st->waits, st->waits + 1);
+		mutex_unlock(&ring->write_lock);
 		atomic64_inc(&ring->waits);
 	}
-	spin_unlock(&ring->lock);
 	return ret;
 }
 
