@@ -68,6 +68,7 @@ static long ipcchan_get_info(void __user *uarg)
 	info.size = min_t(size_t, usize, sizeof(info));
 	info.abi_version = IPCCHAN_ABI_VERSION;
 	info.features = 0;
+	info.features |= IPCCHAN_FEAT_RING;
 	info.name_max = IPCCHAN_NAME_MAX;
 	info.mbox_max_msgs = lim.mbox_max_msgs;
 	info.mbox_max_msgsize = lim.mbox_max_msgsize;
