@@ -70,10 +70,17 @@
 /* Positions are __u32 byte counts: the data area must stay below 2^31. */
 #define RING_HARD_MAX_PAGES	(1U << (30 - PAGE_SHIFT))
 
+/*
+ * An observer file (the CLI's stat) is attached to no side: it may read
+ * the ring but does not count as a producer or consumer, so opening and
+ * closing one never makes the ring's sides appear or go. It indexes none
+ * of the per-side arrays.
+ */
 enum ring_side {
 	RING_PROD,
 	RING_CONS,
 	RING_NR_SIDES,
+	RING_OBSERVER = RING_NR_SIDES,
 };
 
 struct ipcchan_ring {
@@ -440,11 +447,13 @@ static struct file *ring_file_new(struct ipcchan_ring *ring,
 	rf->side = side;
 
 	ipcchan_obj_get(&ring->obj);
-	ring_attach(ring, side);
+	if (side != RING_OBSERVER)
+		ring_attach(ring, side);
 	file = anon_inode_getfile("[ipcchan-ring]", &ring_fops, rf,
 				  O_RDWR | fflags);
 	if (IS_ERR(file)) {
-		ring_detach(ring, side);
+		if (side != RING_OBSERVER)
+			ring_detach(ring, side);
 		ring_put(ring);
 		kfree(rf);
 		return file;
@@ -457,7 +466,8 @@ static int ring_release(struct inode *inode, struct file *file)
 {
 	struct ring_file *rf = file->private_data;
 
-	ring_detach(rf->ring, rf->side);
+	if (rf->side != RING_OBSERVER)
+		ring_detach(rf->ring, rf->side);
 	ring_put(rf->ring);
 	kfree(rf);
 	return 0;
@@ -576,6 +586,8 @@ static __poll_t ring_poll(struct file *file, poll_table *pt)
 	u32 avail;
 	int ready;
 
+	if (rf->side == RING_OBSERVER)
+		return 0;
 	poll_wait(file, &ring->wq[rf->side], pt);
 	/*
 	 * Order our queueing before the reads of the positions; pairs with
@@ -621,6 +633,8 @@ static long ring_kick(struct ring_file *rf, unsigned long arg)
 
 	if (arg)
 		return -EINVAL;
+	if (rf->side == RING_OBSERVER)
+		return -EBADF;
 	atomic64_inc(&ring->kicks[rf->side]);
 	if (rf->side == RING_CONS && ring_kernel_producer(ring))
 		WRITE_ONCE(*ring->waiting[RING_PROD], 0);
@@ -683,6 +697,8 @@ static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
 				 uarg);
 	if (usize < 0)
 		return usize;
+	if (rf->side == RING_OBSERVER)
+		return -EBADF;
 	if (w.flags & ~IPCCHAN_RING_WAIT_ABSTIME)
 		return -EINVAL;
 	if (w.min_bytes > ring->data_size || w.timeout_ns < -1)
@@ -842,7 +858,8 @@ static long ring_get_info(struct ring_file *rf, void __user *uarg)
 	memset(&ri, 0, sizeof(ri));
 	ri.size = min_t(size_t, usize, sizeof(ri));
 	ri.role = rf->side == RING_PROD ? IPCCHAN_RING_PRODUCER :
-					  IPCCHAN_RING_CONSUMER;
+		  rf->side == RING_CONS ? IPCCHAN_RING_CONSUMER :
+					  IPCCHAN_RING_OBSERVER;
 	ri.ring_flags = ring->flags;
 	ri.nr_pages = ring->nr_pages;
 	ri.id = ring->obj.id;
@@ -948,7 +965,8 @@ static int ring_check_open(const struct ipcchan_ring_open *op)
 	    !(op->flags & IPCCHAN_OPEN_CREATE))
 		return -EINVAL;
 	if (op->role != IPCCHAN_RING_PRODUCER &&
-	    op->role != IPCCHAN_RING_CONSUMER)
+	    op->role != IPCCHAN_RING_CONSUMER &&
+	    op->role != IPCCHAN_RING_OBSERVER)
 		return -EINVAL;
 	if (op->ring_flags & ~IPCCHAN_RING_KERNEL_PRODUCER)
 		return -EINVAL;
@@ -965,7 +983,8 @@ static long ring_install(struct ipcchan_ring *ring,
 			 bool anon)
 {
 	enum ring_side side = op->role == IPCCHAN_RING_PRODUCER ? RING_PROD :
-								  RING_CONS;
+			      op->role == IPCCHAN_RING_CONSUMER ? RING_CONS :
+								  RING_OBSERVER;
 	int fflags = op->flags & IPCCHAN_OPEN_NONBLOCK ? O_NONBLOCK : 0;
 	struct file *file, *peer = NULL;
 	int fd, peer_fd = -1;
@@ -1047,10 +1066,12 @@ long ipcchan_ring_open(void __user *uarg)
 	req.name = ipcchan_name_from_user(op.name, op.name_len);
 	if (IS_ERR(req.name))
 		return PTR_ERR(req.name);
-	if (!req.name && !(op.flags & IPCCHAN_OPEN_CREATE))
+	if (!req.name && (!(op.flags & IPCCHAN_OPEN_CREATE) ||
+			  op.role == IPCCHAN_RING_OBSERVER))
 		return -EINVAL;
 	req.name_len = op.name_len;
 	req.flags = op.flags;
+	/* Producers need write permission, consumers and observers read. */
 	req.may = op.role == IPCCHAN_RING_PRODUCER ? MAY_WRITE : MAY_READ;
 	req.create = ring_create;
 	req.create_arg = &op;

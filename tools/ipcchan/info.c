@@ -13,6 +13,7 @@
 #include "subcommands.h"
 
 static const char *const feature_names[] = {
+	[IPCCHAN_FEAT_RING_BIT] = "ring",
 	[__IPCCHAN_FEAT_MAX] = NULL,
 };
 

@@ -20,6 +20,7 @@ static const struct {
 	const char *description;
 } subcommands[] = {
 	{ "info", info_main, "Shows the module's ABI version, features and limits" },
+	{ "ring", ring_main, "Creates, feeds, drains, inspects and removes shared rings" },
 };
 
 static void show_usage(FILE *file)

@@ -55,8 +55,8 @@ int ipcchan_ring_get_stats(int fd, struct ipcchan_ring_stats *st);
  *
  * Maps the info page, both control pages and the data area with the
  * protections the role allows, and checks the info page against what
- * the kernel reported. Returns 0, -EPROTO if the info page makes no
- * sense, or the -errno of the failing call.
+ * the kernel reported. Returns 0, -EBADF for an observer fd, -EPROTO if
+ * the info page makes no sense, or the -errno of the failing call.
  */
 int ipcchan_ring_map(int fd, struct ipcchan_ring **ringp);
 

@@ -220,6 +220,9 @@ int ipcchan_ring_map(int fd, struct ipcchan_ring **ringp)
 	ri.size = sizeof(ri);
 	if (ioctl(fd, IPCCHAN_IOC_RING_GET_INFO, &ri))
 		return -errno;
+	if (ri.role != IPCCHAN_RING_PRODUCER &&
+	    ri.role != IPCCHAN_RING_CONSUMER)
+		return -EBADF;
 
 	r = calloc(1, sizeof(*r));
 	if (!r)

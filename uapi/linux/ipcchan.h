@@ -279,10 +279,16 @@ struct ipcchan_unlink {
  * enum ipcchan_ring_role - the role a ring fd is attached in
  * @IPCCHAN_RING_PRODUCER: writes records.
  * @IPCCHAN_RING_CONSUMER: reads records.
+ * @IPCCHAN_RING_OBSERVER: neither; may map every region read-only and read
+ *	statistics, and does not count as an attached producer or consumer
+ *	(its arrival or departure never changes &ipcchan_ring_info_page.gone).
+ *	Named rings only; needs read permission. KICK and WAIT give EBADF and
+ *	poll reports nothing.
  */
 enum ipcchan_ring_role {
 	IPCCHAN_RING_PRODUCER = 1,
 	IPCCHAN_RING_CONSUMER = 2,
+	IPCCHAN_RING_OBSERVER = 3,
 };
 
 /**
