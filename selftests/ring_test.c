@@ -264,6 +264,54 @@ TEST(named_permissions_follow_role)
 	close(dev);
 }
 
+TEST(observer_is_not_an_attachment)
+{
+	const char *name = "selftest-ring-observer";
+	const struct ipcchan_ring_info_page *info;
+	struct ipcchan_ring_wait w = { .size = sizeof(w) };
+	int dev = dev_open(), p, o, peer;
+	struct ipcchan_ring_info ri;
+	struct ipcchan_ring *r;
+
+	ASSERT_LE(0, dev);
+	ipcchan_ring_unlink(dev, name);
+	EXPECT_EQ(-EINVAL, ipcchan_ring_open(dev, NULL, IPCCHAN_OPEN_CREATE,
+					     IPCCHAN_RING_OBSERVER, 1, 0,
+					     0600, &peer));
+	p = ipcchan_ring_open(dev, name, IPCCHAN_OPEN_CREATE,
+			      IPCCHAN_RING_PRODUCER, 1, 0, 0600, NULL);
+	ASSERT_LE(0, p);
+	o = ipcchan_ring_open(dev, name, 0, IPCCHAN_RING_OBSERVER, 0, 0, 0,
+			      NULL);
+	ASSERT_LE(0, o);
+	ASSERT_EQ(0, get_info(o, &ri));
+	EXPECT_EQ(IPCCHAN_RING_OBSERVER, ri.role);
+	info = map(o, ri.off.info_off, ri.off.info_len, PROT_READ);
+	ASSERT_NE(MAP_FAILED, info);
+	EXPECT_EQ(1, info->producers);
+	EXPECT_EQ(0, info->consumers);
+	EXPECT_EQ(MAP_FAILED, map(o, ri.off.cons_off, ri.off.ctrl_len,
+				  PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(-1, ioctl(o, IPCCHAN_IOC_RING_KICK, 0));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(o, IPCCHAN_IOC_RING_WAIT, &w));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, write(o, "x", 1));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-EBADF, ipcchan_ring_map(o, &r));
+	close(o);
+	/* Its departure changed nothing. */
+	EXPECT_EQ(1, info->producers);
+	EXPECT_EQ(0, info->gone);
+	/* Unlinked with no consumer: none can ever come. */
+	EXPECT_EQ(0, ipcchan_ring_unlink(dev, name));
+	EXPECT_EQ(IPCCHAN_RING_CONSUMERS_GONE, info->gone);
+	munmap((void *)info, ri.off.info_len);
+	close(p);
+	close(dev);
+}
+
 TEST_F(ring, ring_fd_ioctls_check_arguments)
 {
 	struct ipcchan_ring_wait w = { .size = sizeof(w) };
