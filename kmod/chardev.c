@@ -16,6 +16,7 @@
 #include "mailbox.h"
 #include "main.h"
 #include "object.h"
+#include "ring.h"
 
 /**
  * ipcchan_copy_arg - read an extensible ioctl argument
@@ -68,7 +69,8 @@ static long ipcchan_get_info(void __user *uarg)
 	info.size = min_t(size_t, usize, sizeof(info));
 	info.abi_version = IPCCHAN_ABI_VERSION;
 	info.features = 0;
-	info.features |= BIT_ULL(IPCCHAN_FEAT_MAILBOX);
+	info.features |= IPCCHAN_FEAT_MAILBOX;
+	info.features |= IPCCHAN_FEAT_RING;
 	info.name_max = IPCCHAN_NAME_MAX;
 	info.mbox_max_msgs = lim.mbox_max_msgs;
 	info.mbox_max_msgsize = lim.mbox_max_msgsize;
@@ -93,6 +95,8 @@ static long ipcchan_dev_ioctl(struct file *file, unsigned int cmd,
 		return ipcchan_mbox_ioctl_open(uarg);
 	case IPCCHAN_IOC_UNLINK:
 		return ipcchan_obj_ioctl_unlink(uarg);
+	case IPCCHAN_IOC_RING_OPEN:
+		return ipcchan_ring_open(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -40,4 +40,17 @@ step "The name goes; the mailbox would live on while an fd held it" \
 	ipcchan mbox rm tour
 
 echo
+echo "=== Shared rings: the kernel maps pages into both processes; no system call per record"
+step "A shared ring of 16 pages" \
+	ipcchan ring create tour-ring --pages 16
+echo "\$ ipcchan ring consume tour-ring --quiet &"
+ipcchan ring consume tour-ring --quiet &
+step "Stream 100000 records of 64 B into it" \
+	ipcchan ring produce tour-ring --count 100000 --size 64
+wait
+step "Its statistics: kicks and waits are the only data-path system calls" \
+	ipcchan ring stat tour-ring
+step "Remove the name" \
+	ipcchan ring rm tour-ring
+echo
 echo "=== end of tour"

@@ -13,7 +13,8 @@
 #include "subcommands.h"
 
 static const char *const feature_names[] = {
-	[IPCCHAN_FEAT_MAILBOX] = "mailbox",
+	[IPCCHAN_FEAT_MAILBOX_BIT] = "mailbox",
+	[IPCCHAN_FEAT_RING_BIT] = "ring",
 	[__IPCCHAN_FEAT_MAX] = NULL,
 };
 

@@ -21,6 +21,7 @@ static const struct {
 } subcommands[] = {
 	{ "info", info_main, "Shows the module's ABI version, features and limits" },
 	{ "mbox", mbox_main, "Creates, sends to, receives from, inspects and removes mailboxes" },
+	{ "ring", ring_main, "Creates, feeds, drains, inspects and removes shared rings" },
 };
 
 static void show_usage(FILE *file)

@@ -6,5 +6,6 @@ extern const char *prog_name;
 
 int info_main(int argc, char *argv[]);
 int mbox_main(int argc, char *argv[]);
+int ring_main(int argc, char *argv[]);
 
 #endif

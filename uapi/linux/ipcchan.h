@@ -46,6 +46,7 @@
 #ifndef _UAPI_LINUX_IPCCHAN_H
 #define _UAPI_LINUX_IPCCHAN_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -72,14 +73,22 @@
  * Each bit announces one facility of the loaded module. A bit is set only
  * when the facility is fully implemented; test for it before use.
  *
- * @IPCCHAN_FEAT_MAILBOX: mailboxes: %IPCCHAN_IOC_MBOX_OPEN and the
- *	mailbox fd ioctls
+ * @IPCCHAN_FEAT_MAILBOX_BIT: mailboxes: %IPCCHAN_IOC_MBOX_OPEN and the
+ *	mailbox fd ioctls; test with %IPCCHAN_FEAT_MAILBOX.
+ * @IPCCHAN_FEAT_RING_BIT: shared rings: %IPCCHAN_IOC_RING_OPEN and the
+ *	ring fd ioctls; test with %IPCCHAN_FEAT_RING.
  * @__IPCCHAN_FEAT_MAX: one past the highest defined bit
  */
 enum ipcchan_feature {
-	IPCCHAN_FEAT_MAILBOX,
+	IPCCHAN_FEAT_MAILBOX_BIT = 0,
+	IPCCHAN_FEAT_RING_BIT = 1,
 	__IPCCHAN_FEAT_MAX,
 };
+
+/** IPCCHAN_FEAT_MAILBOX - &ipcchan_info.features mask for mailboxes */
+#define IPCCHAN_FEAT_MAILBOX	_BITULL(IPCCHAN_FEAT_MAILBOX_BIT)
+/** IPCCHAN_FEAT_RING - &ipcchan_info.features mask for shared rings */
+#define IPCCHAN_FEAT_RING	_BITULL(IPCCHAN_FEAT_RING_BIT)
 
 /**
  * struct ipcchan_info - argument of %IPCCHAN_IOC_GET_INFO
@@ -557,5 +566,398 @@ struct ipcchan_mbox_stats {
 
 /** IPCCHAN_IOC_MBOX_GET_STATS - read a mailbox's statistics. Errors: EFAULT, EINVAL, E2BIG. */
 #define IPCCHAN_IOC_MBOX_GET_STATS	_IO(IPCCHAN_IOC_MAGIC, 0x13)
+
+/* ------------------------------------------------------------------ */
+/* Shared rings                                                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A ring is a power-of-two data area of pages that the kernel allocates and
+ * that producers and consumers map. Records move with no system call; the
+ * kernel sets the ring up, enforces who may write what, and wakes a side
+ * that said it is about to sleep.
+ *
+ * Every ring fd is attached in one role. What it may map:
+ *
+ *   ==============  ===================  ===================
+ *   region          producer fd          consumer fd
+ *   ==============  ===================  ===================
+ *   info page       read                 read
+ *   producer page   read, write (1)      read
+ *   consumer page   read                 read, write
+ *   data area       read, write (1)      read
+ *   ==============  ===================  ===================
+ *
+ *   (1) read only when the ring has %IPCCHAN_RING_KERNEL_PRODUCER: then the
+ *       kernel alone writes the producer page and the data, on write().
+ *
+ * Each region is mapped on its own with MAP_SHARED, at exactly the offset
+ * and length that &struct ipcchan_ring_offsets gives; the data area is
+ * 2 * @data_size bytes long because its pages appear twice, back to back,
+ * so that no record ever wraps. Nothing else about the layout is fixed:
+ * always use the offsets.
+ *
+ * Positions are free-running __u32 byte counts; the byte at position p is
+ * at data + (p & (data_size - 1)). The used part of the ring is
+ * producer_pos - consumer_pos (modulo 2^32), never more than data_size.
+ * Records start at multiples of %IPCCHAN_RING_ALIGN; each is a
+ * &struct ipcchan_ring_rec followed by its payload, padded to the
+ * alignment. Documentation/userspace-api/ipcchan.rst describes the barrier
+ * protocol step by step; libipcchan implements it.
+ */
+
+/** IPCCHAN_RING_MAGIC - &ipcchan_ring_info_page.magic ("IPCR") */
+#define IPCCHAN_RING_MAGIC		0x52435049
+/** IPCCHAN_RING_LAYOUT_VERSION - &ipcchan_ring_info_page.version */
+#define IPCCHAN_RING_LAYOUT_VERSION	1
+/** IPCCHAN_RING_ALIGN - alignment of every record, in bytes */
+#define IPCCHAN_RING_ALIGN		8
+
+/**
+ * enum ipcchan_ring_role - the role a ring fd is attached in
+ * @IPCCHAN_RING_PRODUCER: writes records.
+ * @IPCCHAN_RING_CONSUMER: reads records.
+ * @IPCCHAN_RING_OBSERVER: neither; may map every region read-only and read
+ *	statistics, and does not count as an attached producer or consumer
+ *	(its arrival or departure never changes &ipcchan_ring_info_page.gone).
+ *	Named rings only; needs read permission. KICK and WAIT give EBADF and
+ *	poll reports nothing.
+ */
+enum ipcchan_ring_role {
+	IPCCHAN_RING_PRODUCER = 1,
+	IPCCHAN_RING_CONSUMER = 2,
+	IPCCHAN_RING_OBSERVER = 3,
+};
+
+/**
+ * define IPCCHAN_RING_REC_PAD - &ipcchan_ring_rec.flags: no payload to
+ * deliver; the consumer skips the record. A producer that reserved space
+ * and changed its mind commits it as padding.
+ */
+#define IPCCHAN_RING_REC_PAD		0x1
+
+/**
+ * struct ipcchan_ring_rec - header at the start of every record
+ * @len: payload bytes that follow the header. The record occupies
+ *	sizeof(header) + @len rounded up to %IPCCHAN_RING_ALIGN, and never more
+ *	than &ipcchan_ring_info_page.max_record.
+ * @flags: %IPCCHAN_RING_REC_PAD or zero; other bits are reserved and mark
+ *	the ring as corrupt.
+ */
+struct ipcchan_ring_rec {
+	__u32 len;
+	__u32 flags;
+};
+
+/**
+ * struct ipcchan_ring_offsets - where the regions of a ring are
+ * @info_off: mmap() offset of the info page.
+ * @prod_off: mmap() offset of the producer control page.
+ * @cons_off: mmap() offset of the consumer control page.
+ * @data_off: mmap() offset of the data area.
+ * @info_len: length to map at @info_off.
+ * @ctrl_len: length to map at @prod_off and at @cons_off.
+ * @data_size: bytes in the data area, a power of two; map 2 * @data_size
+ *	bytes at @data_off.
+ * @pos: offset, within a control page, of that side's __u32 position.
+ * @waiting: offset, within a control page, of that side's __u32 waiting
+ *	flag: non-zero while the side sleeps or is about to, asking the other
+ *	side to kick after publishing.
+ * @stats: offset, within a control page, of that side's
+ *	&struct ipcchan_ring_ctrl_stats.
+ *
+ * @pos, @waiting and @stats lie on different cache lines.
+ */
+struct ipcchan_ring_offsets {
+	__u64 info_off;
+	__u64 prod_off;
+	__u64 cons_off;
+	__u64 data_off;
+	__u32 info_len;
+	__u32 ctrl_len;
+	__u32 data_size;
+	__u32 pos;
+	__u32 waiting;
+	__u32 stats;
+};
+
+/**
+ * struct ipcchan_ring_ctrl_stats - counters a side keeps in its own page
+ * @records: records produced, or consumed (padding not included).
+ * @bytes: payload bytes of those records.
+ * @kicks: %IPCCHAN_IOC_RING_KICK calls this side made.
+ * @kicks_avoided: publications after which the other side was not waiting,
+ *	so no system call was needed.
+ * @stalls: producer: times the ring was too full to reserve; consumer:
+ *	times it found the ring empty.
+ * @waits: times this side went to sleep.
+ *
+ * The kernel maintains the producer's block of a
+ * %IPCCHAN_RING_KERNEL_PRODUCER ring; otherwise libipcchan maintains them.
+ * The kernel only reports them (in &struct ipcchan_ring_stats) and never
+ * trusts them.
+ */
+struct ipcchan_ring_ctrl_stats {
+	__u64 records;
+	__u64 bytes;
+	__u64 kicks;
+	__u64 kicks_avoided;
+	__u64 stalls;
+	__u64 waits;
+};
+
+/**
+ * define IPCCHAN_RING_PRODUCERS_GONE - &ipcchan_ring_info_page.gone: the
+ * last producer fd was released and no producer is attached.
+ */
+#define IPCCHAN_RING_PRODUCERS_GONE	0x1
+/** define IPCCHAN_RING_CONSUMERS_GONE - likewise for consumers */
+#define IPCCHAN_RING_CONSUMERS_GONE	0x2
+
+/**
+ * struct ipcchan_ring_info_page - the read-only first page of a ring
+ * @magic: %IPCCHAN_RING_MAGIC.
+ * @version: %IPCCHAN_RING_LAYOUT_VERSION.
+ * @flags: the ring's creation flags (%IPCCHAN_RING_KERNEL_PRODUCER).
+ * @page_size: page size of the kernel, in bytes.
+ * @nr_pages: pages in the data area.
+ * @max_record: largest record, header included, in bytes: half the data
+ *	area, so that one fits whenever the producer may poll EPOLLOUT.
+ * @producers: producer files attached now (kernel counter).
+ * @consumers: consumer files attached now (kernel counter).
+ * @gone: %IPCCHAN_RING_PRODUCERS_GONE, %IPCCHAN_RING_CONSUMERS_GONE; lets a
+ *	busy-polling side notice that its peer left without a system call.
+ * @reserved: zero.
+ * @id: the ring's object id.
+ * @off: the layout, as returned by %IPCCHAN_IOC_RING_OPEN.
+ *
+ * Only the kernel writes this page; @producers, @consumers and @gone change
+ * while the ring lives, everything else is fixed at creation.
+ */
+struct ipcchan_ring_info_page {
+	__u32 magic;
+	__u32 version;
+	__u32 flags;
+	__u32 page_size;
+	__u32 nr_pages;
+	__u32 max_record;
+	__u32 producers;
+	__u32 consumers;
+	__u32 gone;
+	__u32 reserved;
+	__u64 id;
+	struct ipcchan_ring_offsets off;
+};
+
+/**
+ * define IPCCHAN_RING_KERNEL_PRODUCER - &ipcchan_ring_open.ring_flags:
+ * producers write records with write(2), which the kernel copies into the
+ * ring under its own lock, so several mutually untrusted producers can
+ * share it. Producer fds may then map nothing writable.
+ */
+#define IPCCHAN_RING_KERNEL_PRODUCER	0x1
+
+/**
+ * struct ipcchan_ring_open - argument of %IPCCHAN_IOC_RING_OPEN
+ * @size: sizeof(struct ipcchan_ring_open), at least
+ *	%IPCCHAN_RING_OPEN_SIZE_VER0.
+ * @flags: in: %IPCCHAN_OPEN_CREATE, %IPCCHAN_OPEN_EXCL,
+ *	%IPCCHAN_OPEN_NONBLOCK (for write() on a kernel-producer ring).
+ *	Anonymous rings need %IPCCHAN_OPEN_CREATE.
+ * @role: in: &enum ipcchan_ring_role of the returned fd.
+ * @mode: in: permission bits (0777 at most) of a ring this call creates;
+ *	ignored otherwise. Producers need write permission, consumers read
+ *	permission.
+ * @nr_pages: in: data pages of a ring this call creates, a power of two
+ *	between 1 and &ipcchan_info.ring_max_pages; ignored otherwise.
+ *	out: the ring's.
+ * @name_len: in: length of the name, 0 for an anonymous ring.
+ * @name: in: user pointer to the name (see "Objects and names"), or 0 for
+ *	a new anonymous ring.
+ * @id: out: the ring's object id.
+ * @ring_flags: in: creation flags (%IPCCHAN_RING_KERNEL_PRODUCER) of a ring
+ *	this call creates; ignored otherwise. out: the ring's.
+ * @peer_fd: out: for an anonymous ring, a second new O_CLOEXEC fd,
+ *	attached in the other role; -1 for a named ring.
+ * @off: out: the layout.
+ */
+struct ipcchan_ring_open {
+	__u32 size;
+	__u32 flags;
+	__u32 role;
+	__u32 mode;
+	__u32 nr_pages;
+	__u32 name_len;
+	__u64 name;
+	__u64 id;
+	__u32 ring_flags;
+	__s32 peer_fd;
+	struct ipcchan_ring_offsets off;
+};
+
+/** IPCCHAN_RING_OPEN_SIZE_VER0 - first published &struct ipcchan_ring_open */
+#define IPCCHAN_RING_OPEN_SIZE_VER0	104
+
+/**
+ * IPCCHAN_IOC_RING_OPEN - create or open a ring; issued on /dev/ipcchan
+ *
+ * Argument: &struct ipcchan_ring_open. Returns a new O_CLOEXEC ring fd
+ * attached in @role, and for an anonymous ring also @peer_fd.
+ *
+ * Errors: EFAULT, E2BIG, EINVAL (bad @size, unknown @flags or @ring_flags,
+ * bad @role, EXCL without CREATE, anonymous without CREATE, malformed
+ * name; on creation: @mode beyond 0777, @nr_pages zero, not a power of
+ * two, above ring_max_pages without CAP_SYS_RESOURCE or above the hard
+ * limit of 2^30 bytes), ENAMETOOLONG, ENOENT (no such name and no CREATE),
+ * EEXIST (CREATE|EXCL and the name exists), EACCES (the ring's mode denies
+ * the role), EDQUOT (per-user limits), ENOSPC (no ids left), EMFILE,
+ * ENOMEM.
+ */
+#define IPCCHAN_IOC_RING_OPEN		_IO(IPCCHAN_IOC_MAGIC, 0x02)
+
+/**
+ * struct ipcchan_ring_info - argument of %IPCCHAN_IOC_RING_GET_INFO
+ * @size: sizeof(struct ipcchan_ring_info), at least
+ *	%IPCCHAN_RING_INFO_SIZE_VER0.
+ * @flags: in: must be zero.
+ * @role: out: &enum ipcchan_ring_role of this fd.
+ * @ring_flags: out: the ring's creation flags.
+ * @nr_pages: out: pages in the data area.
+ * @reserved: must be zero.
+ * @id: out: the ring's object id.
+ * @off: out: the layout.
+ *
+ * Lets a process that received a ring fd (fork, SCM_RIGHTS) map it.
+ */
+struct ipcchan_ring_info {
+	__u32 size;
+	__u32 flags;
+	__u32 role;
+	__u32 ring_flags;
+	__u32 nr_pages;
+	__u32 reserved;
+	__u64 id;
+	struct ipcchan_ring_offsets off;
+};
+
+/** IPCCHAN_RING_INFO_SIZE_VER0 - first published &struct ipcchan_ring_info */
+#define IPCCHAN_RING_INFO_SIZE_VER0	88
+
+/**
+ * IPCCHAN_IOC_RING_GET_INFO - describe a ring fd
+ *
+ * Argument: &struct ipcchan_ring_info. Errors: EFAULT, EINVAL, E2BIG.
+ */
+#define IPCCHAN_IOC_RING_GET_INFO	_IO(IPCCHAN_IOC_MAGIC, 0x30)
+
+/**
+ * IPCCHAN_IOC_RING_KICK - wake the other side
+ *
+ * On a producer fd, wakes consumers waiting for data; on a consumer fd,
+ * wakes producers waiting for space. Call it after publishing a position
+ * and a full barrier, only when the other side's waiting flag is set.
+ * The argument must be 0 (EINVAL otherwise).
+ */
+#define IPCCHAN_IOC_RING_KICK		_IO(IPCCHAN_IOC_MAGIC, 0x31)
+
+/**
+ * define IPCCHAN_RING_WAIT_ABSTIME - &ipcchan_ring_wait.flags:
+ * @timeout_ns is an absolute CLOCK_MONOTONIC time.
+ */
+#define IPCCHAN_RING_WAIT_ABSTIME	0x1
+
+/**
+ * struct ipcchan_ring_wait - argument of %IPCCHAN_IOC_RING_WAIT
+ * @size: sizeof(struct ipcchan_ring_wait), at least
+ *	%IPCCHAN_RING_WAIT_SIZE_VER0.
+ * @flags: in: %IPCCHAN_RING_WAIT_ABSTIME.
+ * @min_bytes: in: consumer: wait until at least this many bytes of records
+ *	are published; producer: until at least this many bytes are free.
+ *	0 means what poll reports: any record, or room for a max_record.
+ *	At most &ipcchan_ring_offsets.data_size.
+ * @avail: out: bytes published (consumer) or free (producer) on return.
+ * @timeout_ns: in: relative timeout in nanoseconds, or an absolute time
+ *	with %IPCCHAN_RING_WAIT_ABSTIME; -1 waits without limit, 0 only
+ *	checks. Other negative values are invalid.
+ */
+struct ipcchan_ring_wait {
+	__u32 size;
+	__u32 flags;
+	__u32 min_bytes;
+	__u32 avail;
+	__s64 timeout_ns;
+};
+
+/** IPCCHAN_RING_WAIT_SIZE_VER0 - first published &struct ipcchan_ring_wait */
+#define IPCCHAN_RING_WAIT_SIZE_VER0	24
+
+/**
+ * IPCCHAN_IOC_RING_WAIT - sleep until data or space is available
+ *
+ * Argument: &struct ipcchan_ring_wait. The kernel re-checks the positions
+ * after it has queued the caller on the wait queue, so a kick that follows
+ * a publication is never lost. Set the waiting flag (and issue a full
+ * barrier, then re-check) before calling, or the other side will not kick.
+ *
+ * Returns 0 when the condition holds, even if the other side is gone.
+ * Errors: EFAULT, EINVAL, E2BIG, ETIMEDOUT, EINTR (a signal; not
+ * restarted), EPIPE (the other role has no fd any more and the condition
+ * does not hold), EIO (the positions in shared memory are inconsistent).
+ */
+#define IPCCHAN_IOC_RING_WAIT		_IO(IPCCHAN_IOC_MAGIC, 0x32)
+
+/**
+ * struct ipcchan_ring_stats - argument of %IPCCHAN_IOC_RING_GET_STATS
+ * @size: sizeof(struct ipcchan_ring_stats), at least
+ *	%IPCCHAN_RING_STATS_SIZE_VER0.
+ * @flags: in: must be zero.
+ * @producer_pos: out: producer position, read from shared memory.
+ * @consumer_pos: out: consumer position, read from shared memory.
+ * @producers: out: producer files attached.
+ * @consumers: out: consumer files attached.
+ * @producer_kicks: out: %IPCCHAN_IOC_RING_KICK calls on producer fds.
+ * @consumer_kicks: out: %IPCCHAN_IOC_RING_KICK calls on consumer fds.
+ * @kicks_idle: out: kicks that found nobody on the wait queue.
+ * @waits: out: %IPCCHAN_IOC_RING_WAIT calls and blocking write()s that
+ *	slept at least once.
+ * @wait_timeouts: out: %IPCCHAN_IOC_RING_WAIT calls that timed out.
+ * @corrupt: out: times the kernel found the shared positions inconsistent.
+ * @write_records: out: records written with write().
+ * @write_bytes: out: payload bytes written with write().
+ * @producer: out: the producer page's counters (untrusted, see
+ *	&struct ipcchan_ring_ctrl_stats).
+ * @consumer: out: the consumer page's counters (untrusted).
+ *
+ * Kernel counters are exact; the positions and page counters are a
+ * snapshot of shared memory.
+ */
+struct ipcchan_ring_stats {
+	__u32 size;
+	__u32 flags;
+	__u32 producer_pos;
+	__u32 consumer_pos;
+	__u32 producers;
+	__u32 consumers;
+	__u64 producer_kicks;
+	__u64 consumer_kicks;
+	__u64 kicks_idle;
+	__u64 waits;
+	__u64 wait_timeouts;
+	__u64 corrupt;
+	__u64 write_records;
+	__u64 write_bytes;
+	struct ipcchan_ring_ctrl_stats producer;
+	struct ipcchan_ring_ctrl_stats consumer;
+};
+
+/** IPCCHAN_RING_STATS_SIZE_VER0 - first published &struct ipcchan_ring_stats */
+#define IPCCHAN_RING_STATS_SIZE_VER0	184
+
+/**
+ * IPCCHAN_IOC_RING_GET_STATS - read a ring's statistics
+ *
+ * Argument: &struct ipcchan_ring_stats. Errors: EFAULT, EINVAL, E2BIG.
+ */
+#define IPCCHAN_IOC_RING_GET_STATS	_IO(IPCCHAN_IOC_MAGIC, 0x33)
 
 #endif /* _UAPI_LINUX_IPCCHAN_H */

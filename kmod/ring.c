@@ -1,0 +1,1090 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared rings: pages the kernel allocates and producers and consumers map.
+ *
+ * Memory. A ring is an info page, a producer control page, a consumer
+ * control page and nr_pages data pages, all zeroed order-0 pages charged to
+ * the creator's memory cgroup. The data pages appear twice in a row in
+ * every data mapping (and, for a kernel-producer ring, in one kernel vmap),
+ * so a record that starts near the end continues at the start without any
+ * wrap handling.
+ *
+ * Lifetime. A ring is an ipcchan object (object.c): each ring fd is a file
+ * holding one reference, and a name holds another. A mapping
+ * holds its vm_file, so a mapped ring keeps its file, the file its ring,
+ * and, through fops.owner, the module: the pages stay valid as long as any
+ * mapping does, whatever the order of munmap() and close(), and rmmod
+ * fails with EBUSY meanwhile. The pages are inserted into each mapping at
+ * mmap() time; the page tables hold page references of their own, so
+ * nothing here needs vm_ops open/close.
+ *
+ * Trust. Everything in the control pages and the data area is writable by
+ * some process. The kernel reads the positions once (READ_ONCE or acquire)
+ * and only subtracts and compares them; it indexes the data area only with
+ * its own private producer position (kernel-producer rings), never with a
+ * value from shared memory.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/wait.h>
+
+#include "chardev.h"
+#include "compat.h"
+#include "main.h"
+#include "object.h"
+#include "ring.h"
+
+/*
+ * The layout, reported to userspace in struct ipcchan_ring_offsets and
+ * free to change. mmap offsets are in pages. The data area starts well
+ * after the control pages to leave room for more of them.
+ */
+#define RING_PGOFF_INFO		0
+#define RING_PGOFF_PROD		1
+#define RING_PGOFF_CONS		2
+#define RING_PGOFF_DATA		16
+
+/*
+ * Within a control page, the position, the waiting flag and the counters
+ * each get their own pair of cache lines (adjacent-line prefetch works on
+ * 128-byte pairs). The other side reads the waiting flag after every
+ * publication; kept apart from the position, which its owner rewrites on
+ * every record, that read stays a cache hit until the flag changes.
+ */
+#define RING_CTRL_POS		0
+#define RING_CTRL_WAITING	128
+#define RING_CTRL_STATS		256
+
+/* Positions are __u32 byte counts: the data area must stay below 2^31. */
+#define RING_HARD_MAX_PAGES	(1U << (30 - PAGE_SHIFT))
+
+/*
+ * An observer file (the CLI's stat) is attached to no side: it may read
+ * the ring but does not count as a producer or consumer, so opening and
+ * closing one never makes the ring's sides appear or go. It indexes none
+ * of the per-side arrays.
+ */
+enum ring_side {
+	RING_PROD,
+	RING_CONS,
+	RING_NR_SIDES,
+	RING_OBSERVER = RING_NR_SIDES,
+};
+
+struct ipcchan_ring {
+	struct ipcchan_obj obj;
+	u32 flags;		/* IPCCHAN_RING_KERNEL_PRODUCER */
+	u32 nr_pages;
+	u32 data_size;
+	u32 max_record;
+
+	struct page *info_page;
+	struct page *ctrl_page[RING_NR_SIDES];
+	struct page **pages;	/* 2 * nr_pages entries, second half repeats */
+	void *kdata;		/* double vmap, kernel-producer rings only */
+
+	struct ipcchan_ring_info_page *info;
+	u32 *pos[RING_NR_SIDES];
+	u32 *waiting[RING_NR_SIDES];
+	struct ipcchan_ring_ctrl_stats *cstats[RING_NR_SIDES];
+
+	/* Tasks of a side that wait: consumers for data, producers for space. */
+	wait_queue_head_t wq[RING_NR_SIDES];
+
+	spinlock_t lock;	/* attached[], gone, info page */
+	unsigned int attached[RING_NR_SIDES];
+	u32 gone;
+
+	struct mutex write_lock;	/* kernel producer: kprod, data, pages */
+	u32 kprod;
+
+	atomic64_t kicks[RING_NR_SIDES];
+	atomic64_t kicks_idle;
+	atomic64_t waits;
+	atomic64_t wait_timeouts;
+	atomic64_t corrupt;
+	atomic64_t write_records;
+	atomic64_t write_bytes;
+};
+
+/* Per open file description: which ring, in which role. */
+struct ring_file {
+	struct ipcchan_ring *ring;
+	enum ring_side side;
+};
+
+static const struct file_operations ring_fops;
+static const struct ipcchan_obj_ops ring_obj_ops;
+
+static enum ring_side other_side(enum ring_side side)
+{
+	return side == RING_PROD ? RING_CONS : RING_PROD;
+}
+
+static u32 gone_bit(enum ring_side side)
+{
+	return side == RING_PROD ? IPCCHAN_RING_PRODUCERS_GONE :
+				   IPCCHAN_RING_CONSUMERS_GONE;
+}
+
+static bool ring_kernel_producer(const struct ipcchan_ring *ring)
+{
+	return ring->flags & IPCCHAN_RING_KERNEL_PRODUCER;
+}
+
+static void ring_fill_offsets(const struct ipcchan_ring *ring,
+			      struct ipcchan_ring_offsets *off)
+{
+	off->info_off = (u64)RING_PGOFF_INFO << PAGE_SHIFT;
+	off->prod_off = (u64)RING_PGOFF_PROD << PAGE_SHIFT;
+	off->cons_off = (u64)RING_PGOFF_CONS << PAGE_SHIFT;
+	off->data_off = (u64)RING_PGOFF_DATA << PAGE_SHIFT;
+	off->info_len = PAGE_SIZE;
+	off->ctrl_len = PAGE_SIZE;
+	off->data_size = ring->data_size;
+	off->pos = RING_CTRL_POS;
+	off->waiting = RING_CTRL_WAITING;
+	off->stats = RING_CTRL_STATS;
+}
+
+/* The object core's release: also frees half-built rings. */
+static void ring_obj_release(struct ipcchan_obj *obj)
+{
+	struct ipcchan_ring *ring = container_of(obj, struct ipcchan_ring, obj);
+	unsigned int i;
+
+	if (ring->kdata)
+		vunmap(ring->kdata);
+	if (ring->pages) {
+		for (i = 0; i < ring->nr_pages; i++)
+			if (ring->pages[i])
+				__free_page(ring->pages[i]);
+		kvfree(ring->pages);
+	}
+	for (i = 0; i < RING_NR_SIDES; i++)
+		if (ring->ctrl_page[i])
+			__free_page(ring->ctrl_page[i]);
+	if (ring->info_page)
+		__free_page(ring->info_page);
+	kfree(ring);
+}
+
+static void ring_put(struct ipcchan_ring *ring)
+{
+	ipcchan_obj_put(&ring->obj);
+}
+
+static struct page *ring_alloc_page(void)
+{
+	return alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+}
+
+static int ring_alloc_pages(struct ipcchan_ring *ring)
+{
+	unsigned int i;
+
+	ring->info_page = ring_alloc_page();
+	if (!ring->info_page)
+		return -ENOMEM;
+	for (i = 0; i < RING_NR_SIDES; i++) {
+		ring->ctrl_page[i] = ring_alloc_page();
+		if (!ring->ctrl_page[i])
+			return -ENOMEM;
+	}
+	ring->pages = kvcalloc(2 * ring->nr_pages, sizeof(*ring->pages),
+			       GFP_KERNEL_ACCOUNT);
+	if (!ring->pages)
+		return -ENOMEM;
+	for (i = 0; i < ring->nr_pages; i++) {
+		ring->pages[i] = ring_alloc_page();
+		if (!ring->pages[i])
+			return -ENOMEM;
+		ring->pages[ring->nr_pages + i] = ring->pages[i];
+	}
+	return 0;
+}
+
+static void ring_init_pages(struct ipcchan_ring *ring)
+{
+	struct ipcchan_ring_info_page *info = page_address(ring->info_page);
+	unsigned int i;
+
+	for (i = 0; i < RING_NR_SIDES; i++) {
+		void *ctrl = page_address(ring->ctrl_page[i]);
+
+		ring->pos[i] = ctrl + RING_CTRL_POS;
+		ring->waiting[i] = ctrl + RING_CTRL_WAITING;
+		ring->cstats[i] = ctrl + RING_CTRL_STATS;
+	}
+
+	ring->info = info;
+	info->magic = IPCCHAN_RING_MAGIC;
+	info->version = IPCCHAN_RING_LAYOUT_VERSION;
+	info->flags = ring->flags;
+	info->page_size = PAGE_SIZE;
+	info->nr_pages = ring->nr_pages;
+	info->max_record = ring->max_record;
+	ring_fill_offsets(ring, &info->off);
+}
+
+/* Worst-case kernel memory of a ring, charged to its owner. */
+static size_t ring_charge(u32 nr_pages)
+{
+	return sizeof(struct ipcchan_ring) +
+	       2 * nr_pages * sizeof(struct page *) +
+	       ((size_t)nr_pages + 1 + RING_NR_SIDES) * PAGE_SIZE;
+}
+
+/* ipcchan_open.create: a new ring as asked by a RING_OPEN argument. */
+static struct ipcchan_obj *ring_create(void *arg)
+{
+	const struct ipcchan_ring_open *op = arg;
+	u32 nr_pages = op->nr_pages;
+	struct ipcchan_limits lim;
+	struct ipcchan_ring *ring;
+	unsigned int i;
+	int ret;
+
+	ipcchan_limits_get(&lim);
+	if (!nr_pages || !is_power_of_2(nr_pages) ||
+	    nr_pages > RING_HARD_MAX_PAGES ||
+	    (nr_pages > lim.ring_max_pages && !capable(CAP_SYS_RESOURCE)))
+		return ERR_PTR(-EINVAL);
+
+	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
+	if (!ring)
+		return ERR_PTR(-ENOMEM);
+	ret = ipcchan_obj_init(&ring->obj, &ring_obj_ops, op->mode,
+			       ring_charge(nr_pages));
+	if (ret) {
+		kfree(ring);
+		return ERR_PTR(ret);
+	}
+
+	ring->flags = op->ring_flags;
+	ring->nr_pages = nr_pages;
+	ring->data_size = nr_pages << PAGE_SHIFT;
+	ring->max_record = ring->data_size / 2;
+	spin_lock_init(&ring->lock);
+	mutex_init(&ring->write_lock);
+	for (i = 0; i < RING_NR_SIDES; i++) {
+		init_waitqueue_head(&ring->wq[i]);
+		atomic64_set(&ring->kicks[i], 0);
+	}
+	atomic64_set(&ring->kicks_idle, 0);
+	atomic64_set(&ring->waits, 0);
+	atomic64_set(&ring->wait_timeouts, 0);
+	atomic64_set(&ring->corrupt, 0);
+	atomic64_set(&ring->write_records, 0);
+	atomic64_set(&ring->write_bytes, 0);
+
+	ret = ring_alloc_pages(ring);
+	if (ret)
+		goto err;
+	if (ring_kernel_producer(ring)) {
+		ring->kdata = vmap(ring->pages, 2 * nr_pages, VM_MAP,
+				   PAGE_KERNEL);
+		if (!ring->kdata) {
+			ret = -ENOMEM;
+			goto err;
+		}
+	}
+	ring_init_pages(ring);
+	return &ring->obj;
+
+err:
+	ring_put(ring);
+	return ERR_PTR(ret);
+}
+
+/* Publish the attachment counts; called with ring->lock held. */
+static void ring_publish_attached(struct ipcchan_ring *ring)
+{
+	WRITE_ONCE(ring->info->producers, ring->attached[RING_PROD]);
+	WRITE_ONCE(ring->info->consumers, ring->attached[RING_CONS]);
+	WRITE_ONCE(ring->info->gone, ring->gone);
+}
+
+static void ring_attach(struct ipcchan_ring *ring, enum ring_side side)
+{
+	spin_lock(&ring->lock);
+	ring->attached[side]++;
+	ring->gone &= ~gone_bit(side);
+	ring_publish_attached(ring);
+	spin_unlock(&ring->lock);
+}
+
+/*
+ * The last file of a side is gone: the other side sees EPOLLHUP, and its
+ * sleepers wake to find EPIPE (unless their condition already holds).
+ */
+static void ring_detach(struct ipcchan_ring *ring, enum ring_side side)
+{
+	bool last;
+
+	spin_lock(&ring->lock);
+	last = --ring->attached[side] == 0;
+	if (last)
+		ring->gone |= gone_bit(side);
+	ring_publish_attached(ring);
+	spin_unlock(&ring->lock);
+
+	if (last)
+		wake_up_interruptible_poll(&ring->wq[other_side(side)],
+					   EPOLLHUP);
+}
+
+static bool ring_peer_gone(struct ipcchan_ring *ring, enum ring_side side)
+{
+	return READ_ONCE(ring->gone) & gone_bit(other_side(side));
+}
+
+/*
+ * Without its name, a ring can gain no new fd: a side with none now will
+ * never have one, so it counts as gone for the other side.
+ */
+static void ring_obj_unlinked(struct ipcchan_obj *obj)
+{
+	struct ipcchan_ring *ring = container_of(obj, struct ipcchan_ring, obj);
+	unsigned int i;
+
+	spin_lock(&ring->lock);
+	for (i = 0; i < RING_NR_SIDES; i++)
+		if (!ring->attached[i])
+			ring->gone |= gone_bit(i);
+	ring_publish_attached(ring);
+	spin_unlock(&ring->lock);
+
+	for (i = 0; i < RING_NR_SIDES; i++)
+		wake_up_interruptible_poll(&ring->wq[i], EPOLLHUP);
+}
+
+/*
+ * Bytes published and not yet consumed, or -EIO when the positions cannot
+ * describe a ring of this size.
+ */
+static long ring_used(struct ipcchan_ring *ring)
+{
+	u32 prod, cons, used;
+
+	prod = READ_ONCE(*ring->pos[RING_PROD]);
+	/*
+	 * Pairs with the consumer's release: a kernel producer must not
+	 * overwrite bytes before the consumer's reads of them are done.
+	 */
+	cons = smp_load_acquire(ring->pos[RING_CONS]);
+	used = prod - cons;
+
+	if (used > ring->data_size || (prod | cons) % IPCCHAN_RING_ALIGN) {
+		atomic64_inc(&ring->corrupt);
+		return -EIO;
+	}
+	return used;
+}
+
+/*
+ * What @side is waiting for: consumers for @need published bytes,
+ * producers for @need free bytes. *@avail gets the bytes published or
+ * free. Returns 1 when satisfied, 0 when not, -EIO on a corrupt ring.
+ */
+static int ring_ready(struct ipcchan_ring *ring, enum ring_side side,
+		      u32 need, u32 *avail)
+{
+	long used = ring_used(ring);
+
+	if (used < 0)
+		return used;
+	*avail = side == RING_CONS ? used : ring->data_size - used;
+	return *avail >= need;
+}
+
+static u32 ring_default_need(struct ipcchan_ring *ring, enum ring_side side)
+{
+	return side == RING_CONS ? 1 : ring->max_record;
+}
+
+/*
+ * In a kernel-producer ring the kernel owns the producer page, so it sets
+ * the producer's waiting flag for every producer-side sleeper (write(),
+ * WAIT, poll) that is about to sleep, and the consumer's kick clears it.
+ * A sleeper re-sets it on every pass through its wait loop, so clearing
+ * it before the wakeup never strands one. The barrier orders the flag
+ * before the caller's re-read of the positions, pairing with the
+ * consumer's barrier between publishing its position and reading the
+ * flag: either we see the space or the consumer sees the flag.
+ */
+static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
+{
+	if (side != RING_PROD || !ring_kernel_producer(ring))
+		return;
+	WRITE_ONCE(*ring->waiting[RING_PROD], 1);
+	/* Flag before positions; see above. */
+	smp_mb();
+}
+
+static struct file *ring_file_new(struct ipcchan_ring *ring,
+				  enum ring_side side, int fflags)
+{
+	struct ring_file *rf;
+	struct file *file;
+
+	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	if (!rf)
+		return ERR_PTR(-ENOMEM);
+	rf->ring = ring;
+	rf->side = side;
+
+	ipcchan_obj_get(&ring->obj);
+	if (side != RING_OBSERVER)
+		ring_attach(ring, side);
+	file = anon_inode_getfile("[ipcchan-ring]", &ring_fops, rf,
+				  O_RDWR | fflags);
+	if (IS_ERR(file)) {
+		if (side != RING_OBSERVER)
+			ring_detach(ring, side);
+		ring_put(ring);
+		kfree(rf);
+		return file;
+	}
+	stream_open(file_inode(file), file);
+	return file;
+}
+
+static int ring_release(struct inode *inode, struct file *file)
+{
+	struct ring_file *rf = file->private_data;
+
+	if (rf->side != RING_OBSERVER)
+		ring_detach(rf->ring, rf->side);
+	ring_put(rf->ring);
+	kfree(rf);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* mmap                                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The page behind @pgoff of the ring's mmap space, or NULL. Used by the
+ * fault handler, which refills page tables that were zapped (for instance
+ * by MADV_DONTNEED) after mmap() inserted them.
+ */
+static struct page *ring_page_at(struct ipcchan_ring *ring,
+				 unsigned long pgoff)
+{
+	switch (pgoff) {
+	case RING_PGOFF_INFO:
+		return ring->info_page;
+	case RING_PGOFF_PROD:
+		return ring->ctrl_page[RING_PROD];
+	case RING_PGOFF_CONS:
+		return ring->ctrl_page[RING_CONS];
+	}
+	if (pgoff >= RING_PGOFF_DATA &&
+	    pgoff - RING_PGOFF_DATA < 2UL * ring->nr_pages)
+		return ring->pages[pgoff - RING_PGOFF_DATA];
+	return NULL;
+}
+
+static vm_fault_t ring_fault(struct vm_fault *vmf)
+{
+	struct ring_file *rf = vmf->vma->vm_file->private_data;
+	struct page *page = ring_page_at(rf->ring, vmf->pgoff);
+
+	if (!page)
+		return VM_FAULT_SIGBUS;
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct ring_vm_ops = {
+	.fault = ring_fault,
+};
+
+/*
+ * Which region starts at @pgoff and how long its mapping must be, and
+ * whether @side may write it. Returns the first page-array entry to insert.
+ */
+static struct page **ring_region(struct ipcchan_ring *ring,
+				 enum ring_side side, unsigned long pgoff,
+				 unsigned long *nr, bool *writable)
+{
+	bool kprod = ring_kernel_producer(ring);
+
+	*nr = 1;
+	*writable = false;
+	switch (pgoff) {
+	case RING_PGOFF_INFO:
+		return &ring->info_page;
+	case RING_PGOFF_PROD:
+		*writable = side == RING_PROD && !kprod;
+		return &ring->ctrl_page[RING_PROD];
+	case RING_PGOFF_CONS:
+		*writable = side == RING_CONS;
+		return &ring->ctrl_page[RING_CONS];
+	case RING_PGOFF_DATA:
+		*nr = 2UL * ring->nr_pages;
+		*writable = side == RING_PROD && !kprod;
+		return ring->pages;
+	}
+	return NULL;
+}
+
+static int ring_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct ring_file *rf = file->private_data;
+	unsigned long len = vma->vm_end - vma->vm_start;
+	unsigned long nr, inserted;
+	struct page **pages;
+	bool writable;
+	int ret;
+
+	pages = ring_region(rf->ring, rf->side, vma->vm_pgoff, &nr, &writable);
+	if (!pages || len != nr << PAGE_SHIFT)
+		return -EINVAL;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if ((vma->vm_flags & VM_EXEC) ||
+	    ((vma->vm_flags & VM_WRITE) && !writable))
+		return -EACCES;
+
+	/* Without VM_MAYWRITE, mprotect(PROT_WRITE) fails with EACCES. */
+	vm_flags_clear(vma, VM_MAYEXEC | (writable ? 0 : VM_MAYWRITE));
+	vm_flags_set(vma, VM_DONTEXPAND);
+	vma->vm_ops = &ring_vm_ops;
+
+	inserted = nr;
+	ret = vm_insert_pages(vma, vma->vm_start, pages, &inserted);
+	if (!ret && inserted)
+		ret = -EFAULT;
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Wakeups                                                             */
+/* ------------------------------------------------------------------ */
+
+static __poll_t ring_poll(struct file *file, poll_table *pt)
+{
+	struct ring_file *rf = file->private_data;
+	struct ipcchan_ring *ring = rf->ring;
+	__poll_t mask = 0;
+	u32 avail;
+	int ready;
+
+	if (rf->side == RING_OBSERVER)
+		return 0;
+	poll_wait(file, &ring->wq[rf->side], pt);
+	/*
+	 * Order our queueing before the reads of the positions; pairs with
+	 * the barrier in wq_has_sleeper() on the kicking side, so either the
+	 * kicker sees us queued or we see what it published.
+	 */
+	smp_mb();
+
+	ready = ring_ready(ring, rf->side, ring_default_need(ring, rf->side),
+			   &avail);
+	if (!ready && rf->side == RING_PROD && ring_kernel_producer(ring)) {
+		ring_announce_wait(ring, rf->side);
+		ready = ring_ready(ring, rf->side, ring->max_record, &avail);
+	}
+	if (ready < 0)
+		mask |= EPOLLERR;
+	else if (ready)
+		mask |= rf->side == RING_CONS ? EPOLLIN | EPOLLRDNORM :
+						EPOLLOUT | EPOLLWRNORM;
+	if (ring_peer_gone(ring, rf->side))
+		mask |= EPOLLHUP;
+	return mask;
+}
+
+static __poll_t side_event(enum ring_side side)
+{
+	return side == RING_CONS ? EPOLLIN | EPOLLRDNORM :
+				   EPOLLOUT | EPOLLWRNORM;
+}
+
+/* Wake the sleepers of @side; returns false when there were none. */
+static bool ring_wake(struct ipcchan_ring *ring, enum ring_side side)
+{
+	if (!wq_has_sleeper(&ring->wq[side]))
+		return false;
+	wake_up_interruptible_poll(&ring->wq[side], side_event(side));
+	return true;
+}
+
+static long ring_kick(struct ring_file *rf, unsigned long arg)
+{
+	struct ipcchan_ring *ring = rf->ring;
+
+	if (arg)
+		return -EINVAL;
+	if (rf->side == RING_OBSERVER)
+		return -EBADF;
+	atomic64_inc(&ring->kicks[rf->side]);
+	if (rf->side == RING_CONS && ring_kernel_producer(ring))
+		WRITE_ONCE(*ring->waiting[RING_PROD], 0);
+	if (!ring_wake(ring, other_side(rf->side)))
+		atomic64_inc(&ring->kicks_idle);
+	return 0;
+}
+
+/*
+ * Sleep until ring_ready(). The condition is evaluated after
+ * prepare_to_wait() has queued us and set our state, so a kick that
+ * follows a publication we did not see will find us on the queue and wake
+ * us. Returns 0, -ETIMEDOUT, -EINTR, -EPIPE or -EIO; *@slept tells whether
+ * we actually went to sleep.
+ */
+static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
+		      u32 need, ktime_t *expires, bool *slept, u32 *avail)
+{
+	DEFINE_WAIT(wait);
+	bool timed_out = false;
+	int ret;
+
+	*slept = false;
+	for (;;) {
+		prepare_to_wait(&ring->wq[side], &wait, TASK_INTERRUPTIBLE);
+		ring_announce_wait(ring, side);
+		ret = ring_ready(ring, side, need, avail);
+		if (ret)
+			break;
+		if (ring_peer_gone(ring, side)) {
+			ret = -EPIPE;
+			break;
+		}
+		if (timed_out || (expires && *expires == 0)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		*slept = true;
+		if (!schedule_hrtimeout(expires, HRTIMER_MODE_ABS))
+			timed_out = true;
+	}
+	finish_wait(&ring->wq[side], &wait);
+	return ret < 0 ? ret : 0;
+}
+
+static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
+{
+	struct ipcchan_ring *ring = rf->ring;
+	struct ipcchan_ring_wait w;
+	ktime_t expires, *exp = NULL;
+	bool slept;
+	u32 need;
+	int usize, ret;
+
+	usize = ipcchan_copy_arg(&w, sizeof(w), IPCCHAN_RING_WAIT_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (rf->side == RING_OBSERVER)
+		return -EBADF;
+	if (w.flags & ~IPCCHAN_RING_WAIT_ABSTIME)
+		return -EINVAL;
+	if (w.min_bytes > ring->data_size || w.timeout_ns < -1)
+		return -EINVAL;
+
+	if (w.timeout_ns == 0 && !(w.flags & IPCCHAN_RING_WAIT_ABSTIME)) {
+		expires = 0;	/* check only */
+		exp = &expires;
+	} else if (w.timeout_ns >= 0) {
+		expires = ns_to_ktime(w.timeout_ns);
+		if (!(w.flags & IPCCHAN_RING_WAIT_ABSTIME))
+			expires = ktime_add_safe(ktime_get(), expires);
+		/* An absolute time of 0 is in the past, not "check only". */
+		if (!expires)
+			expires = 1;
+		exp = &expires;
+	}
+
+	need = w.min_bytes ? w.min_bytes : ring_default_need(ring, rf->side);
+	w.avail = 0;
+	ret = ring_sleep(ring, rf->side, need, exp, &slept, &w.avail);
+	if (slept)
+		atomic64_inc(&ring->waits);
+	if (ret == -ETIMEDOUT)
+		atomic64_inc(&ring->wait_timeouts);
+
+	if (copy_to_user(uarg + offsetof(struct ipcchan_ring_wait, avail),
+			 &w.avail, sizeof(w.avail)))
+		return -EFAULT;
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Kernel-mediated producer                                            */
+/* ------------------------------------------------------------------ */
+
+static u32 rec_total(u32 len)
+{
+	return ALIGN(sizeof(struct ipcchan_ring_rec) + len,
+		     IPCCHAN_RING_ALIGN);
+}
+
+/*
+ * Copy one record in at the kernel's own producer position and publish
+ * it. Called with write_lock held and room for @total bytes.
+ */
+static int ring_put_record(struct ipcchan_ring *ring, const char __user *buf,
+			   u32 len, u32 total)
+{
+	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
+	struct ipcchan_ring_rec *rec;
+	void *at;
+
+	/* The vmap repeats the data pages: at + total never runs past it. */
+	at = ring->kdata + (ring->kprod & (ring->data_size - 1));
+	if (copy_from_user(at + sizeof(*rec), buf, len))
+		return -EFAULT;
+	rec = at;
+	WRITE_ONCE(rec->len, len);
+	WRITE_ONCE(rec->flags, 0);
+
+	ring->kprod += total;
+	/* Record bytes before the position that publishes them. */
+	smp_store_release(ring->pos[RING_PROD], ring->kprod);
+
+	atomic64_inc(&ring->write_records);
+	atomic64_add(len, &ring->write_bytes);
+	WRITE_ONCE(st->records, st->records + 1);
+	WRITE_ONCE(st->bytes, st->bytes + len);
+
+	/* Full barrier (in wq_has_sleeper) between publishing and looking. */
+	if (ring_wake(ring, RING_CONS))
+		WRITE_ONCE(st->kicks, st->kicks + 1);
+	else
+		WRITE_ONCE(st->kicks_avoided, st->kicks_avoided + 1);
+	return 0;
+}
+
+/* Sleep until @total bytes are free; ring_sleep() announces it. */
+static int ring_write_wait(struct ipcchan_ring *ring, u32 total)
+{
+	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
+	bool slept;
+	u32 avail;
+	int ret;
+
+	ret = ring_sleep(ring, RING_PROD, total, NULL, &slept, &avail);
+	if (slept) {
+		mutex_lock(&ring->write_lock);
+		WRITE_ONCE(st->waits, st->waits + 1);
+		mutex_unlock(&ring->write_lock);
+		atomic64_inc(&ring->waits);
+	}
+	return ret;
+}
+
+static ssize_t ring_write(struct file *file, const char __user *buf,
+			  size_t count, loff_t *ppos)
+{
+	struct ring_file *rf = file->private_data;
+	struct ipcchan_ring *ring = rf->ring;
+	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
+	u32 total, avail;
+	int ret;
+
+	if (rf->side != RING_PROD)
+		return -EBADF;
+	if (!ring_kernel_producer(ring))
+		return -EOPNOTSUPP;
+	if (count > ring->max_record - sizeof(struct ipcchan_ring_rec))
+		return -EMSGSIZE;
+	total = rec_total(count);
+
+	for (;;) {
+		if (mutex_lock_interruptible(&ring->write_lock))
+			return -ERESTARTSYS;
+		ret = ring_ready(ring, RING_PROD, total, &avail);
+		if (ret > 0) {
+			ret = ring_put_record(ring, buf, count, total);
+			mutex_unlock(&ring->write_lock);
+			return ret ? ret : count;
+		}
+		if (!ret)
+			WRITE_ONCE(st->stalls, st->stalls + 1);
+		mutex_unlock(&ring->write_lock);
+		if (ret < 0)
+			return ret;
+		if (ring_peer_gone(ring, RING_PROD))
+			return -EPIPE;
+		if (file->f_flags & O_NONBLOCK)
+			return -EAGAIN;
+		ret = ring_write_wait(ring, total);
+		if (ret == -EINTR)
+			return -ERESTARTSYS;
+		if (ret)
+			return ret;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* ioctls                                                              */
+/* ------------------------------------------------------------------ */
+
+static long ring_get_info(struct ring_file *rf, void __user *uarg)
+{
+	struct ipcchan_ring *ring = rf->ring;
+	struct ipcchan_ring_info ri;
+	int usize;
+
+	usize = ipcchan_copy_arg(&ri, sizeof(ri), IPCCHAN_RING_INFO_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (ri.flags || ri.reserved)
+		return -EINVAL;
+
+	memset(&ri, 0, sizeof(ri));
+	ri.size = min_t(size_t, usize, sizeof(ri));
+	ri.role = rf->side == RING_PROD ? IPCCHAN_RING_PRODUCER :
+		  rf->side == RING_CONS ? IPCCHAN_RING_CONSUMER :
+					  IPCCHAN_RING_OBSERVER;
+	ri.ring_flags = ring->flags;
+	ri.nr_pages = ring->nr_pages;
+	ri.id = ring->obj.id;
+	ring_fill_offsets(ring, &ri.off);
+	if (copy_to_user(uarg, &ri, ri.size))
+		return -EFAULT;
+	return 0;
+}
+
+static void ring_read_cstats(struct ipcchan_ring_ctrl_stats *dst,
+			     const struct ipcchan_ring_ctrl_stats *src)
+{
+	dst->records = READ_ONCE(src->records);
+	dst->bytes = READ_ONCE(src->bytes);
+	dst->kicks = READ_ONCE(src->kicks);
+	dst->kicks_avoided = READ_ONCE(src->kicks_avoided);
+	dst->stalls = READ_ONCE(src->stalls);
+	dst->waits = READ_ONCE(src->waits);
+}
+
+static long ring_get_stats(struct ring_file *rf, void __user *uarg)
+{
+	struct ipcchan_ring *ring = rf->ring;
+	struct ipcchan_ring_stats st;
+	int usize;
+
+	usize = ipcchan_copy_arg(&st, sizeof(st), IPCCHAN_RING_STATS_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (st.flags)
+		return -EINVAL;
+
+	memset(&st, 0, sizeof(st));
+	st.size = min_t(size_t, usize, sizeof(st));
+	st.producer_pos = READ_ONCE(*ring->pos[RING_PROD]);
+	st.consumer_pos = READ_ONCE(*ring->pos[RING_CONS]);
+	spin_lock(&ring->lock);
+	st.producers = ring->attached[RING_PROD];
+	st.consumers = ring->attached[RING_CONS];
+	spin_unlock(&ring->lock);
+	st.producer_kicks = atomic64_read(&ring->kicks[RING_PROD]);
+	st.consumer_kicks = atomic64_read(&ring->kicks[RING_CONS]);
+	st.kicks_idle = atomic64_read(&ring->kicks_idle);
+	st.waits = atomic64_read(&ring->waits);
+	st.wait_timeouts = atomic64_read(&ring->wait_timeouts);
+	st.corrupt = atomic64_read(&ring->corrupt);
+	st.write_records = atomic64_read(&ring->write_records);
+	st.write_bytes = atomic64_read(&ring->write_bytes);
+	ring_read_cstats(&st.producer, ring->cstats[RING_PROD]);
+	ring_read_cstats(&st.consumer, ring->cstats[RING_CONS]);
+
+	if (copy_to_user(uarg, &st, st.size))
+		return -EFAULT;
+	return 0;
+}
+
+static long ring_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct ring_file *rf = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case IPCCHAN_IOC_RING_GET_INFO:
+		return ring_get_info(rf, uarg);
+	case IPCCHAN_IOC_RING_KICK:
+		return ring_kick(rf, arg);
+	case IPCCHAN_IOC_RING_WAIT:
+		return ring_wait_ioctl(rf, uarg);
+	case IPCCHAN_IOC_RING_GET_STATS:
+		return ring_get_stats(rf, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations ring_fops = {
+	.owner		= THIS_MODULE,
+	.release	= ring_release,
+	.write		= ring_write,
+	.poll		= ring_poll,
+	.mmap		= ring_mmap,
+	.unlocked_ioctl	= ring_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+/* ------------------------------------------------------------------ */
+/* Creation                                                            */
+/* ------------------------------------------------------------------ */
+
+static const struct ipcchan_obj_ops ring_obj_ops = {
+	.type		= IPCCHAN_OBJ_RING,
+	.release	= ring_obj_release,
+	.unlinked	= ring_obj_unlinked,
+};
+
+static int ring_check_open(const struct ipcchan_ring_open *op)
+{
+	if (op->flags & ~(IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
+			  IPCCHAN_OPEN_NONBLOCK))
+		return -EINVAL;
+	if ((op->flags & IPCCHAN_OPEN_EXCL) &&
+	    !(op->flags & IPCCHAN_OPEN_CREATE))
+		return -EINVAL;
+	if (op->role != IPCCHAN_RING_PRODUCER &&
+	    op->role != IPCCHAN_RING_CONSUMER &&
+	    op->role != IPCCHAN_RING_OBSERVER)
+		return -EINVAL;
+	if (op->ring_flags & ~IPCCHAN_RING_KERNEL_PRODUCER)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * New fds for @ring: one in the role asked for and, for an anonymous ring,
+ * one in the other role. They are installed only once the results are
+ * safely copied out, so a fault leaves no fd behind.
+ */
+static long ring_install(struct ipcchan_ring *ring,
+			 struct ipcchan_ring_open *op, void __user *uarg,
+			 bool anon)
+{
+	enum ring_side side = op->role == IPCCHAN_RING_PRODUCER ? RING_PROD :
+			      op->role == IPCCHAN_RING_CONSUMER ? RING_CONS :
+								  RING_OBSERVER;
+	int fflags = op->flags & IPCCHAN_OPEN_NONBLOCK ? O_NONBLOCK : 0;
+	struct file *file, *peer = NULL;
+	int fd, peer_fd = -1;
+	long ret;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
+	file = ring_file_new(ring, side, fflags);
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_fd;
+	}
+	if (anon) {
+		peer_fd = get_unused_fd_flags(O_CLOEXEC);
+		if (peer_fd < 0) {
+			ret = peer_fd;
+			goto err_file;
+		}
+		peer = ring_file_new(ring, other_side(side), fflags);
+		if (IS_ERR(peer)) {
+			ret = PTR_ERR(peer);
+			goto err_peer_fd;
+		}
+	}
+
+	op->nr_pages = ring->nr_pages;
+	op->id = ring->obj.id;
+	op->ring_flags = ring->flags;
+	op->peer_fd = peer_fd;
+	ring_fill_offsets(ring, &op->off);
+	if (copy_to_user(uarg, op, op->size)) {
+		ret = -EFAULT;
+		goto err_peer;
+	}
+
+	fd_install(fd, file);
+	if (peer)
+		fd_install(peer_fd, peer);
+	return fd;
+
+err_peer:
+	if (peer)
+		fput(peer);
+err_peer_fd:
+	if (peer_fd >= 0)
+		put_unused_fd(peer_fd);
+err_file:
+	fput(file);
+err_fd:
+	put_unused_fd(fd);
+	return ret;
+}
+
+/**
+ * ipcchan_ring_open - %IPCCHAN_IOC_RING_OPEN on /dev/ipcchan
+ * @uarg: &struct ipcchan_ring_open
+ *
+ * Return: the new fd or a negative errno, as documented in the uapi header.
+ */
+long ipcchan_ring_open(void __user *uarg)
+{
+	struct ipcchan_ring_open op;
+	struct ipcchan_open req = { .type = IPCCHAN_OBJ_RING };
+	struct ipcchan_ring *ring;
+	struct ipcchan_obj *obj;
+	int usize;
+	long ret;
+
+	usize = ipcchan_copy_arg(&op, sizeof(op), IPCCHAN_RING_OPEN_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	op.size = min_t(size_t, usize, sizeof(op));
+	ret = ring_check_open(&op);
+	if (ret)
+		return ret;
+
+	req.name = ipcchan_name_from_user(op.name, op.name_len);
+	if (IS_ERR(req.name))
+		return PTR_ERR(req.name);
+	if (!req.name && (!(op.flags & IPCCHAN_OPEN_CREATE) ||
+			  op.role == IPCCHAN_RING_OBSERVER))
+		return -EINVAL;
+	req.name_len = op.name_len;
+	req.flags = op.flags;
+	/* Producers need write permission, consumers and observers read. */
+	req.may = op.role == IPCCHAN_RING_PRODUCER ? MAY_WRITE : MAY_READ;
+	req.create = ring_create;
+	req.create_arg = &op;
+
+	/* Consumes req.name. */
+	obj = ipcchan_obj_open(&req);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	ring = container_of(obj, struct ipcchan_ring, obj);
+	/* The id exists only once the core has published the ring. */
+	WRITE_ONCE(ring->info->id, obj->id);
+
+	ret = ring_install(ring, &op, uarg, !op.name);
+	ipcchan_obj_put(obj);
+	return ret;
+}
