@@ -20,6 +20,7 @@ static const struct {
 	const char *description;
 } subcommands[] = {
 	{ "info", info_main, "Shows the module's ABI version, features and limits" },
+	{ "mbox", mbox_main, "Creates, sends to, receives from, inspects and removes mailboxes" },
 };
 
 static void show_usage(FILE *file)

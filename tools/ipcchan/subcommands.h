@@ -5,5 +5,6 @@
 extern const char *prog_name;
 
 int info_main(int argc, char *argv[]);
+int mbox_main(int argc, char *argv[]);
 
 #endif
