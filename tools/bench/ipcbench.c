@@ -43,7 +43,7 @@ struct opts {
 };
 
 static const struct mech *const *const mech_sets[] = {
-	native_mechs, shm_mechs,
+	native_mechs, shm_mechs, ipcchan_mechs,
 };
 
 static const struct mech *mech_find(const char *name)
@@ -220,10 +220,12 @@ static int list_mechs(void)
 		for (i = 0; mech_sets[s][i]; i++) {
 			const struct mech *m = mech_sets[s][i];
 
+			int skip;
+
 			why[0] = 0;
-			printf("%-16s %-10s %s\n", m->name,
-			       m->available(why, sizeof(why)) ? "skip" : "available",
-			       why[0] ? why : m->desc);
+			skip = m->available(why, sizeof(why));
+			printf("%-16s %-10s %s\n", m->name, skip ? "skip" : "available",
+			       skip ? why : m->desc);
 		}
 	return 0;
 }
