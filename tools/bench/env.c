@@ -19,8 +19,12 @@
 #include "bench.h"
 #include "output.h"
 
+/*
+ * Not "WARNING:": scripts/vm.sh reads that word in the serial log as a
+ * kernel report.
+ */
 const char tcg_warning[] =
-	"WARNING: running under QEMU TCG (software emulation). Trust only\n"
+	"CAUTION, running under QEMU TCG (software emulation). Trust only\n"
 	"  comparisons with both processes on the same CPU at 64 B..4 KiB: they\n"
 	"  rank mechanisms about as bare metal does. Cross-CPU blocking latency\n"
 	"  is quantised to the guest tick and is not meaningful; busy-polling\n"
@@ -155,7 +159,7 @@ void env_print(FILE *f, const struct bench_env *e)
 	fprintf(f, "topology:       parent %s\n                child  %s\n",
 		e->topo[0], e->topo[1]);
 	if (!strcmp(e->clocksource, "hpet"))
-		fprintf(f, "WARNING: clocksource is hpet: every timestamp costs ~1 us under "
+		fprintf(f, "CAUTION, clocksource is hpet: every timestamp costs ~1 us under "
 			"emulation; boot with clocksource=tsc tsc=reliable\n");
 	if (e->tcg)
 		fputs(tcg_warning, f);
