@@ -9,6 +9,8 @@
 #   make shell            interactive shell in the VM, module loaded
 #   make lint             checkpatch --strict, sparse, W=1 on 6.1 and 6.12
 #   make host-test        host unit tests (ASan + UBSan, no VM)
+#   make bench            ipcbench suite in the VM (~10 min under TCG), results
+#                         and plots in bench-results/<date>/
 #   make vm-test          kselftests in the VM, stock kernel
 #   make debug-test       kselftests in the VM, debug kernel
 #   make deps             install dependencies (root)
@@ -50,6 +52,9 @@ debug-test:
 check:
 	scripts/check.sh
 
+bench:
+	scripts/bench.sh
+
 demo:
 	scripts/demo.sh
 
@@ -64,4 +69,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
-	debug-test check demo shell deps clean
+	debug-test check bench demo shell deps clean

@@ -1,0 +1,532 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipcbench: ipcchan against the native IPC mechanisms, side by side, in
+ * one run. See Documentation/man/ipcbench.1 and
+ * Documentation/benchmarks.rst.
+ *
+ * The suite walks pinning x mode x size; inside each of those it runs
+ * repetition 1 of every mechanism, then repetition 2 of every mechanism,
+ * and so on, so drift during the run hits all mechanisms alike.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "payload.h"
+
+#ifndef IPCCHAN_VERSION
+#define IPCCHAN_VERSION "unknown"
+#endif
+
+static const size_t sweep_sizes[] = {
+	64, 256, 1024, 4096, 16384, 65536, 262144, 1048576,
+};
+
+struct opts {
+	const struct mech *mechs[64];
+	int nmechs;
+	bool modes[__MODE_MAX], pins[__PIN_MAX];
+	size_t sizes[32];
+	int nsizes, reps;
+	double warmup_s, measure_s;
+	const char *baseline, *csv, *json;
+	bool quiet, list;
+	int cpus[2];
+	uint64_t corrupt_every;
+};
+
+static const struct mech *const *const mech_sets[] = {
+	native_mechs, shm_mechs, ipcchan_mechs,
+};
+
+static const struct mech *mech_find(const char *name)
+{
+	size_t s;
+	int i;
+
+	for (s = 0; s < sizeof(mech_sets) / sizeof(mech_sets[0]); s++)
+		for (i = 0; mech_sets[s][i]; i++)
+			if (!strcmp(mech_sets[s][i]->name, name))
+				return mech_sets[s][i];
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: ipcbench [OPTIONS]\n"
+"Measure IPC mechanisms side by side: ping-pong latency and one-way\n"
+"streaming, every payload verified.\n\n"
+"  -m, --mech LIST       mechanisms, comma-separated, or 'all' (default)\n"
+"  -M, --mode LIST       pingpong,stream (default both)\n"
+"  -s, --sizes LIST      message sizes in bytes, K/M suffixes, or 'sweep'\n"
+"                        (64 B..1 MiB in powers of 4); default 64,4K\n"
+"  -p, --pin LIST        same,cross,none (default same)\n"
+"  -c, --cpus A,B        the two CPUs to pin to (default: first two allowed)\n"
+"  -r, --reps N          repetitions (default 5)\n"
+"  -t, --time SEC        measured time per repetition (default 0.5)\n"
+"  -w, --warmup SEC      warm-up time per repetition (default 0.1)\n"
+"  -b, --baseline MECH   ratios against MECH (default pipe)\n"
+"      --csv FILE        also write CSV to FILE ('-' for stdout)\n"
+"      --json FILE       also write JSON to FILE ('-' for stdout)\n"
+"  -q, --quick           smoke test: every mechanism, 64 B and 4 KiB, both\n"
+"                        modes, same CPU, 3 short repetitions\n"
+"      --quiet           no progress on stderr\n"
+"  -l, --list            list mechanisms and whether they can run here\n"
+"      --corrupt-every N test hook: corrupt every Nth message sent; the run\n"
+"                        must then fail verification\n"
+"  -V, --version\n"
+"  -h, --help\n\n"
+"Exit status: 0 if every run verified every message, 1 if any run failed\n"
+"or any message failed verification, 2 on bad usage.\n");
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	if (end == s)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end || v < MSG_MIN_LEN || v > (64ull << 20))
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+/* Split @arg at commas and call @fn on each word; stop at the first error. */
+static int for_each_word(const char *arg, int (*fn)(struct opts *, const char *), struct opts *o)
+{
+	char buf[512], *save = NULL, *w;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (fn(o, w) < 0)
+			return -1;
+	return 0;
+}
+
+static int add_mech(struct opts *o, const char *w)
+{
+	const struct mech *m;
+	size_t s;
+	int i;
+
+	if (!strcmp(w, "all")) {
+		for (s = 0; s < sizeof(mech_sets) / sizeof(mech_sets[0]); s++)
+			for (i = 0; mech_sets[s][i]; i++)
+				if (add_mech(o, mech_sets[s][i]->name) < 0)
+					return -1;
+		return 0;
+	}
+	m = mech_find(w);
+	if (!m) {
+		fprintf(stderr, "ipcbench: unknown mechanism '%s' (see --list)\n", w);
+		return -1;
+	}
+	for (i = 0; i < o->nmechs; i++)
+		if (o->mechs[i] == m)
+			return 0;
+	if (o->nmechs == (int)(sizeof(o->mechs) / sizeof(o->mechs[0])))
+		return -1;
+	o->mechs[o->nmechs++] = m;
+	return 0;
+}
+
+static int add_mode(struct opts *o, const char *w)
+{
+	if (!strcmp(w, "pingpong") || !strcmp(w, "latency"))
+		o->modes[MODE_PINGPONG] = true;
+	else if (!strcmp(w, "stream") || !strcmp(w, "throughput"))
+		o->modes[MODE_STREAM] = true;
+	else
+		return fprintf(stderr, "ipcbench: unknown mode '%s'\n", w), -1;
+	return 0;
+}
+
+static int add_pin(struct opts *o, const char *w)
+{
+	int p;
+
+	for (p = 0; p < __PIN_MAX; p++)
+		if (!strcmp(w, pin_name(p))) {
+			o->pins[p] = true;
+			return 0;
+		}
+	fprintf(stderr, "ipcbench: unknown pinning '%s' (same, cross, none)\n", w);
+	return -1;
+}
+
+static int add_size(struct opts *o, const char *w)
+{
+	size_t i;
+
+	if (!strcmp(w, "sweep")) {
+		for (i = 0; i < sizeof(sweep_sizes) / sizeof(sweep_sizes[0]); i++)
+			if (o->nsizes < 32)
+				o->sizes[o->nsizes++] = sweep_sizes[i];
+		return 0;
+	}
+	if (o->nsizes == 32 || parse_size(w, &o->sizes[o->nsizes]) < 0) {
+		fprintf(stderr, "ipcbench: bad size '%s' (%d B..64 MiB)\n", w, MSG_MIN_LEN);
+		return -1;
+	}
+	o->nsizes++;
+	return 0;
+}
+
+static int parse_double(const char *s, double *v)
+{
+	char *end;
+
+	*v = strtod(s, &end);
+	return end == s || *end || !(*v >= 0 && *v < 3600) ? -1 : 0;
+}
+
+/* The first two CPUs this process may run on. */
+static void default_cpus(int cpu[2])
+{
+	cpu_set_t set;
+	int i, n = 0;
+
+	cpu[0] = cpu[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return;
+	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &set))
+			cpu[n++] = i;
+}
+
+static int list_mechs(void)
+{
+	char why[200];
+	size_t s;
+	int i;
+
+	for (s = 0; s < sizeof(mech_sets) / sizeof(mech_sets[0]); s++)
+		for (i = 0; mech_sets[s][i]; i++) {
+			const struct mech *m = mech_sets[s][i];
+
+			int skip;
+
+			why[0] = 0;
+			skip = m->available(why, sizeof(why));
+			printf("%-16s %-10s %s\n", m->name, skip ? "skip" : "available",
+			       skip ? why : m->desc);
+		}
+	return 0;
+}
+
+static void progress(const struct opts *o, int done, int total, const struct result *r,
+		     int rep, time_t t0)
+{
+	long el = (long)(time(NULL) - t0), eta = done ? el * (total - done) / done : 0;
+
+	if (o->quiet)
+		return;
+	if (isatty(2))
+		fprintf(stderr, "\r\033[K[%d/%d] %s %s %zu B %s rep %d/%d  %ldm%02lds, eta %ldm%02lds",
+			done + 1, total, mode_name(r->mode), pin_name(r->pin), r->req_size,
+			r->mech->name, rep + 1, o->reps, el / 60, el % 60, eta / 60, eta % 60);
+	else
+		fprintf(stderr, "ipcbench: [%d/%d] %s %s %zu B %s rep %d/%d (%ldm%02lds, eta %ldm%02lds)\n",
+			done + 1, total, mode_name(r->mode), pin_name(r->pin), r->req_size,
+			r->mech->name, rep + 1, o->reps, el / 60, el % 60, eta / 60, eta % 60);
+}
+
+/* Prepare the result slots of one (pin, mode, size) group. */
+static void group_init(struct opts *o, struct result *res, enum bench_pin pin,
+		       enum bench_mode mode, size_t size)
+{
+	char why[200];
+	int i;
+
+	for (i = 0; i < o->nmechs; i++) {
+		struct result *r = &res[i];
+		const struct mech *m = o->mechs[i];
+
+		memset(r, 0, sizeof(*r));
+		r->mech = m;
+		r->mode = mode;
+		r->pin = pin;
+		r->req_size = size;
+		why[0] = 0;
+		if (m->available(why, sizeof(why))) {
+			r->skipped = true;
+			snprintf(r->reason, sizeof(r->reason), "%s", why);
+		} else if (mode == MODE_PINGPONG && (m->flags & MECH_STREAM_ONLY)) {
+			r->skipped = true;
+			snprintf(r->reason, sizeof(r->reason),
+				 "batching needs a stream of messages; streaming only");
+		} else if (pin == PIN_CROSS && (o->cpus[0] < 0 || o->cpus[1] < 0 ||
+						o->cpus[0] == o->cpus[1])) {
+			r->skipped = true;
+			snprintf(r->reason, sizeof(r->reason), "cross-CPU needs two CPUs");
+		} else {
+			r->eff_size = m->max_size(size);
+			if (r->eff_size < MSG_MIN_LEN) {
+				r->skipped = true;
+				snprintf(r->reason, sizeof(r->reason),
+					 "cannot carry a %d-byte message", MSG_MIN_LEN);
+			}
+		}
+	}
+}
+
+static int run_suite(struct opts *o, struct report *rp)
+{
+	int npin = 0, nmode = 0, total, done = 0, p, md, s, rep, i, bad = 0;
+	time_t t0 = time(NULL);
+	struct result *res;
+
+	for (p = 0; p < __PIN_MAX; p++)
+		npin += o->pins[p];
+	for (md = 0; md < __MODE_MAX; md++)
+		nmode += o->modes[md];
+	rp->nres = (size_t)(npin * nmode * o->nsizes * o->nmechs);
+	rp->res = res = calloc(rp->nres, sizeof(*res));
+	if (!res)
+		return -1;
+	total = (int)rp->nres * o->reps;
+
+	for (p = 0; p < __PIN_MAX; p++) {
+		if (!o->pins[p])
+			continue;
+		for (md = 0; md < __MODE_MAX; md++) {
+			if (!o->modes[md])
+				continue;
+			for (s = 0; s < o->nsizes; s++, res += o->nmechs) {
+				group_init(o, res, p, md, o->sizes[s]);
+				for (rep = 0; rep < o->reps; rep++) {
+					for (i = 0; i < o->nmechs; i++, done++) {
+						struct result *r = &res[i];
+						struct run_cfg cfg = {
+							.mech = r->mech, .mode = md, .pin = p,
+							.size = r->eff_size,
+							.warmup_s = o->warmup_s,
+							.measure_s = o->measure_s,
+							.corrupt_every = o->corrupt_every,
+						};
+						struct rep_result *x = &r->reps[r->nreps];
+
+						if (r->skipped)
+							continue;
+						cfg.cpu[0] = p == PIN_NONE ? -1 : o->cpus[0];
+						cfg.cpu[1] = p == PIN_NONE ? -1 :
+							p == PIN_SAME ? o->cpus[0] : o->cpus[1];
+						progress(o, done, total, r, rep, t0);
+						r->nreps++;
+						if (run_rep(&cfg, x) < 0) {
+							if (!x->err[0])
+								snprintf(x->err, sizeof(x->err), "failed");
+							if (!r->failed++)
+								snprintf(r->reason, sizeof(r->reason),
+									 "%s", x->err);
+							bad++;
+						}
+					}
+				}
+				for (i = 0; i < o->nmechs; i++)
+					if (!res[i].skipped)
+						result_summarise(&res[i]);
+			}
+		}
+	}
+	if (!o->quiet && isatty(2))
+		fputc('\n', stderr);
+	return bad;
+}
+
+static int write_to(const char *path, void (*fn)(FILE *, const struct report *),
+		    const struct report *rp)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+
+	if (!f) {
+		fprintf(stderr, "ipcbench: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fn(f, rp);
+	if (f != stdout)
+		return fclose(f) ? -1 : 0;
+	return fflush(f) ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "mech", required_argument, NULL, 'm' },
+		{ "mode", required_argument, NULL, 'M' },
+		{ "sizes", required_argument, NULL, 's' },
+		{ "pin", required_argument, NULL, 'p' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "time", required_argument, NULL, 't' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "csv", required_argument, NULL, 1 },
+		{ "json", required_argument, NULL, 2 },
+		{ "quiet", no_argument, NULL, 3 },
+		{ "corrupt-every", required_argument, NULL, 4 },
+		{ "quick", no_argument, NULL, 'q' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct opts o = { .reps = 5, .warmup_s = 0.1, .measure_s = 0.5, .baseline = "pipe" };
+	struct bench_env env;
+	struct report rp = { 0 };
+	char cmd[1024] = "";
+	size_t cl = 0;
+	int c, i, bad, nfail = 0, nskip = 0, ret = 0;
+	uint64_t verified = 0, errors = 0;
+	bool quick = false, stdout_taken;
+
+	for (i = 0; i < argc && cl < sizeof(cmd) - 1; i++)
+		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s", i ? " " : "", argv[i]);
+	default_cpus(o.cpus);
+	while ((c = getopt_long(argc, argv, "m:M:s:p:c:r:t:w:b:qlVh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (for_each_word(optarg, add_mech, &o) < 0)
+				return 2;
+			break;
+		case 'M':
+			if (for_each_word(optarg, add_mode, &o) < 0)
+				return 2;
+			break;
+		case 's':
+			if (for_each_word(optarg, add_size, &o) < 0)
+				return 2;
+			break;
+		case 'p':
+			if (for_each_word(optarg, add_pin, &o) < 0)
+				return 2;
+			break;
+		case 'c':
+			if (sscanf(optarg, "%d,%d", &o.cpus[0], &o.cpus[1]) != 2 ||
+			    o.cpus[0] < 0 || o.cpus[1] < 0) {
+				fprintf(stderr, "ipcbench: --cpus wants A,B\n");
+				return 2;
+			}
+			break;
+		case 'r':
+			o.reps = atoi(optarg);
+			if (o.reps < 1 || o.reps > MAX_REPS) {
+				fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
+				return 2;
+			}
+			break;
+		case 't':
+		case 'w':
+			if (parse_double(optarg, c == 't' ? &o.measure_s : &o.warmup_s) < 0 ||
+			    (c == 't' && o.measure_s <= 0)) {
+				fprintf(stderr, "ipcbench: bad time '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'b':
+			o.baseline = optarg;
+			break;
+		case 1:
+			o.csv = optarg;
+			break;
+		case 2:
+			o.json = optarg;
+			break;
+		case 3:
+			o.quiet = true;
+			break;
+		case 4:
+			o.corrupt_every = strtoull(optarg, NULL, 10);
+			break;
+		case 'q':
+			quick = true;
+			break;
+		case 'l':
+			return list_mechs();
+		case 'V':
+			printf("ipcbench %s\n", IPCCHAN_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (quick) {
+		o.reps = 3;
+		o.warmup_s = 0.02;
+		o.measure_s = 0.05;
+		if (!o.nsizes)
+			add_size(&o, "64"), add_size(&o, "4K");
+	}
+	if (!o.nmechs)
+		add_mech(&o, "all");
+	if (!o.modes[MODE_PINGPONG] && !o.modes[MODE_STREAM])
+		o.modes[MODE_PINGPONG] = o.modes[MODE_STREAM] = true;
+	if (!o.pins[PIN_SAME] && !o.pins[PIN_CROSS] && !o.pins[PIN_NONE])
+		o.pins[PIN_SAME] = true;
+	if (!o.nsizes)
+		add_size(&o, "64"), add_size(&o, "4K");
+	if (!mech_find(o.baseline)) {
+		fprintf(stderr, "ipcbench: unknown baseline '%s'\n", o.baseline);
+		return 2;
+	}
+
+	env_probe(&env, o.cpus);
+	stdout_taken = (o.csv && !strcmp(o.csv, "-")) || (o.json && !strcmp(o.json, "-"));
+	/* With CSV or JSON on stdout, the human-readable report goes to stderr. */
+	env_print(stdout_taken ? stderr : stdout, &env);
+
+	bad = run_suite(&o, &rp);
+	if (bad < 0) {
+		fprintf(stderr, "ipcbench: out of memory\n");
+		return 1;
+	}
+	rp.env = &env;
+	rp.baseline = o.baseline;
+	rp.argv = cmd;
+	rp.reps = o.reps;
+	rp.warmup_s = o.warmup_s;
+	rp.measure_s = o.measure_s;
+	report_ratios(&rp);
+	report_table(stdout_taken ? stderr : stdout, &rp);
+	if (o.csv && write_to(o.csv, report_csv, &rp) < 0)
+		ret = 1;
+	if (o.json && write_to(o.json, report_json, &rp) < 0)
+		ret = 1;
+
+	for (i = 0; i < (int)rp.nres; i++) {
+		verified += rp.res[i].verified;
+		errors += rp.res[i].errors;
+		nfail += rp.res[i].failed;
+		nskip += rp.res[i].skipped;
+	}
+	fprintf(stdout_taken ? stderr : stdout,
+		"\nipcbench: verified %llu messages, %llu verification errors, "
+		"%d failed runs, %d skipped\n",
+		(unsigned long long)verified, (unsigned long long)errors, nfail, nskip);
+	free(rp.res);
+	return ret || bad || errors ? 1 : 0;
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One repetition of one mechanism: fork, pin, warm up, measure, verify.
+ *
+ * The child is the echo side in ping-pong and the producer in streaming;
+ * the parent times. Both verify every message they receive. The child
+ * reports its CPU time and its verification counts through a shared page.
+ * A watchdog alarm turns a lost wakeup or a dead peer into a failed
+ * repetition instead of a hang.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+#include "payload.h"
+
+/* What the child hands back to the parent. */
+struct shared {
+	double cpu_s;		/* child CPU during the measured part */
+	double wall_s;		/* streaming: the consumer's timed interval */
+	uint64_t n;		/* streaming: messages in that interval */
+	uint64_t verified, errors;
+	char err[160];
+};
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int read_sysctl_ul(const char *path, unsigned long *v)
+{
+	FILE *f = fopen(path, "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%lu", v) == 1;
+	fclose(f);
+	return ok ? 0 : -1;
+}
+
+const char *mode_name(enum bench_mode m)
+{
+	return m == MODE_PINGPONG ? "pingpong" : "stream";
+}
+
+const char *pin_name(enum bench_pin p)
+{
+	static const char *const n[] = { "same", "cross", "none" };
+
+	return n[p];
+}
+
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;	/* only there to interrupt blocking calls with EINTR */
+}
+
+/* A side's state: its buffers, the template it sends, its counters. */
+struct side {
+	const struct run_cfg *cfg;
+	struct chan *c;
+	unsigned char *sbuf, *rbuf;	/* after BENCH_HEADROOM */
+	struct msg_tmpl tmpl;
+	uint64_t verified, errors, sent;
+	char err[160];
+};
+
+static int side_init(struct side *s, const struct run_cfg *cfg, struct chan *c, uint32_t salt)
+{
+	size_t room = cfg->size + BENCH_HEADROOM;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = cfg;
+	s->c = c;
+	s->sbuf = malloc(room);
+	s->rbuf = malloc(room);
+	if (!s->sbuf || !s->rbuf)
+		return -1;
+	s->sbuf += BENCH_HEADROOM;
+	s->rbuf += BENCH_HEADROOM;
+	msg_tmpl_init(&s->tmpl, s->sbuf, cfg->size, salt);
+	return 0;
+}
+
+static void side_free(struct side *s)
+{
+	if (s->sbuf)
+		free(s->sbuf - BENCH_HEADROOM);
+	if (s->rbuf)
+		free(s->rbuf - BENCH_HEADROOM);
+}
+
+static int side_send(struct side *s, int dir, uint64_t seq, uint32_t flags)
+{
+	const struct mech *m = s->cfg->mech;
+	uint64_t every = s->cfg->corrupt_every;
+	int ret;
+
+	msg_stamp(&s->tmpl, seq, flags);
+	/* Test hook: flip one body byte after the checksum was computed. */
+	if (every && s->sent % every == every - 1)
+		s->sbuf[s->cfg->size - 1] ^= 0x40;
+	ret = m->send(s->c, dir, s->sbuf, s->cfg->size);
+	if (every && s->sent % every == every - 1)
+		s->sbuf[s->cfg->size - 1] ^= 0x40;
+	s->sent++;
+	if (ret < 0) {
+		s->errors++;
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err), "%s: send: %s", m->name,
+				 errno == EINTR ? "timed out (lost wakeup or dead peer?)" :
+				 strerror(errno));
+		return -1;
+	}
+	if ((flags & MSG_F_LAST) && m->flush && m->flush(s->c, dir) < 0) {
+		s->errors++;
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err), "%s: flush: %s", m->name,
+				 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Receive and verify message @seq on @dir; its flags go to *@flags.
+ * Returns 0, or -1 when the channel failed (verification failures are
+ * counted and do not stop the run unless the stream lost its place).
+ */
+static int side_recv(struct side *s, int dir, uint64_t seq, uint32_t *flags)
+{
+	const struct mech *m = s->cfg->mech;
+	const void *msg = NULL;
+	enum msg_err e;
+	ssize_t n;
+
+	n = m->recv(s->c, dir, s->rbuf, s->cfg->size, &msg);
+	if (n <= 0) {
+		s->errors++;
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err), "%s: recv: %s", m->name,
+				 n == 0 ? "unexpected end of file" :
+				 errno == EINTR ? "timed out (lost wakeup or dead peer?)" :
+				 strerror(errno));
+		return -1;
+	}
+	e = msg_verify(msg, (size_t)n, seq, flags);
+	if (m->release)
+		m->release(s->c, dir);
+	if (e != MSG_OK) {
+		s->errors++;
+		if (!s->err[0])
+			snprintf(s->err, sizeof(s->err),
+				 "%s: message %llu (%zd bytes): %s", m->name,
+				 (unsigned long long)seq, n, msg_strerror(e));
+		/* A sequence error means the stream is out of step: stop. */
+		return e == MSG_E_SEQ || e == MSG_E_MAGIC || e == MSG_E_SHORT ? -1 : 0;
+	}
+	s->verified++;
+	return 0;
+}
+
+/* Child of a ping-pong run: echo until the LAST message. */
+static void child_pingpong(struct side *s, struct shared *sh)
+{
+	uint32_t flags = 0;
+	double c0 = 0;
+	bool measuring = false;
+	uint64_t seq;
+
+	for (seq = 0;; seq++) {
+		if (side_recv(s, 0, seq, &flags) < 0)
+			return;
+		if (!measuring && !(flags & MSG_F_WARMUP)) {
+			measuring = true;
+			c0 = cpu_s();
+		}
+		if (side_send(s, 1, seq, flags & MSG_F_LAST) < 0)
+			return;
+		if (flags & MSG_F_LAST)
+			break;
+	}
+	sh->cpu_s = cpu_s() - c0;
+}
+
+/*
+ * Consumer (child) of a streaming run: receive until LAST, time from the
+ * first measured message to the last.
+ */
+static void child_stream(struct side *s, struct shared *sh)
+{
+	uint64_t seq = 0, first = 0, t_first = 0, t_last;
+	uint32_t flags = 0;
+	double c0 = 0;
+
+	for (;; seq++) {
+		if (side_recv(s, 0, seq, &flags) < 0)
+			return;
+		if (flags & MSG_F_WARMUP)
+			continue;
+		if (!t_first) {
+			t_first = now_ns();
+			c0 = cpu_s();
+			first = seq;
+		}
+		if (flags & MSG_F_LAST)
+			break;
+	}
+	t_last = now_ns();
+	sh->cpu_s = cpu_s() - c0;
+	/* seq - first messages arrived in the timed interval. */
+	sh->n = seq - first;
+	sh->wall_s = (double)(t_last - t_first) / 1e9;
+}
+
+static int parent_pingpong(struct side *s, struct shared *sh, struct rep_result *res)
+{
+	const struct run_cfg *cfg = s->cfg;
+	uint64_t seq = 0, t0, t1, t_end, *samples = NULL, start;
+	size_t n = 0, cap = 0;
+	uint32_t flags;
+	double c0, wall;
+	int ret = -1;
+
+	t_end = now_ns() + (uint64_t)(cfg->warmup_s * 1e9);
+	do {
+		if (side_send(s, 0, seq, MSG_F_WARMUP) < 0 || side_recv(s, 1, seq, &flags) < 0)
+			goto out;
+		seq++;
+	} while (now_ns() < t_end);
+
+	c0 = cpu_s();
+	start = now_ns();
+	t_end = start + (uint64_t)(cfg->measure_s * 1e9);
+	for (;;) {
+		if (n == cap) {
+			uint64_t *p = realloc(samples, (cap = cap ? cap * 2 : 4096) * sizeof(*p));
+
+			if (!p)
+				goto out;
+			samples = p;
+		}
+		t0 = now_ns();
+		if (side_send(s, 0, seq, 0) < 0 || side_recv(s, 1, seq, &flags) < 0)
+			goto out;
+		t1 = now_ns();
+		samples[n++] = t1 - t0;
+		seq++;
+		if (t1 >= t_end)
+			break;
+	}
+	wall = (double)(now_ns() - start) / 1e9;
+	/* The closing exchange is verified but not timed. */
+	if (side_send(s, 0, seq, MSG_F_LAST) < 0 || side_recv(s, 1, seq, &flags) < 0)
+		goto out;
+	res->cpu_util = cpu_s() - c0;	/* child's part added after wait */
+	res->cpu_ns_per_msg = wall;	/* stash; finished in run_rep */
+	lat_summarise(samples, n, &res->lat);
+	ret = 0;
+out:
+	free(samples);
+	return ret;
+}
+
+/* Producer (parent) of a streaming run: warm up, then measure, then LAST. */
+static int parent_stream(struct side *s, struct shared *sh, struct rep_result *res)
+{
+	const struct run_cfg *cfg = s->cfg;
+	uint64_t seq = 0, t, t_end;
+	double c0;
+
+	t_end = now_ns() + (uint64_t)(cfg->warmup_s * 1e9);
+	do {
+		if (side_send(s, 0, seq++, MSG_F_WARMUP) < 0)
+			return -1;
+		t = now_ns();
+	} while (t < t_end);
+	c0 = cpu_s();
+	t_end = t + (uint64_t)(cfg->measure_s * 1e9);
+	do {
+		if (side_send(s, 0, seq++, 0) < 0)
+			return -1;
+		t = now_ns();
+	} while (t < t_end);
+	if (side_send(s, 0, seq, MSG_F_LAST) < 0)
+		return -1;
+	res->cpu_util = cpu_s() - c0;	/* finished in run_rep with the child's */
+	return 0;
+}
+
+int run_rep(const struct run_cfg *cfg, struct rep_result *res)
+{
+	const struct mech *m = cfg->mech;
+	struct chan_cfg cc = {
+		.size = cfg->size,
+		.ndirs = cfg->mode == MODE_PINGPONG ? 2 : 1,
+		.mode = cfg->mode,
+	};
+	struct sigaction sa = { .sa_handler = on_alarm };
+	unsigned int watchdog = (unsigned int)(cfg->warmup_s + cfg->measure_s) * 10 + 20;
+	struct shared *sh;
+	struct chan *c = NULL;
+	struct side s;
+	int ret, status, ready[2];
+	double wall, cpu;
+	pid_t pid;
+	char b;
+
+	memset(res, 0, sizeof(*res));
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		snprintf(res->err, sizeof(res->err), "mmap: %s", strerror(errno));
+		return -1;
+	}
+	memset(sh, 0, sizeof(*sh));
+	ret = m->setup(&c, &cc, res->err, sizeof(res->err));
+	if (ret < 0) {
+		if (!res->err[0])
+			snprintf(res->err, sizeof(res->err), "setup: %s", strerror(-ret));
+		munmap(sh, sizeof(*sh));
+		return -1;
+	}
+	if (pipe(ready) < 0) {
+		snprintf(res->err, sizeof(res->err), "pipe: %s", strerror(errno));
+		m->teardown(c, 0);
+		munmap(sh, sizeof(*sh));
+		return -1;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(res->err, sizeof(res->err), "fork: %s", strerror(errno));
+		m->teardown(c, 0);
+		munmap(sh, sizeof(*sh));
+		return -1;
+	}
+	if (pid == 0) {
+		close(ready[0]);
+		alarm(watchdog);	/* default action: the child dies */
+		if (pin_to(cfg->cpu[1]) < 0 || m->attach(c, 1) < 0 ||
+		    side_init(&s, cfg, c, 0xc0ffee) < 0)
+			_exit(3);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(3);
+		close(ready[1]);
+		if (cfg->mode == MODE_PINGPONG)
+			child_pingpong(&s, sh);
+		else
+			child_stream(&s, sh);
+		sh->verified = s.verified;
+		sh->errors = s.errors;
+		memcpy(sh->err, s.err, sizeof(sh->err));
+		m->teardown(c, 1);
+		_exit(s.errors ? 2 : 0);
+	}
+
+	close(ready[1]);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: blocked calls get EINTR */
+	alarm(watchdog);
+	ret = -1;
+	if (pin_to(cfg->cpu[0]) < 0) {
+		snprintf(res->err, sizeof(res->err), "sched_setaffinity(%d): %s",
+			 cfg->cpu[0], strerror(errno));
+		goto kill_child;
+	}
+	if (m->attach(c, 0) < 0 || side_init(&s, cfg, c, 0xfeed) < 0) {
+		snprintf(res->err, sizeof(res->err), "attach: %s", strerror(errno));
+		goto kill_child;
+	}
+	if (read(ready[0], &b, 1) != 1) {
+		snprintf(res->err, sizeof(res->err), "child failed to start");
+		side_free(&s);
+		goto kill_child;
+	}
+	if (cfg->mode == MODE_PINGPONG)
+		ret = parent_pingpong(&s, sh, res);
+	else
+		ret = parent_stream(&s, sh, res);
+	if (ret < 0 && !s.err[0])
+		snprintf(s.err, sizeof(s.err), "run failed");
+	memcpy(res->err, s.err, sizeof(res->err));
+	res->verified = s.verified;
+	res->errors = s.errors;
+	side_free(&s);
+	if (ret < 0)
+		goto kill_child;
+	goto reap;
+
+kill_child:
+	kill(pid, SIGKILL);
+reap:
+	/*
+	 * Tear down only after the child is gone: removing a SysV queue
+	 * destroys the messages the consumer has not read yet.
+	 */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	alarm(0);
+	m->teardown(c, 0);
+	close(ready[0]);
+	res->verified += sh->verified;
+	res->errors += sh->errors;
+	if (!res->err[0] && sh->err[0])
+		memcpy(res->err, sh->err, sizeof(res->err));
+	if (ret == 0) {
+		if (WIFSIGNALED(status)) {
+			snprintf(res->err, sizeof(res->err), "child killed by signal %d%s",
+				 WTERMSIG(status), WTERMSIG(status) == SIGALRM ?
+				 " (watchdog: lost wakeup?)" : "");
+			ret = -1;
+		} else if (WEXITSTATUS(status) == 3) {
+			snprintf(res->err, sizeof(res->err), "child failed to attach");
+			ret = -1;
+		}
+	}
+	if (res->errors)
+		ret = -1;
+	if (ret == 0 && cfg->mode == MODE_STREAM) {
+		if (sh->n == 0 || sh->wall_s <= 0) {
+			snprintf(res->err, sizeof(res->err), "stream too short to time");
+			ret = -1;
+		} else {
+			res->lat.n = sh->n;
+			res->cpu_ns_per_msg = sh->wall_s;
+			res->msgs_per_s = (double)sh->n / sh->wall_s;
+			res->mb_per_s = res->msgs_per_s * (double)cfg->size / 1e6;
+		}
+	}
+	if (ret == 0) {
+		wall = res->cpu_ns_per_msg;
+		cpu = res->cpu_util + sh->cpu_s;
+		res->cpu_util = wall > 0 ? cpu / wall : 0;
+		res->cpu_ns_per_msg = res->lat.n ? cpu * 1e9 / (double)res->lat.n : 0;
+	}
+	munmap(sh, sizeof(*sh));
+	if (res->errors)
+		ret = -1;
+	return ret;
+}
