@@ -84,7 +84,14 @@ mkdir -p "$run_dir/ipcchan"
 	if [ $# -eq 0 ]; then
 		if [ "$interactive" -eq 1 ]; then
 			echo 'echo "ipcchan VM: module loaded, tools on PATH; exit the shell to power off"'
-			echo 'setsid cttyhack sh -l'
+			# A shell with job control needs the console as its
+			# controlling tty: busybox's cttyhack, or util-linux's
+			# setsid -c on the host's root.
+			if [ "$host" -eq 1 ]; then
+				echo 'setsid -c -w bash -i'
+			else
+				echo 'setsid cttyhack sh -l'
+			fi
 		else
 			echo 'run-selftests'
 		fi
