@@ -20,6 +20,9 @@ static const struct {
 	const char *description;
 } subcommands[] = {
 	{ "info", info_main, "Shows the module's ABI version, features and limits" },
+	{ "list", list_main, "Lists mailboxes and rings (netlink)" },
+	{ "show", show_main, "Shows one object and its statistics (netlink)" },
+	{ "monitor", monitor_main, "Prints lifecycle and overflow events (netlink)" },
 };
 
 static void show_usage(FILE *file)
