@@ -11,6 +11,7 @@
 #   make host-test        host unit tests (ASan + UBSan, no VM)
 #   make vm-test          kselftests in the VM, stock kernel
 #   make debug-test       kselftests in the VM, debug kernel
+#   make ynl-test         the kernel's YNL CLI against the module, in the VM
 #   make deps             install dependencies (root)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
@@ -47,6 +48,9 @@ vm-test:
 debug-test:
 	scripts/vm.sh --kernel debug
 
+ynl-test: ksrc
+	scripts/vm.sh --host -- scripts/ynl-test.sh
+
 check:
 	scripts/check.sh
 
@@ -64,4 +68,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
-	debug-test check demo shell deps clean
+	debug-test ynl-test check demo shell deps clean
