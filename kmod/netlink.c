@@ -64,7 +64,7 @@ enum {
  * @seq: last sequence number given to an event
  */
 struct ipcchan_nl_net {
-	struct mutex lock;
+	struct mutex lock;	/* @seq, and the order of multicasts */
 	u64 seq;
 };
 
