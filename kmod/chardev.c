@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "chardev.h"
+#include "mailbox.h"
 #include "main.h"
 #include "object.h"
 
@@ -67,6 +68,7 @@ static long ipcchan_get_info(void __user *uarg)
 	info.size = min_t(size_t, usize, sizeof(info));
 	info.abi_version = IPCCHAN_ABI_VERSION;
 	info.features = 0;
+	info.features |= BIT_ULL(IPCCHAN_FEAT_MAILBOX);
 	info.name_max = IPCCHAN_NAME_MAX;
 	info.mbox_max_msgs = lim.mbox_max_msgs;
 	info.mbox_max_msgsize = lim.mbox_max_msgsize;
@@ -87,6 +89,8 @@ static long ipcchan_dev_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case IPCCHAN_IOC_GET_INFO:
 		return ipcchan_get_info(uarg);
+	case IPCCHAN_IOC_MBOX_OPEN:
+		return ipcchan_mbox_ioctl_open(uarg);
 	case IPCCHAN_IOC_UNLINK:
 		return ipcchan_obj_ioctl_unlink(uarg);
 	default:

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -31,4 +32,24 @@ int dev_get_info(int fd, struct ipcchan_info *info)
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	return ioctl(fd, IPCCHAN_IOC_GET_INFO, info);
+}
+
+int dev_mbox_open(int fd, const char *name, unsigned int flags,
+		  struct ipcchan_mbox_open *attr)
+{
+	attr->size = sizeof(*attr);
+	attr->flags = flags;
+	attr->name = (uintptr_t)name;
+	attr->name_len = name ? strlen(name) : 0;
+	return ioctl(fd, IPCCHAN_IOC_MBOX_OPEN, attr);
+}
+
+int dev_unlink(int fd, unsigned int type, const char *name)
+{
+	struct ipcchan_unlink u = {
+		.size = sizeof(u), .type = type,
+		.name = (uintptr_t)name, .name_len = strlen(name),
+	};
+
+	return ioctl(fd, IPCCHAN_IOC_UNLINK, &u);
 }

@@ -13,6 +13,7 @@
 #include "subcommands.h"
 
 static const char *const feature_names[] = {
+	[IPCCHAN_FEAT_MAILBOX] = "mailbox",
 	[__IPCCHAN_FEAT_MAX] = NULL,
 };
 

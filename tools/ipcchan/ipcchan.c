@@ -20,6 +20,7 @@ static const struct {
 	const char *description;
 } subcommands[] = {
 	{ "info", info_main, "Shows the module's ABI version, features and limits" },
+	{ "mbox", mbox_main, "Creates, sends to, receives from, inspects and removes mailboxes" },
 	{ "list", list_main, "Lists mailboxes and rings (netlink)" },
 	{ "show", show_main, "Shows one object and its statistics (netlink)" },
 	{ "monitor", monitor_main, "Prints lifecycle and overflow events (netlink)" },

@@ -72,9 +72,12 @@
  * Each bit announces one facility of the loaded module. A bit is set only
  * when the facility is fully implemented; test for it before use.
  *
+ * @IPCCHAN_FEAT_MAILBOX: mailboxes: %IPCCHAN_IOC_MBOX_OPEN and the
+ *	mailbox fd ioctls
  * @__IPCCHAN_FEAT_MAX: one past the highest defined bit
  */
 enum ipcchan_feature {
+	IPCCHAN_FEAT_MAILBOX,
 	__IPCCHAN_FEAT_MAX,
 };
 
@@ -221,6 +224,339 @@ struct ipcchan_unlink {
  * owner).
  */
 #define IPCCHAN_IOC_UNLINK	_IO(IPCCHAN_IOC_MAGIC, 0x03)
+
+/* ------------------------------------------------------------------ */
+/* Mailboxes                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A mailbox is a kernel-buffered message queue. write() sends one message
+ * at priority 0 and read() receives exactly one whole message: a buffer
+ * that is too short gives EMSGSIZE and leaves the message queued. readv(),
+ * writev() and io_uring gather or scatter one message per call. Messages
+ * come out highest priority first, FIFO within a priority. Zero-length
+ * messages are messages (read() returns 0 for them).
+ *
+ * All memory is reserved when the mailbox is created (capacity messages of
+ * the maximum size, plus overhead), so sending never fails for lack of
+ * memory and never allocates.
+ *
+ * A mailbox fd opened for reading only cannot send and vice versa: EBADF
+ * from read()/write() and from the SEND/RECV ioctls.
+ *
+ * When no message can ever arrive (no fd open for writing and no name) an
+ * empty mailbox reports EPOLLHUP to readers and receiving fails with
+ * EPIPE; when no message can ever be received (no fd open for reading and
+ * no name), writers see EPOLLERR and sending fails with EPIPE. No SIGPIPE
+ * is sent.
+ */
+
+/** IPCCHAN_MBOX_PRIO_MAX - highest message priority; 0 is the lowest */
+#define IPCCHAN_MBOX_PRIO_MAX		31
+
+/** IPCCHAN_MBOX_DEFAULT_CAPACITY - capacity used when 0 is asked for */
+#define IPCCHAN_MBOX_DEFAULT_CAPACITY	256
+/** IPCCHAN_MBOX_DEFAULT_MSGSIZE - maximum size used when 0 is asked for */
+#define IPCCHAN_MBOX_DEFAULT_MSGSIZE	8192
+
+/**
+ * IPCCHAN_MBOX_HARD_MAX_CAPACITY - capacity no caller may exceed
+ *
+ * Also with CAP_SYS_RESOURCE, as are %IPCCHAN_MBOX_HARD_MAX_MSGSIZE and
+ * %IPCCHAN_MBOX_HARD_MAX_BYTES (capacity times slot size).
+ */
+#define IPCCHAN_MBOX_HARD_MAX_CAPACITY	(1024U * 1024)
+/** IPCCHAN_MBOX_HARD_MAX_MSGSIZE - maximum message size no caller may exceed */
+#define IPCCHAN_MBOX_HARD_MAX_MSGSIZE	(16U * 1024 * 1024)
+/** IPCCHAN_MBOX_HARD_MAX_BYTES - buffer reservation no caller may exceed */
+#define IPCCHAN_MBOX_HARD_MAX_BYTES	(1024ULL * 1024 * 1024)
+
+/**
+ * enum ipcchan_mbox_policy - what a send does when the mailbox is full
+ * @IPCCHAN_MBOX_BLOCK: wait for room (or EAGAIN/ETIMEDOUT); the default.
+ * @IPCCHAN_MBOX_DROP_NEWEST: discard the message being sent. The send
+ *	succeeds; the message is not read from user memory.
+ * @IPCCHAN_MBOX_DROP_OLDEST: discard the oldest queued message of the
+ *	lowest queued priority to make room (flight-recorder mode). A
+ *	message being copied out to a receiver at that instant is never
+ *	discarded; if it is the only one queued, the new message is.
+ * @__IPCCHAN_MBOX_POLICY_MAX: one past the highest policy
+ *
+ * Every discarded message is counted in &ipcchan_mbox_stats.msgs_dropped
+ * and reported to the next receiver in &ipcchan_mbox_msg.dropped.
+ */
+enum ipcchan_mbox_policy {
+	IPCCHAN_MBOX_BLOCK = 0,
+	IPCCHAN_MBOX_DROP_NEWEST = 1,
+	IPCCHAN_MBOX_DROP_OLDEST = 2,
+	__IPCCHAN_MBOX_POLICY_MAX,
+};
+
+/**
+ * struct ipcchan_mbox_open - argument of %IPCCHAN_IOC_MBOX_OPEN
+ * @size: sizeof(struct ipcchan_mbox_open), at least
+ *	%IPCCHAN_MBOX_OPEN_SIZE_VER0.
+ * @flags: %IPCCHAN_OPEN_READ and/or %IPCCHAN_OPEN_WRITE (at least one),
+ *	optionally %IPCCHAN_OPEN_CREATE, %IPCCHAN_OPEN_EXCL and
+ *	%IPCCHAN_OPEN_NONBLOCK. An anonymous mailbox is always created.
+ * @name_len: length of the name in bytes without NUL, 0 when anonymous.
+ * @name: user pointer to the name, 0 when anonymous.
+ * @mode: on creation: permission bits (at most 0777; the umask applies).
+ * @capacity: on creation: messages the mailbox holds; 0 for
+ *	%IPCCHAN_MBOX_DEFAULT_CAPACITY.
+ * @msgsize_max: on creation: largest message in bytes; 0 for
+ *	%IPCCHAN_MBOX_DEFAULT_MSGSIZE.
+ * @policy: on creation: &enum ipcchan_mbox_policy.
+ * @reserved: must be zero.
+ *
+ * @mode, @capacity, @msgsize_max and @policy are ignored when an existing
+ * name is opened; read them back with %IPCCHAN_IOC_MBOX_GET_ATTR.
+ */
+struct ipcchan_mbox_open {
+	__u32 size;
+	__u32 flags;
+	__u32 name_len;
+	__u32 mode;
+	__u64 name;
+	__u32 capacity;
+	__u32 msgsize_max;
+	__u32 policy;
+	__u32 reserved;
+};
+
+/** IPCCHAN_MBOX_OPEN_SIZE_VER0 - size of the first published &struct ipcchan_mbox_open */
+#define IPCCHAN_MBOX_OPEN_SIZE_VER0	40
+
+/**
+ * IPCCHAN_IOC_MBOX_OPEN - create or open a mailbox
+ *
+ * Argument: &struct ipcchan_mbox_open. Returns a new O_CLOEXEC mailbox fd,
+ * readable and/or writable as asked. Errors:
+ *
+ * - EFAULT, E2BIG, EINVAL (bad @size, unknown @flags, neither READ nor
+ *   WRITE, EXCL without CREATE, non-zero @reserved, malformed name; on
+ *   creation: @mode beyond 0777, unknown @policy, @capacity or
+ *   @msgsize_max above the module limits without CAP_SYS_RESOURCE or
+ *   above the hard limits);
+ * - ENAMETOOLONG, ENOENT (no such name and no CREATE), EEXIST (CREATE and
+ *   EXCL, name exists), EACCES (mode bits deny the access asked for);
+ * - EDQUOT (per-user object or byte limit), ENOMEM, EMFILE, ENFILE.
+ */
+#define IPCCHAN_IOC_MBOX_OPEN	_IO(IPCCHAN_IOC_MAGIC, 0x01)
+
+/** IPCCHAN_MSG_TRUNCATED - &ipcchan_mbox_msg.flags: only part was copied */
+#define IPCCHAN_MSG_TRUNCATED	0x01U
+
+/**
+ * struct ipcchan_mbox_msg - one message of a send or receive
+ * @buf: user pointer to the payload (send) or the buffer (receive).
+ * @len: send: payload length, at most the mailbox's maximum (EMSGSIZE).
+ *	receive: in: buffer size; out: the message's full length, which
+ *	exceeds the bytes copied only when @flags has
+ *	%IPCCHAN_MSG_TRUNCATED.
+ * @prio: send: priority, 0 to %IPCCHAN_MBOX_PRIO_MAX (EINVAL). receive:
+ *	out.
+ * @flags: receive, out: %IPCCHAN_MSG_TRUNCATED. Ignored on input.
+ * @seq: receive, out: per-mailbox sequence number given at enqueue time,
+ *	counting from 0, dropped messages included. Exact as long as fewer
+ *	than 2^32 messages are sent while this one waits.
+ * @enqueue_ns: receive, out: CLOCK_MONOTONIC time of the send.
+ * @sender_pid: receive, out: sender's process (thread group) id in the
+ *	receiver's pid namespace, 0 if not visible there.
+ * @sender_uid: receive, out: sender's effective uid in the receiver's
+ *	user namespace (the overflow uid if not mapped).
+ * @dropped: receive, out: messages the mailbox discarded since the
+ *	previous receive (not counting peeks).
+ * @reserved: must be zero.
+ *
+ * On send only @buf, @len and @prio are read; the output fields are
+ * ignored. On receive only @buf and @len are read.
+ */
+struct ipcchan_mbox_msg {
+	__u64 buf;
+	__u32 len;
+	__u32 prio;
+	__u32 flags;
+	__u32 reserved;
+	__u64 seq;
+	__u64 enqueue_ns;
+	__s32 sender_pid;
+	__u32 sender_uid;
+	__u64 dropped;
+};
+
+/** IPCCHAN_MBOX_MSG_SIZE_VER0 - size of the first published &struct ipcchan_mbox_msg */
+#define IPCCHAN_MBOX_MSG_SIZE_VER0	56
+
+/** IPCCHAN_XFER_NONBLOCK - do not wait, as if the fd were O_NONBLOCK */
+#define IPCCHAN_XFER_NONBLOCK	0x01U
+/** IPCCHAN_XFER_TIMEOUT - wait at most until &ipcchan_mbox_xfer.timeout_ns */
+#define IPCCHAN_XFER_TIMEOUT	0x02U
+/** IPCCHAN_XFER_ABSTIME - with TIMEOUT: timeout_ns is an absolute CLOCK_MONOTONIC time */
+#define IPCCHAN_XFER_ABSTIME	0x04U
+/** IPCCHAN_XFER_PEEK - receive: copy the first message, leave it queued */
+#define IPCCHAN_XFER_PEEK	0x08U
+/** IPCCHAN_XFER_TRUNC - receive: copy what fits of a long message, consume it */
+#define IPCCHAN_XFER_TRUNC	0x10U
+
+/** IPCCHAN_MBOX_BATCH_MAX - most messages in one send or receive ioctl */
+#define IPCCHAN_MBOX_BATCH_MAX	1024
+
+/**
+ * struct ipcchan_mbox_xfer - argument of %IPCCHAN_IOC_MBOX_SEND and _RECV
+ * @size: sizeof(struct ipcchan_mbox_xfer), at least
+ *	%IPCCHAN_MBOX_XFER_SIZE_VER0.
+ * @flags: IPCCHAN_XFER_*: NONBLOCK, TIMEOUT, ABSTIME (only with TIMEOUT)
+ *	for both; PEEK and TRUNC for receive only.
+ * @timeout_ns: with %IPCCHAN_XFER_TIMEOUT, the longest wait in ns, or the
+ *	CLOCK_MONOTONIC deadline with %IPCCHAN_XFER_ABSTIME. A wait that
+ *	expires gives ETIMEDOUT. Must be zero without TIMEOUT.
+ * @msgs: user pointer to an array of @count messages, each @msg_size
+ *	bytes apart.
+ * @count: 1 to %IPCCHAN_MBOX_BATCH_MAX; exactly 1 with PEEK.
+ * @msg_size: sizeof(struct ipcchan_mbox_msg) as known to the caller, at
+ *	least %IPCCHAN_MBOX_MSG_SIZE_VER0; each element is read and written
+ *	with the same rules as @size.
+ *
+ * Sending waits for room as often as needed until all @count messages are
+ * queued (or dropped by policy). Receiving waits for the first message
+ * only and then takes what is queued, up to @count.
+ *
+ * The ioctl returns the number of messages transferred. An error that
+ * stops a batch after the first message ends it early with the count so
+ * far; the message that failed stays where it was (queued for receive,
+ * unsent for send). Waiting follows O_NONBLOCK of the fd or
+ * %IPCCHAN_XFER_NONBLOCK (EAGAIN). A signal gives EINTR; the call is
+ * restarted under SA_RESTART unless it had a relative timeout.
+ */
+struct ipcchan_mbox_xfer {
+	__u32 size;
+	__u32 flags;
+	__u64 timeout_ns;
+	__u64 msgs;
+	__u32 count;
+	__u32 msg_size;
+};
+
+/** IPCCHAN_MBOX_XFER_SIZE_VER0 - size of the first published &struct ipcchan_mbox_xfer */
+#define IPCCHAN_MBOX_XFER_SIZE_VER0	32
+
+/**
+ * IPCCHAN_IOC_MBOX_SEND - send one or more messages
+ *
+ * Argument: &struct ipcchan_mbox_xfer. Needs an fd open for writing
+ * (EBADF). Errors: EFAULT, E2BIG, EINVAL (bad sizes, flags, @count,
+ * @timeout_ns without TIMEOUT, priority out of range, reserved fields),
+ * EMSGSIZE, EAGAIN, ETIMEDOUT, EINTR, EPIPE.
+ */
+#define IPCCHAN_IOC_MBOX_SEND	_IO(IPCCHAN_IOC_MAGIC, 0x10)
+
+/**
+ * IPCCHAN_IOC_MBOX_RECV - receive or peek one or more messages
+ *
+ * Argument: &struct ipcchan_mbox_xfer. Needs an fd open for reading
+ * (EBADF). Errors: as for %IPCCHAN_IOC_MBOX_SEND, with EMSGSIZE meaning a
+ * buffer too small for the message (without TRUNC).
+ */
+#define IPCCHAN_IOC_MBOX_RECV	_IO(IPCCHAN_IOC_MAGIC, 0x11)
+
+/** IPCCHAN_MBOX_ATTR_NAMED - &ipcchan_mbox_attr.attr_flags: has a name */
+#define IPCCHAN_MBOX_ATTR_NAMED	0x01U
+
+/**
+ * struct ipcchan_mbox_attr - argument of %IPCCHAN_IOC_MBOX_GET_ATTR
+ * @size: in: sizeof(struct ipcchan_mbox_attr), at least
+ *	%IPCCHAN_MBOX_ATTR_SIZE_VER0; out: bytes filled in.
+ * @flags: in: must be zero.
+ * @id: out: object id, as listed over netlink.
+ * @attr_flags: out: %IPCCHAN_MBOX_ATTR_NAMED.
+ * @capacity: out: capacity in messages.
+ * @msgsize_max: out: largest message in bytes.
+ * @policy: out: &enum ipcchan_mbox_policy.
+ * @mode: out: permission bits.
+ * @uid: out: owner, in the caller's user namespace.
+ * @gid: out: group, in the caller's user namespace.
+ * @depth: out: messages queued now.
+ * @reserved: out: zero.
+ * @reserved_bytes: out: memory reserved by the mailbox and charged to its
+ *	owner.
+ */
+struct ipcchan_mbox_attr {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 attr_flags;
+	__u32 capacity;
+	__u32 msgsize_max;
+	__u32 policy;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u32 depth;
+	__u32 reserved;
+	__u64 reserved_bytes;
+};
+
+/** IPCCHAN_MBOX_ATTR_SIZE_VER0 - size of the first published &struct ipcchan_mbox_attr */
+#define IPCCHAN_MBOX_ATTR_SIZE_VER0	56
+
+/** IPCCHAN_IOC_MBOX_GET_ATTR - read a mailbox's attributes. Errors: EFAULT, EINVAL, E2BIG. */
+#define IPCCHAN_IOC_MBOX_GET_ATTR	_IO(IPCCHAN_IOC_MAGIC, 0x12)
+
+/**
+ * IPCCHAN_MBOX_HIST_BUCKETS - buckets of the residence-time histogram
+ *
+ * Bucket 0 counts residence times below 2 ns, bucket i (1 <= i < 47) times
+ * in [2^i, 2^(i+1)) ns, and the last bucket everything from 2^47 ns on.
+ */
+#define IPCCHAN_MBOX_HIST_BUCKETS	48
+
+/**
+ * struct ipcchan_mbox_stats - argument of %IPCCHAN_IOC_MBOX_GET_STATS
+ * @size: in: sizeof(struct ipcchan_mbox_stats), at least
+ *	%IPCCHAN_MBOX_STATS_SIZE_VER0; out: bytes filled in.
+ * @flags: in: must be zero.
+ * @msgs_in: out: messages queued since creation.
+ * @bytes_in: out: their payload bytes.
+ * @msgs_out: out: messages received (peeks not counted).
+ * @bytes_out: out: their full payload bytes (truncated ones included).
+ * @msgs_dropped: out: messages discarded by the overflow policy.
+ * @bytes_dropped: out: their payload bytes.
+ * @depth: out: messages queued now.
+ * @peak_depth: out: highest depth seen.
+ * @senders_blocked: out: senders waiting for room now.
+ * @receivers_blocked: out: receivers waiting for a message now.
+ * @sender_waits: out: times a sender had to wait, since creation.
+ * @receiver_waits: out: times a receiver had to wait, since creation.
+ * @residence_hist: out: log2 histogram of the time each received message
+ *	spent queued, see %IPCCHAN_MBOX_HIST_BUCKETS.
+ *
+ * The counters are one consistent snapshot, and msgs_in == msgs_out +
+ * depth + the dropped messages that had been queued (drop-oldest).
+ */
+struct ipcchan_mbox_stats {
+	__u32 size;
+	__u32 flags;
+	__u64 msgs_in;
+	__u64 bytes_in;
+	__u64 msgs_out;
+	__u64 bytes_out;
+	__u64 msgs_dropped;
+	__u64 bytes_dropped;
+	__u32 depth;
+	__u32 peak_depth;
+	__u32 senders_blocked;
+	__u32 receivers_blocked;
+	__u64 sender_waits;
+	__u64 receiver_waits;
+	__u64 residence_hist[IPCCHAN_MBOX_HIST_BUCKETS];
+};
+
+/** IPCCHAN_MBOX_STATS_SIZE_VER0 - size of the first published &struct ipcchan_mbox_stats */
+#define IPCCHAN_MBOX_STATS_SIZE_VER0	472
+
+/** IPCCHAN_IOC_MBOX_GET_STATS - read a mailbox's statistics. Errors: EFAULT, EINVAL, E2BIG. */
+#define IPCCHAN_IOC_MBOX_GET_STATS	_IO(IPCCHAN_IOC_MAGIC, 0x13)
 
 /* ------------------------------------------------------------------ */
 /* Generic netlink family "ipcchan"                                    */

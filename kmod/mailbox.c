@@ -1,0 +1,993 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mailboxes: kernel-buffered message queues with priorities, overflow
+ * policies and per-message metadata.
+ *
+ * Storage. Creation allocates capacity + 1 fixed-size slots, each a
+ * 32-byte header and room for the largest message. Queued messages form
+ * one singly linked FIFO per priority (indices, not pointers, to keep the
+ * header small); free slots form a free list. The extra slot is the
+ * "spare": the one sender allowed to copy at a time copies into it
+ * without holding the spinlock, then links it in and takes a new spare
+ * from the free list. There is always one, because at most capacity
+ * slots are queued.
+ *
+ * Locks:
+ *
+ * send_mutex serialises senders from the copy into the spare until it is
+ *	linked. Holding it across copy_from_iter() is why copying needs no
+ *	spinlock and sending needs no allocation. While it is held, the
+ *	depth can only go down, so a sender may test for room without the
+ *	spinlock.
+ *
+ * recv_mutex serialises receivers from choosing a message until it is
+ *	removed. The chosen message is "pinned" for the copy-out: it stays
+ *	queued, so a failed copy (EFAULT) loses nothing, and drop-oldest
+ *	never picks it. Only its receiver removes it, and it stays at the
+ *	head of its priority list until then (senders append; drop-oldest
+ *	takes the message after it).
+ *
+ * lock (spinlock) protects the lists, depth, counters and statistics. It
+ *	is the innermost lock and is never held across user copies.
+ *
+ * Waiting. Receivers wait on wait_recv and senders on wait_send, both
+ * exclusively, so a message or a free slot wakes one waiter; poll and
+ * epoll add non-exclusive entries to both queues, and every enqueue and
+ * dequeue wakes them, so edge-triggered epoll sees every change. A waiter
+ * that was woken but leaves without taking what it was woken for (signal,
+ * EMSGSIZE, EFAULT) passes the wakeup on.
+ */
+#include <linux/cred.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/wait.h>
+
+#include "chardev.h"
+#include "main.h"
+#include "mailbox.h"
+#include "object.h"
+
+#define MBOX_NIL	U32_MAX
+#define MBOX_NPRIO	(IPCCHAN_MBOX_PRIO_MAX + 1)
+
+/*
+ * A slot. 32 bytes of header, so a queued 64-byte message costs 96 bytes.
+ * The sequence number is stored modulo 2^32 and widened on receipt.
+ */
+struct mbox_msg {
+	u32 next;
+	u32 len;
+	kuid_t uid;
+	u32 seq_lo;
+	struct pid *pid;
+	u64 time_ns;
+	u8 data[];
+};
+
+struct ipcchan_mbox {
+	struct ipcchan_obj obj;
+
+	/* Fixed at creation. */
+	u32 capacity;
+	u32 msgsize_max;
+	u32 slot_size;
+	u32 policy;
+	u8 *slots;
+
+	struct mutex send_mutex;	/* senders: copy-in and spare */
+	u32 spare;
+
+	struct mutex recv_mutex;	/* receivers: choice and pin */
+
+	spinlock_t lock;		/* everything below */
+	u32 head[MBOX_NPRIO];
+	u32 tail[MBOX_NPRIO];
+	unsigned long prio_mask;	/* bit p set: list p not empty */
+	u32 free;
+	u32 pinned;
+	u32 depth;
+	u32 readers;
+	u32 writers;
+	u64 next_seq;
+	u64 dropped_seen;	/* msgs_dropped at the last receive */
+	struct ipcchan_mbox_stats st;
+
+	wait_queue_head_t wait_recv;
+	wait_queue_head_t wait_send;
+};
+
+/* How one call waits: from O_NONBLOCK, IOCB_NOWAIT or the xfer flags. */
+struct mbox_wait {
+	bool nonblock;
+	bool nowait;		/* IOCB_NOWAIT: do not sleep on mutexes either */
+	bool has_deadline;
+	ktime_t deadline;
+	int intr_err;		/* -ERESTARTSYS, or -EINTR after a relative timeout */
+};
+
+static_assert(sizeof(struct mbox_msg) == 32);
+static_assert(sizeof(unsigned long) * BITS_PER_BYTE >= MBOX_NPRIO);
+
+static inline struct mbox_msg *mbox_slot(const struct ipcchan_mbox *mb, u32 idx)
+{
+	return (struct mbox_msg *)(mb->slots + (size_t)idx * mb->slot_size);
+}
+
+static inline struct ipcchan_mbox *mbox_from_obj(struct ipcchan_obj *obj)
+{
+	return container_of(obj, struct ipcchan_mbox, obj);
+}
+
+/* Lockless hints for waiters and poll; the real decisions take the lock. */
+static bool mbox_no_writers(struct ipcchan_mbox *mb)
+{
+	return !READ_ONCE(mb->writers) && !ipcchan_obj_is_named(&mb->obj);
+}
+
+static bool mbox_no_readers(struct ipcchan_mbox *mb)
+{
+	return !READ_ONCE(mb->readers) && !ipcchan_obj_is_named(&mb->obj);
+}
+
+static bool mbox_recv_ready(struct ipcchan_mbox *mb)
+{
+	return READ_ONCE(mb->depth) || mbox_no_writers(mb);
+}
+
+static bool mbox_send_ready(struct ipcchan_mbox *mb)
+{
+	return READ_ONCE(mb->depth) < mb->capacity || mbox_no_readers(mb);
+}
+
+/*
+ * Wake one exclusive waiter and every poller, with the poll bits that
+ * became true so that epoll can ignore entries not interested in them.
+ */
+static void mbox_wake(struct wait_queue_head *wq, __poll_t events)
+{
+	if (wq_has_sleeper(wq))
+		wake_up_poll(wq, events);
+}
+
+#define MBOX_POLLIN	(EPOLLIN | EPOLLRDNORM)
+#define MBOX_POLLOUT	(EPOLLOUT | EPOLLWRNORM)
+
+/*
+ * Sleep until @ready or the deadline, a signal or EAGAIN. Returns 0 when
+ * @ready, so the caller retries under its locks.
+ */
+static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
+			 bool (*ready)(struct ipcchan_mbox *mb),
+			 struct mbox_wait *w, bool sender)
+{
+	DEFINE_WAIT(wait);
+	int ret = 0;
+
+	if (w->nonblock)
+		return -EAGAIN;
+
+	spin_lock(&mb->lock);
+	if (sender) {
+		mb->st.senders_blocked++;
+		mb->st.sender_waits++;
+	} else {
+		mb->st.receivers_blocked++;
+		mb->st.receiver_waits++;
+	}
+	spin_unlock(&mb->lock);
+
+	for (;;) {
+		prepare_to_wait_exclusive(wq, &wait, TASK_INTERRUPTIBLE);
+		if (ready(mb))
+			break;
+		if (signal_pending(current)) {
+			ret = w->intr_err;
+			break;
+		}
+		if (!w->has_deadline) {
+			schedule();
+			continue;
+		}
+		if (!schedule_hrtimeout_range(&w->deadline,
+					      current->timer_slack_ns,
+					      HRTIMER_MODE_ABS)) {
+			ret = ready(mb) ? 0 : -ETIMEDOUT;
+			break;
+		}
+	}
+	finish_wait(wq, &wait);
+
+	spin_lock(&mb->lock);
+	if (sender)
+		mb->st.senders_blocked--;
+	else
+		mb->st.receivers_blocked--;
+	spin_unlock(&mb->lock);
+	return ret;
+}
+
+static int mbox_lock_mutex(struct mutex *m, struct mbox_wait *w)
+{
+	if (w->nowait)
+		return mutex_trylock(m) ? 0 : -EAGAIN;
+	if (mutex_lock_interruptible(m))
+		return w->intr_err;
+	return 0;
+}
+
+/* Append slot @idx to list @prio. Called with the lock held. */
+static void mbox_link(struct ipcchan_mbox *mb, u32 idx, u32 prio)
+{
+	mbox_slot(mb, idx)->next = MBOX_NIL;
+	if (mb->tail[prio] == MBOX_NIL)
+		mb->head[prio] = idx;
+	else
+		mbox_slot(mb, mb->tail[prio])->next = idx;
+	mb->tail[prio] = idx;
+	__set_bit(prio, &mb->prio_mask);
+	WRITE_ONCE(mb->depth, mb->depth + 1);
+}
+
+/*
+ * Remove the slot after @prev (the head if @prev is MBOX_NIL) from list
+ * @prio and put it on the free list. Called with the lock held; returns
+ * the sender pid reference, to be dropped outside it.
+ */
+static struct pid *mbox_unlink(struct ipcchan_mbox *mb, u32 prio, u32 prev)
+{
+	u32 idx = prev == MBOX_NIL ? mb->head[prio] : mbox_slot(mb, prev)->next;
+	struct mbox_msg *m = mbox_slot(mb, idx);
+	struct pid *pid = m->pid;
+
+	if (prev == MBOX_NIL)
+		mb->head[prio] = m->next;
+	else
+		mbox_slot(mb, prev)->next = m->next;
+	if (mb->tail[prio] == idx)
+		mb->tail[prio] = prev;
+	if (mb->head[prio] == MBOX_NIL)
+		__clear_bit(prio, &mb->prio_mask);
+	WRITE_ONCE(mb->depth, mb->depth - 1);
+
+	m->pid = NULL;
+	m->next = mb->free;
+	mb->free = idx;
+	return pid;
+}
+
+/*
+ * Drop-oldest: discard the oldest message of the lowest priority that is
+ * not pinned. Called with the lock held and the mailbox full. Returns
+ * false if only the pinned message is queued.
+ */
+static bool mbox_drop_oldest(struct ipcchan_mbox *mb, struct pid **pid)
+{
+	unsigned long prio;
+	u32 prev;
+
+	for_each_set_bit(prio, &mb->prio_mask, MBOX_NPRIO) {
+		prev = MBOX_NIL;
+		if (mb->head[prio] == mb->pinned) {
+			prev = mb->pinned;
+			if (mbox_slot(mb, prev)->next == MBOX_NIL)
+				continue;
+		}
+		mb->st.msgs_dropped++;
+		mb->st.bytes_dropped += prev == MBOX_NIL ?
+			mbox_slot(mb, mb->head[prio])->len :
+			mbox_slot(mb, mbox_slot(mb, prev)->next)->len;
+		*pid = mbox_unlink(mb, prio, prev);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Overflow events will be multicast over netlink from here, rate-limited,
+ * once the netlink family exists; the counting is done under the lock.
+ */
+static void mbox_dropped(struct ipcchan_mbox *mb)
+{
+}
+
+/*
+ * Take send_mutex with room for one message, or decide to drop. Returns
+ * 1 when the mailbox is full under drop-newest (mutex not held), 0 with
+ * the mutex held, or an error.
+ */
+static int mbox_send_begin(struct ipcchan_mbox *mb, struct mbox_wait *w)
+{
+	int ret;
+
+	for (;;) {
+		ret = mbox_lock_mutex(&mb->send_mutex, w);
+		if (ret)
+			return ret;
+		if (mbox_no_readers(mb)) {
+			ret = -EPIPE;
+			break;
+		}
+		if (READ_ONCE(mb->depth) < mb->capacity ||
+		    mb->policy == IPCCHAN_MBOX_DROP_OLDEST)
+			return 0;
+		if (mb->policy == IPCCHAN_MBOX_DROP_NEWEST) {
+			ret = 1;
+			break;
+		}
+		mutex_unlock(&mb->send_mutex);
+		ret = mbox_wait_for(mb, &mb->wait_send, mbox_send_ready, w,
+				    true);
+		if (ret)
+			return ret;
+	}
+	mutex_unlock(&mb->send_mutex);
+	return ret;
+}
+
+/*
+ * Send one message of @len bytes from @from. Returns 0 when it was queued
+ * or dropped by the policy, or an error with the mailbox unchanged.
+ */
+static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
+			 size_t len, u32 prio, struct mbox_wait *w)
+{
+	struct pid *victim = NULL, *self;
+	struct mbox_msg *m;
+	bool dropped = false;
+	int ret;
+
+	if (len > mb->msgsize_max)
+		return -EMSGSIZE;
+
+	ret = mbox_send_begin(mb, w);
+	if (ret < 0)
+		return ret;
+	if (ret > 0) {
+		spin_lock(&mb->lock);
+		mb->next_seq++;
+		mb->st.msgs_dropped++;
+		mb->st.bytes_dropped += len;
+		spin_unlock(&mb->lock);
+		iov_iter_advance(from, len);
+		mbox_dropped(mb);
+		return 0;
+	}
+
+	m = mbox_slot(mb, mb->spare);
+	if (!copy_from_iter_full(m->data, len, from)) {
+		mutex_unlock(&mb->send_mutex);
+		return -EFAULT;
+	}
+	self = get_pid(task_tgid(current));
+
+	spin_lock(&mb->lock);
+	if (mb->depth == mb->capacity) {
+		/* Only drop-oldest gets here full: others wait or drop. */
+		dropped = true;
+		if (!mbox_drop_oldest(mb, &victim)) {
+			victim = self;
+			mb->next_seq++;
+			mb->st.msgs_dropped++;
+			mb->st.bytes_dropped += len;
+			goto unlock;
+		}
+	}
+	m->len = len;
+	m->uid = current_euid();
+	m->pid = self;
+	m->seq_lo = (u32)mb->next_seq++;
+	m->time_ns = ktime_get_ns();
+	mbox_link(mb, mb->spare, prio);
+	mb->spare = mb->free;
+	mb->free = mbox_slot(mb, mb->free)->next;
+	mb->st.msgs_in++;
+	mb->st.bytes_in += len;
+	if (mb->depth > mb->st.peak_depth)
+		mb->st.peak_depth = mb->depth;
+unlock:
+	spin_unlock(&mb->lock);
+	mutex_unlock(&mb->send_mutex);
+
+	put_pid(victim);
+	if (dropped)
+		mbox_dropped(mb);
+	mbox_wake(&mb->wait_recv, MBOX_POLLIN);
+	return 0;
+}
+
+/* What a receive learns about its message, before translation. */
+struct mbox_meta {
+	u32 len;
+	u32 prio;
+	u64 seq;
+	u64 time_ns;
+	u64 dropped;
+	struct pid *pid;
+	kuid_t uid;
+};
+
+/*
+ * Nothing queued: fail with EPIPE if nothing can ever arrive, else wait.
+ * Returns 0 to try again.
+ */
+static int mbox_recv_wait(struct ipcchan_mbox *mb, struct mbox_wait *w,
+			  bool hup)
+{
+	if (hup)
+		return -EPIPE;
+	return mbox_wait_for(mb, &mb->wait_recv, mbox_recv_ready, w, false);
+}
+
+static unsigned int mbox_hist_bucket(u64 ns)
+{
+	if (ns < 2)
+		return 0;
+	return min_t(unsigned int, ilog2(ns), IPCCHAN_MBOX_HIST_BUCKETS - 1);
+}
+
+/*
+ * Receive (or peek) one message into @to. With @umsg, also write its
+ * metadata there (@umsg_size bytes of struct ipcchan_mbox_msg, @msg
+ * holding the caller's input). The message is removed only when every
+ * copy succeeded. Returns the number of payload bytes copied.
+ */
+static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
+			     u32 flags, struct mbox_wait *w,
+			     struct ipcchan_mbox_msg *msg,
+			     void __user *umsg, u32 umsg_size)
+{
+	struct pid *done_pid = NULL;
+	struct mbox_meta meta;
+	struct mbox_msg *m;
+	bool hup;
+	size_t n;
+	u32 idx;
+	int ret;
+
+	for (;;) {
+		ret = mbox_lock_mutex(&mb->recv_mutex, w);
+		if (ret)
+			return ret;
+		spin_lock(&mb->lock);
+		if (mb->depth)
+			break;
+		hup = !mb->writers && !ipcchan_obj_is_named(&mb->obj);
+		spin_unlock(&mb->lock);
+		mutex_unlock(&mb->recv_mutex);
+		ret = mbox_recv_wait(mb, w, hup);
+		if (ret)
+			return ret;
+	}
+
+	meta.prio = __fls(mb->prio_mask);
+	idx = mb->head[meta.prio];
+	m = mbox_slot(mb, idx);
+	if (m->len > iov_iter_count(to) && !(flags & IPCCHAN_XFER_TRUNC)) {
+		spin_unlock(&mb->lock);
+		mutex_unlock(&mb->recv_mutex);
+		return -EMSGSIZE;
+	}
+	mb->pinned = idx;
+	meta.len = m->len;
+	meta.seq = mb->next_seq - (u32)((u32)mb->next_seq - m->seq_lo);
+	meta.time_ns = m->time_ns;
+	meta.dropped = mb->st.msgs_dropped - mb->dropped_seen;
+	meta.pid = m->pid;
+	meta.uid = m->uid;
+	spin_unlock(&mb->lock);
+
+	/* Pinned: the slot and its pid reference stay valid. */
+	n = min_t(size_t, meta.len, iov_iter_count(to));
+	if (copy_to_iter(m->data, n, to) != n)
+		ret = -EFAULT;
+	if (!ret && umsg) {
+		msg->len = meta.len;
+		msg->prio = meta.prio;
+		msg->flags = n < meta.len ? IPCCHAN_MSG_TRUNCATED : 0;
+		msg->seq = meta.seq;
+		msg->enqueue_ns = meta.time_ns;
+		msg->sender_pid = pid_nr_ns(meta.pid,
+					    task_active_pid_ns(current));
+		msg->sender_uid = from_kuid_munged(current_user_ns(),
+						   meta.uid);
+		msg->dropped = meta.dropped;
+		if (copy_to_user(umsg, msg, min_t(u32, umsg_size, sizeof(*msg))))
+			ret = -EFAULT;
+	}
+
+	spin_lock(&mb->lock);
+	mb->pinned = MBOX_NIL;
+	if (!ret && !(flags & IPCCHAN_XFER_PEEK)) {
+		WARN_ON_ONCE(mb->head[meta.prio] != idx);
+		done_pid = mbox_unlink(mb, meta.prio, MBOX_NIL);
+		mb->dropped_seen += meta.dropped;
+		mb->st.msgs_out++;
+		mb->st.bytes_out += meta.len;
+		mb->st.residence_hist[mbox_hist_bucket(ktime_get_ns() -
+						       meta.time_ns)]++;
+	}
+	spin_unlock(&mb->lock);
+	mutex_unlock(&mb->recv_mutex);
+
+	if (done_pid) {
+		put_pid(done_pid);
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+	}
+	return ret ? ret : n;
+}
+
+/*
+ * A waiter leaving with an error may have consumed an exclusive wakeup
+ * meant for whoever can use the message or the room: pass it on.
+ */
+static void mbox_pass_wakeup(struct ipcchan_mbox *mb, bool sender)
+{
+	if (sender ? mbox_send_ready(mb) : READ_ONCE(mb->depth))
+		mbox_wake(sender ? &mb->wait_send : &mb->wait_recv,
+			  sender ? MBOX_POLLOUT : MBOX_POLLIN);
+}
+
+static void mbox_wait_init(struct mbox_wait *w, struct file *file,
+			   bool nowait)
+{
+	memset(w, 0, sizeof(*w));
+	w->nonblock = (file->f_flags & O_NONBLOCK) || nowait;
+	w->nowait = nowait;
+	w->intr_err = -ERESTARTSYS;
+}
+
+static ssize_t mbox_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct ipcchan_mbox *mb = iocb->ki_filp->private_data;
+	struct mbox_wait w;
+	ssize_t ret;
+
+	mbox_wait_init(&w, iocb->ki_filp, iocb->ki_flags & IOCB_NOWAIT);
+	ret = mbox_recv_one(mb, to, 0, &w, NULL, NULL, 0);
+	if (ret < 0 && ret != -EAGAIN)
+		mbox_pass_wakeup(mb, false);
+	return ret;
+}
+
+static ssize_t mbox_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct ipcchan_mbox *mb = iocb->ki_filp->private_data;
+	size_t len = iov_iter_count(from);
+	struct mbox_wait w;
+	int ret;
+
+	mbox_wait_init(&w, iocb->ki_filp, iocb->ki_flags & IOCB_NOWAIT);
+	ret = mbox_send_one(mb, from, len, 0, &w);
+	if (ret < 0) {
+		if (ret != -EAGAIN)
+			mbox_pass_wakeup(mb, true);
+		return ret;
+	}
+	return len;
+}
+
+static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
+{
+	struct ipcchan_mbox *mb = file->private_data;
+	__poll_t mask = 0;
+
+	poll_wait(file, &mb->wait_recv, pt);
+	poll_wait(file, &mb->wait_send, pt);
+
+	if (file->f_mode & FMODE_READ) {
+		if (READ_ONCE(mb->depth))
+			mask |= MBOX_POLLIN;
+		else if (mbox_no_writers(mb))
+			mask |= EPOLLHUP;
+	}
+	if (file->f_mode & FMODE_WRITE) {
+		if (mbox_no_readers(mb))
+			mask |= EPOLLERR;
+		else if (mb->policy != IPCCHAN_MBOX_BLOCK ||
+			 READ_ONCE(mb->depth) < mb->capacity)
+			mask |= MBOX_POLLOUT;
+	}
+	return mask;
+}
+
+/* Fill @w from the xfer flags and timeout. */
+static int mbox_xfer_wait(struct mbox_wait *w, struct file *file,
+			  const struct ipcchan_mbox_xfer *x)
+{
+	mbox_wait_init(w, file, false);
+	if (x->flags & IPCCHAN_XFER_NONBLOCK)
+		w->nonblock = true;
+	if (!(x->flags & IPCCHAN_XFER_TIMEOUT)) {
+		if (x->timeout_ns || (x->flags & IPCCHAN_XFER_ABSTIME))
+			return -EINVAL;
+		return 0;
+	}
+	w->has_deadline = true;
+	if (x->flags & IPCCHAN_XFER_ABSTIME) {
+		w->deadline = min_t(u64, x->timeout_ns, KTIME_MAX);
+	} else {
+		w->deadline = ktime_add_safe(ktime_get(),
+					     min_t(u64, x->timeout_ns, KTIME_MAX));
+		/* Restarting would start the relative wait afresh. */
+		w->intr_err = -EINTR;
+	}
+	return 0;
+}
+
+/* Read element @i of the message array and set up its iterator. */
+static int mbox_xfer_msg(const struct ipcchan_mbox_xfer *x, u32 i, int dir,
+			 struct ipcchan_mbox_msg *msg, void __user **umsg,
+			 struct iov_iter *iter)
+{
+	int ret;
+
+	*umsg = u64_to_user_ptr(x->msgs + (u64)i * x->msg_size);
+	ret = copy_struct_from_user(msg, sizeof(*msg), *umsg, x->msg_size);
+	if (ret)
+		return ret;
+	if (msg->reserved)
+		return -EINVAL;
+	iov_iter_ubuf(iter, dir, u64_to_user_ptr(msg->buf), msg->len);
+	return 0;
+}
+
+static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
+{
+	struct ipcchan_mbox *mb = file->private_data;
+	u32 allowed = IPCCHAN_XFER_NONBLOCK | IPCCHAN_XFER_TIMEOUT |
+		      IPCCHAN_XFER_ABSTIME;
+	struct ipcchan_mbox_xfer x;
+	struct ipcchan_mbox_msg msg;
+	struct iov_iter iter;
+	void __user *umsg;
+	struct mbox_wait w;
+	long ret = 0;
+	u32 i;
+
+	if (!(file->f_mode & (send ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	ret = ipcchan_copy_arg(&x, sizeof(x), IPCCHAN_MBOX_XFER_SIZE_VER0,
+			       uarg);
+	if (ret < 0)
+		return ret;
+	if (!send)
+		allowed |= IPCCHAN_XFER_PEEK | IPCCHAN_XFER_TRUNC;
+	if (x.flags & ~allowed)
+		return -EINVAL;
+	if (!x.count || x.count > IPCCHAN_MBOX_BATCH_MAX ||
+	    ((x.flags & IPCCHAN_XFER_PEEK) && x.count != 1))
+		return -EINVAL;
+	if (x.msg_size < IPCCHAN_MBOX_MSG_SIZE_VER0)
+		return -EINVAL;
+	if (x.msg_size > PAGE_SIZE)
+		return -E2BIG;
+	ret = mbox_xfer_wait(&w, file, &x);
+	if (ret)
+		return ret;
+
+	for (i = 0; i < x.count; i++) {
+		ret = mbox_xfer_msg(&x, i, send ? ITER_SOURCE : ITER_DEST,
+				    &msg, &umsg, &iter);
+		if (!ret && send && msg.prio > IPCCHAN_MBOX_PRIO_MAX)
+			ret = -EINVAL;
+		if (!ret && send)
+			ret = mbox_send_one(mb, &iter, msg.len, msg.prio, &w);
+		else if (!ret)
+			ret = mbox_recv_one(mb, &iter, x.flags, &w, &msg, umsg,
+					    x.msg_size);
+		if (ret < 0)
+			break;
+		/* A batch receive waits for its first message only. */
+		if (!send)
+			w.nonblock = true;
+	}
+	if (ret < 0 && ret != -EAGAIN && ret != -ETIMEDOUT)
+		mbox_pass_wakeup(mb, send);
+	return i ? i : ret;
+}
+
+static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
+{
+	struct user_namespace *uns = current_user_ns();
+	struct ipcchan_mbox_attr a;
+	int usize;
+
+	usize = ipcchan_copy_arg(&a, sizeof(a), IPCCHAN_MBOX_ATTR_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (a.flags || a.reserved)
+		return -EINVAL;
+
+	memset(&a, 0, sizeof(a));
+	a.size = min_t(size_t, usize, sizeof(a));
+	a.id = mb->obj.id;
+	if (ipcchan_obj_is_named(&mb->obj))
+		a.attr_flags |= IPCCHAN_MBOX_ATTR_NAMED;
+	a.capacity = mb->capacity;
+	a.msgsize_max = mb->msgsize_max;
+	a.policy = mb->policy;
+	a.mode = mb->obj.mode;
+	a.uid = from_kuid_munged(uns, mb->obj.uid);
+	a.gid = from_kgid_munged(uns, mb->obj.gid);
+	a.depth = READ_ONCE(mb->depth);
+	a.reserved_bytes = mb->obj.charged;
+	if (copy_to_user(uarg, &a, a.size))
+		return -EFAULT;
+	return 0;
+}
+
+static long mbox_ioctl_get_stats(struct ipcchan_mbox *mb, void __user *uarg)
+{
+	struct ipcchan_mbox_stats *st;
+	int usize;
+	long ret = 0;
+
+	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	usize = ipcchan_copy_arg(st, sizeof(*st), IPCCHAN_MBOX_STATS_SIZE_VER0,
+				 uarg);
+	if (usize < 0) {
+		ret = usize;
+		goto out;
+	}
+	if (st->flags) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	spin_lock(&mb->lock);
+	*st = mb->st;
+	st->depth = mb->depth;
+	spin_unlock(&mb->lock);
+	st->size = min_t(size_t, usize, sizeof(*st));
+	st->flags = 0;
+	if (copy_to_user(uarg, st, st->size))
+		ret = -EFAULT;
+out:
+	kfree(st);
+	return ret;
+}
+
+static long mbox_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct ipcchan_mbox *mb = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case IPCCHAN_IOC_MBOX_SEND:
+		return mbox_ioctl_xfer(file, uarg, true);
+	case IPCCHAN_IOC_MBOX_RECV:
+		return mbox_ioctl_xfer(file, uarg, false);
+	case IPCCHAN_IOC_MBOX_GET_ATTR:
+		return mbox_ioctl_get_attr(mb, uarg);
+	case IPCCHAN_IOC_MBOX_GET_STATS:
+		return mbox_ioctl_get_stats(mb, uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/* Count an fd in (@delta 1) or out (-1) as reader and/or writer. */
+static void mbox_count_fd(struct ipcchan_mbox *mb, fmode_t mode, int delta)
+{
+	spin_lock(&mb->lock);
+	if (mode & FMODE_READ)
+		WRITE_ONCE(mb->readers, mb->readers + delta);
+	if (mode & FMODE_WRITE)
+		WRITE_ONCE(mb->writers, mb->writers + delta);
+	spin_unlock(&mb->lock);
+}
+
+/*
+ * An fd going away may leave the other side with nobody to talk to:
+ * wake every waiter so that it can see EPIPE, and pollers EPOLLHUP/ERR.
+ */
+static int mbox_release(struct inode *inode, struct file *file)
+{
+	struct ipcchan_mbox *mb = file->private_data;
+
+	mbox_count_fd(mb, file->f_mode, -1);
+	wake_up_all(&mb->wait_recv);
+	wake_up_all(&mb->wait_send);
+	ipcchan_obj_put(&mb->obj);
+	return 0;
+}
+
+static const struct file_operations mbox_fops = {
+	.owner		= THIS_MODULE,
+	.read_iter	= mbox_read_iter,
+	.write_iter	= mbox_write_iter,
+	.poll		= mbox_poll,
+	.unlocked_ioctl	= mbox_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.release	= mbox_release,
+};
+
+static void mbox_unlinked(struct ipcchan_obj *obj)
+{
+	struct ipcchan_mbox *mb = mbox_from_obj(obj);
+
+	wake_up_all(&mb->wait_recv);
+	wake_up_all(&mb->wait_send);
+}
+
+static void mbox_free(struct ipcchan_obj *obj)
+{
+	struct ipcchan_mbox *mb = mbox_from_obj(obj);
+	unsigned long prio;
+	u32 idx;
+
+	if (mb->slots) {
+		for_each_set_bit(prio, &mb->prio_mask, MBOX_NPRIO)
+			for (idx = mb->head[prio]; idx != MBOX_NIL;
+			     idx = mbox_slot(mb, idx)->next)
+				put_pid(mbox_slot(mb, idx)->pid);
+		kvfree(mb->slots);
+	}
+	kfree(mb);
+}
+
+static const struct ipcchan_obj_ops mbox_obj_ops = {
+	.type		= IPCCHAN_OBJ_MAILBOX,
+	.release	= mbox_free,
+	.unlinked	= mbox_unlinked,
+};
+
+/* Check the creation attributes and fill in the defaults. */
+static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
+			    size_t *bytes)
+{
+	struct ipcchan_limits lim;
+	u64 total;
+
+	if (op->policy >= __IPCCHAN_MBOX_POLICY_MAX || op->mode & ~0777)
+		return -EINVAL;
+	if (!op->capacity)
+		op->capacity = IPCCHAN_MBOX_DEFAULT_CAPACITY;
+	if (!op->msgsize_max)
+		op->msgsize_max = IPCCHAN_MBOX_DEFAULT_MSGSIZE;
+	if (op->capacity > IPCCHAN_MBOX_HARD_MAX_CAPACITY ||
+	    op->msgsize_max > IPCCHAN_MBOX_HARD_MAX_MSGSIZE)
+		return -EINVAL;
+	*slot_size = ALIGN(sizeof(struct mbox_msg) + op->msgsize_max, 8);
+	total = (u64)(op->capacity + 1) * *slot_size;
+	if (total > IPCCHAN_MBOX_HARD_MAX_BYTES)
+		return -EINVAL;
+
+	ipcchan_limits_get(&lim);
+	if ((op->capacity > lim.mbox_max_msgs ||
+	     op->msgsize_max > lim.mbox_max_msgsize) &&
+	    !capable(CAP_SYS_RESOURCE))
+		return -EINVAL;
+	*bytes = sizeof(struct ipcchan_mbox) + total;
+	return 0;
+}
+
+static struct ipcchan_obj *mbox_create(void *arg)
+{
+	struct ipcchan_mbox_open *op = arg;
+	struct ipcchan_mbox *mb;
+	u32 slot_size, i;
+	size_t bytes;
+	int ret;
+
+	ret = mbox_check_attrs(op, &slot_size, &bytes);
+	if (ret)
+		return ERR_PTR(ret);
+
+	mb = kzalloc(sizeof(*mb), GFP_KERNEL_ACCOUNT);
+	if (!mb)
+		return ERR_PTR(-ENOMEM);
+	ret = ipcchan_obj_init(&mb->obj, &mbox_obj_ops, op->mode, bytes);
+	if (ret) {
+		kfree(mb);
+		return ERR_PTR(ret);
+	}
+
+	mb->capacity = op->capacity;
+	mb->msgsize_max = op->msgsize_max;
+	mb->slot_size = slot_size;
+	mb->policy = op->policy;
+	mutex_init(&mb->send_mutex);
+	mutex_init(&mb->recv_mutex);
+	spin_lock_init(&mb->lock);
+	init_waitqueue_head(&mb->wait_recv);
+	init_waitqueue_head(&mb->wait_send);
+	memset(mb->head, 0xff, sizeof(mb->head));
+	memset(mb->tail, 0xff, sizeof(mb->tail));
+	mb->pinned = MBOX_NIL;
+
+	mb->slots = kvmalloc(bytes - sizeof(*mb),
+			     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!mb->slots) {
+		ipcchan_obj_put(&mb->obj);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* Slot 0 is the spare; the others start free. */
+	mb->spare = 0;
+	for (i = 1; i <= mb->capacity; i++)
+		mbox_slot(mb, i)->next = i < mb->capacity ? i + 1 : MBOX_NIL;
+	mb->free = 1;
+	return &mb->obj;
+}
+
+/**
+ * ipcchan_mbox_ioctl_open - %IPCCHAN_IOC_MBOX_OPEN on /dev/ipcchan
+ * @uarg: &struct ipcchan_mbox_open
+ *
+ * Return: a new mailbox fd or a negative errno.
+ */
+long ipcchan_mbox_ioctl_open(void __user *uarg)
+{
+	u32 allowed = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+		      IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
+		      IPCCHAN_OPEN_NONBLOCK;
+	struct ipcchan_open open = { .type = IPCCHAN_OBJ_MAILBOX };
+	struct ipcchan_mbox_open op;
+	struct ipcchan_mbox *mb;
+	struct ipcchan_obj *obj;
+	int ret, flags;
+
+	ret = ipcchan_copy_arg(&op, sizeof(op), IPCCHAN_MBOX_OPEN_SIZE_VER0,
+			       uarg);
+	if (ret < 0)
+		return ret;
+	if ((op.flags & ~allowed) || op.reserved ||
+	    !(op.flags & (IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE)) ||
+	    ((op.flags & IPCCHAN_OPEN_EXCL) &&
+	     !(op.flags & IPCCHAN_OPEN_CREATE)))
+		return -EINVAL;
+
+	switch (op.flags & (IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE)) {
+	case IPCCHAN_OPEN_READ:
+		flags = O_RDONLY;
+		open.may = MAY_READ;
+		break;
+	case IPCCHAN_OPEN_WRITE:
+		flags = O_WRONLY;
+		open.may = MAY_WRITE;
+		break;
+	default:
+		flags = O_RDWR;
+		open.may = MAY_READ | MAY_WRITE;
+		break;
+	}
+	if (op.flags & IPCCHAN_OPEN_NONBLOCK)
+		flags |= O_NONBLOCK;
+
+	open.name = ipcchan_name_from_user(op.name, op.name_len);
+	if (IS_ERR(open.name))
+		return PTR_ERR(open.name);
+	open.name_len = op.name_len;
+	open.flags = op.flags;
+	open.create = mbox_create;
+	open.create_arg = &op;
+	obj = ipcchan_obj_open(&open);
+	if (IS_ERR(obj))
+		return PTR_ERR(obj);
+	mb = mbox_from_obj(obj);
+
+	mbox_count_fd(mb, OPEN_FMODE(flags), 1);
+
+	ret = ipcchan_obj_getfd(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
+				true);
+	if (ret < 0) {
+		mbox_count_fd(mb, OPEN_FMODE(flags), -1);
+		ipcchan_obj_put(obj);
+	}
+	return ret;
+}

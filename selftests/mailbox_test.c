@@ -1,0 +1,1950 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mailbox and object tests: creation and names, permissions with a second
+ * uid, IPC namespaces, limits, message boundaries, priorities, metadata,
+ * peek and truncation, batches, every blocking mode, timeouts, signals,
+ * poll and edge-triggered epoll, hang-up, overflow policies with exact
+ * counts, statistics, and every bad-input path (each followed by a check
+ * that the mailbox still holds exactly what it held).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <grp.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/ipcchan.h>
+
+#include "kselftest_harness.h"
+
+/* The XF()/OP()/UL() macros below override their defaults on purpose. */
+#pragma GCC diagnostic ignored "-Woverride-init"
+
+#define NOBODY		65534
+#define PARAM_DIR	"/sys/module/ipcchan/parameters/"
+
+static int dev_fd(void)
+{
+	return open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+}
+
+struct mb_opts {
+	unsigned int flags;
+	const char *name;
+	unsigned int name_len;	/* 0: strlen(name) */
+	unsigned int capacity;
+	unsigned int msgsize;
+	unsigned int policy;
+	unsigned int mode;
+};
+
+/* Returns an fd or -errno. */
+static int mb_open(const struct mb_opts *o)
+{
+	struct ipcchan_mbox_open op = {
+		.size = sizeof(op),
+		.flags = o->flags,
+		.mode = o->mode,
+		.capacity = o->capacity,
+		.msgsize_max = o->msgsize,
+		.policy = o->policy,
+	};
+	int dev, fd;
+
+	if (o->name) {
+		op.name = (uintptr_t)o->name;
+		op.name_len = o->name_len ?: strlen(o->name);
+	}
+	dev = dev_fd();
+	if (dev < 0)
+		return -errno;
+	fd = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op);
+	fd = fd < 0 ? -errno : fd;
+	close(dev);
+	return fd;
+}
+
+static int mb_anon(unsigned int capacity, unsigned int msgsize,
+		   unsigned int policy)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE,
+		.capacity = capacity, .msgsize = msgsize, .policy = policy,
+	};
+
+	return mb_open(&o);
+}
+
+static int mb_unlink(const char *name)
+{
+	struct ipcchan_unlink u = {
+		.size = sizeof(u), .type = IPCCHAN_OBJ_MAILBOX,
+		.name = (uintptr_t)name, .name_len = strlen(name),
+	};
+	int dev = dev_fd(), ret;
+
+	ret = ioctl(dev, IPCCHAN_IOC_UNLINK, &u);
+	ret = ret < 0 ? -errno : ret;
+	close(dev);
+	return ret;
+}
+
+/* One-message SEND/RECV; return the ioctl result or -errno. */
+static int mb_xfer(int fd, bool send, struct ipcchan_mbox_msg *m,
+		   unsigned int flags, uint64_t timeout_ns)
+{
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .flags = flags, .timeout_ns = timeout_ns,
+		.msgs = (uintptr_t)m, .count = 1, .msg_size = sizeof(*m),
+	};
+	int ret;
+
+	ret = ioctl(fd, send ? IPCCHAN_IOC_MBOX_SEND : IPCCHAN_IOC_MBOX_RECV,
+		    &x);
+	return ret < 0 ? -errno : ret;
+}
+
+static int mb_send(int fd, const void *buf, unsigned int len,
+		   unsigned int prio, unsigned int flags)
+{
+	struct ipcchan_mbox_msg m = {
+		.buf = (uintptr_t)buf, .len = len, .prio = prio,
+	};
+
+	return mb_xfer(fd, true, &m, flags, 0);
+}
+
+static int mb_recv(int fd, void *buf, unsigned int len, unsigned int flags,
+		   struct ipcchan_mbox_msg *out)
+{
+	struct ipcchan_mbox_msg m = { .buf = (uintptr_t)buf, .len = len };
+	int ret = mb_xfer(fd, false, &m, flags, 0);
+
+	if (out)
+		*out = m;
+	return ret;
+}
+
+static int mb_stats(int fd, struct ipcchan_mbox_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return ioctl(fd, IPCCHAN_IOC_MBOX_GET_STATS, st) ? -errno : 0;
+}
+
+static int mb_attr(int fd, struct ipcchan_mbox_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->size = sizeof(*a);
+	return ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, a) ? -errno : 0;
+}
+
+static unsigned int mb_depth(int fd)
+{
+	struct ipcchan_mbox_attr a;
+
+	return mb_attr(fd, &a) ? ~0U : a.depth;
+}
+
+/* ioctl() returning -errno on failure; a returned fd is closed. */
+static int ioctl_err(int fd, unsigned long cmd, void *arg)
+{
+	int ret = ioctl(fd, cmd, arg);
+
+	if (ret < 0)
+		return -errno;
+	if (cmd == IPCCHAN_IOC_MBOX_OPEN)
+		close(ret);
+	return 0;
+}
+
+static unsigned int name_max(void)
+{
+	struct ipcchan_info info = { .size = sizeof(info) };
+	int dev = dev_fd();
+
+	if (ioctl(dev, IPCCHAN_IOC_GET_INFO, &info))
+		info.name_max = 0;
+	close(dev);
+	return info.name_max;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Unmapped; volatile so that the compiler does not see through it. */
+static void *volatile bad_ptr = (void *)8;
+
+static char name_buf[64];
+
+static const char *uniq(const char *tag)
+{
+	snprintf(name_buf, sizeof(name_buf), "mbt-%d-%s", getpid(), tag);
+	return name_buf;
+}
+
+/* Run @fn(@arg) in a child as uid/gid nobody without capabilities. */
+static int as_nobody(int (*fn)(void *arg), void *arg)
+{
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return -1000;
+	if (!pid) {
+		if (setgroups(0, NULL) || setgid(NOBODY) || setuid(NOBODY))
+			_exit(250);
+		_exit(fn(arg));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1001;
+	return WEXITSTATUS(status);
+}
+
+/* A child process that sends @n messages "c<i>" after @delay_ms. */
+static pid_t sender_child(int fd, unsigned int delay_ms, int n)
+{
+	pid_t pid = fork();
+	char buf[16];
+	int i;
+
+	if (pid)
+		return pid;
+	msleep(delay_ms);
+	for (i = 0; i < n; i++) {
+		snprintf(buf, sizeof(buf), "c%d", i);
+		if (write(fd, buf, strlen(buf)) < 0)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+static int reap(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void on_signal(int sig)
+{
+}
+
+static void set_handler(int sig, int flags)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = flags };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
+
+static void arm_alarm_ms(unsigned int ms)
+{
+	struct itimerval it = { .it_value = { ms / 1000, (ms % 1000) * 1000 } };
+
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static int write_param(const char *name, unsigned long long v)
+{
+	char path[128], buf[32];
+	int fd, n, ret;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(buf, sizeof(buf), "%llu", v);
+	ret = write(fd, buf, n) == n ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+static unsigned long long read_param(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return ~0ULL;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return strtoull(buf, NULL, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixture: one anonymous read-write mailbox with 3 queued messages    */
+/* ------------------------------------------------------------------ */
+
+FIXTURE(mb) {
+	int fd;
+};
+
+FIXTURE_VARIANT(mb) {
+	unsigned int policy;
+};
+
+FIXTURE_VARIANT_ADD(mb, block) { .policy = IPCCHAN_MBOX_BLOCK };
+FIXTURE_VARIANT_ADD(mb, drop_newest) { .policy = IPCCHAN_MBOX_DROP_NEWEST };
+FIXTURE_VARIANT_ADD(mb, drop_oldest) { .policy = IPCCHAN_MBOX_DROP_OLDEST };
+
+static int three_msgs_policy(unsigned int policy)
+{
+	int fd = mb_anon(8, 64, policy);
+
+	if (fd < 0 || mb_send(fd, "one", 3, 0, 0) != 1 ||
+	    mb_send(fd, "two", 3, 0, 0) != 1 ||
+	    mb_send(fd, "three", 5, 0, 0) != 1)
+		return -1;
+	return fd;
+}
+
+static int three_msgs(void)
+{
+	return three_msgs_policy(IPCCHAN_MBOX_BLOCK);
+}
+
+FIXTURE_SETUP(mb)
+{
+	umask(0);
+	self->fd = three_msgs_policy(variant->policy);
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(mb)
+{
+	close(self->fd);
+}
+
+/* The three setup messages are all still there, in order, once each. */
+#define EXPECT_INTACT(fd) do {						\
+	char b_[64];							\
+	EXPECT_EQ(3, read(fd, b_, sizeof(b_)));				\
+	EXPECT_EQ(0, memcmp(b_, "one", 3));				\
+	EXPECT_EQ(3, read(fd, b_, sizeof(b_)));				\
+	EXPECT_EQ(0, memcmp(b_, "two", 3));				\
+	EXPECT_EQ(5, read(fd, b_, sizeof(b_)));				\
+	EXPECT_EQ(0, memcmp(b_, "three", 5));				\
+	EXPECT_EQ(-EAGAIN, mb_recv(fd, b_, sizeof(b_),			\
+				   IPCCHAN_XFER_NONBLOCK, NULL));	\
+} while (0)
+
+TEST_F(mb, intact_baseline)
+{
+	EXPECT_INTACT(self->fd);
+}
+
+TEST_F(mb, read_short_buffer_emsgsize)
+{
+	char b[2];
+
+	EXPECT_EQ(-1, read(self->fd, b, sizeof(b)));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_EQ(-EMSGSIZE, mb_recv(self->fd, b, sizeof(b), 0, NULL));
+	EXPECT_INTACT(self->fd);
+}
+
+TEST_F(mb, write_oversize_emsgsize)
+{
+	char b[65] = "";
+
+	EXPECT_EQ(-1, write(self->fd, b, sizeof(b)));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_EQ(-EMSGSIZE, mb_send(self->fd, b, sizeof(b), 0, 0));
+	EXPECT_INTACT(self->fd);
+}
+
+TEST_F(mb, write_bad_pointer_efault)
+{
+	EXPECT_EQ(-1, write(self->fd, bad_ptr, 4));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, mb_send(self->fd, (void *)8, 4, 0, 0));
+	EXPECT_INTACT(self->fd);
+}
+
+TEST_F(mb, read_bad_pointer_efault)
+{
+	struct ipcchan_mbox_xfer x = { .size = sizeof(x), .count = 1,
+		.msg_size = sizeof(struct ipcchan_mbox_msg) };
+	struct ipcchan_mbox_msg *m;
+	char b[64];
+
+	EXPECT_EQ(-1, read(self->fd, bad_ptr, 64));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, mb_recv(self->fd, (void *)8, 64, 0, NULL));
+	/*
+	 * The payload copy succeeds but the metadata cannot be written
+	 * back (read-only element): the message must stay queued.
+	 */
+	m = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	m->buf = (uintptr_t)b;
+	m->len = sizeof(b);
+	ASSERT_EQ(0, mprotect(m, 4096, PROT_READ));
+	x.msgs = (uintptr_t)m;
+	EXPECT_EQ(-1, ioctl(self->fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(m, 4096);
+	EXPECT_INTACT(self->fd);
+}
+
+TEST_F(mb, prio_out_of_range_einval)
+{
+	EXPECT_EQ(-EINVAL, mb_send(self->fd, "x", 1,
+				   IPCCHAN_MBOX_PRIO_MAX + 1, 0));
+	EXPECT_EQ(-EINVAL, mb_send(self->fd, "x", 1, ~0U, 0));
+	EXPECT_INTACT(self->fd);
+}
+
+/*
+ * Plain TEST()s with an out-of-line body: inlined into TEST_F's wrapper,
+ * these trip -Wclobbered on the harness's setjmp().
+ */
+static void __attribute__((noinline))
+check_xfer_bad_args(struct __test_metadata *_metadata, int fd)
+{
+	struct ipcchan_mbox_msg m[2] = {
+		{ .buf = (uintptr_t)"x", .len = 1 },
+		{ .buf = (uintptr_t)"y", .len = 1 },
+	};
+	struct {
+		struct ipcchan_mbox_xfer x;
+		uint64_t tail;
+	} big;
+	struct ipcchan_mbox_xfer x;
+	unsigned long cmd;
+	char msgbig[128];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		cmd = i ? IPCCHAN_IOC_MBOX_RECV : IPCCHAN_IOC_MBOX_SEND;
+#define XF(...) ioctl_err(fd, cmd,					\
+		&(struct ipcchan_mbox_xfer){ .size = sizeof(x),		\
+		.msgs = (uintptr_t)m, .count = 1, .msg_size = sizeof(m[0]),	\
+		__VA_ARGS__ })
+		EXPECT_EQ(-EINVAL, XF(.flags = 0x80));
+		EXPECT_EQ(-EINVAL, XF(.count = 0));
+		EXPECT_EQ(-EINVAL, XF(.count = IPCCHAN_MBOX_BATCH_MAX + 1));
+		EXPECT_EQ(-EINVAL, XF(.msg_size = IPCCHAN_MBOX_MSG_SIZE_VER0 - 8));
+		EXPECT_EQ(-E2BIG, XF(.msg_size = 8192));
+		EXPECT_EQ(-EINVAL, XF(.timeout_ns = 5));
+		EXPECT_EQ(-EINVAL, XF(.flags = IPCCHAN_XFER_ABSTIME));
+		EXPECT_EQ(-EFAULT, XF(.msgs = 8));
+		EXPECT_EQ(-EINVAL, XF(.size = 16));
+		/* Reserved field of a message. */
+		m[0].reserved = 1;
+		EXPECT_EQ(-EINVAL, XF());
+		m[0].reserved = 0;
+		/* A longer message element with a non-zero unknown tail. */
+		memset(msgbig, 0, sizeof(msgbig));
+		memcpy(msgbig, &m[0], sizeof(m[0]));
+		msgbig[sizeof(m[0]) + 3] = 1;
+		EXPECT_EQ(-E2BIG, XF(.msgs = (uintptr_t)msgbig,
+				     .msg_size = sizeof(msgbig)));
+		/* A longer xfer with a non-zero tail, then with a zero one. */
+		memset(&big, 0, sizeof(big));
+		big.x = (struct ipcchan_mbox_xfer){ .size = sizeof(big),
+			.msgs = (uintptr_t)m, .count = 1,
+			.msg_size = sizeof(m[0]) };
+		big.tail = 1;
+		EXPECT_EQ(-1, ioctl(fd, cmd, &big));
+		EXPECT_EQ(E2BIG, errno);
+		EXPECT_EQ(-EFAULT, ioctl(fd, cmd, (void *)8) ? -errno : 0);
+#undef XF
+	}
+	x = (struct ipcchan_mbox_xfer){ .size = sizeof(x),
+		.flags = IPCCHAN_XFER_PEEK, .msgs = (uintptr_t)m, .count = 1,
+		.msg_size = sizeof(m[0]) };
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	EXPECT_EQ(EINVAL, errno);
+	x.count = 2;
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, _IO(IPCCHAN_IOC_MAGIC, 0x2f), &x));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_GET_INFO, &x));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_INTACT(fd);
+}
+
+TEST(xfer_bad_args)
+{
+	int fd = three_msgs();
+
+	ASSERT_LE(0, fd);
+	check_xfer_bad_args(_metadata, fd);
+	close(fd);
+}
+
+/*
+ * Plain TEST()s with an out-of-line body: inlined into TEST_F's wrapper,
+ * these trip -Wclobbered on the harness's setjmp().
+ */
+static void __attribute__((noinline))
+check_attr_stats_bad_args(struct __test_metadata *_metadata, int fd)
+{
+	struct ipcchan_mbox_stats st;
+	struct ipcchan_mbox_attr a;
+	struct {
+		struct ipcchan_mbox_attr a;
+		uint32_t tail;
+		uint32_t pad;
+	} big = { .a.size = sizeof(big), .tail = 1 };
+
+	a = (struct ipcchan_mbox_attr){ .size = sizeof(a), .flags = 1 };
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a));
+	EXPECT_EQ(EINVAL, errno);
+	a = (struct ipcchan_mbox_attr){ .size = 8 };
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &big));
+	EXPECT_EQ(E2BIG, errno);
+	big.tail = 0;
+	EXPECT_EQ(0, ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &big));
+	EXPECT_EQ(sizeof(a), big.a.size);
+	EXPECT_EQ(3, big.a.depth);
+	st = (struct ipcchan_mbox_stats){ .size = sizeof(st), .flags = 2 };
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_GET_STATS, &st));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_GET_STATS, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_INTACT(fd);
+}
+
+TEST(attr_stats_bad_args)
+{
+	int fd = three_msgs();
+
+	ASSERT_LE(0, fd);
+	check_attr_stats_bad_args(_metadata, fd);
+	close(fd);
+}
+
+TEST_F(mb, peek_leaves_message)
+{
+	struct ipcchan_mbox_msg m;
+	char b[16];
+
+	EXPECT_EQ(1, mb_recv(self->fd, b, sizeof(b), IPCCHAN_XFER_PEEK, &m));
+	EXPECT_EQ(3, m.len);
+	EXPECT_EQ(0, memcmp(b, "one", 3));
+	EXPECT_EQ(0, m.seq);
+	EXPECT_EQ(1, mb_recv(self->fd, b, sizeof(b), IPCCHAN_XFER_PEEK, &m));
+	EXPECT_EQ(0, m.seq);
+	EXPECT_EQ(-EMSGSIZE, mb_recv(self->fd, b, 2, IPCCHAN_XFER_PEEK, &m));
+	EXPECT_INTACT(self->fd);
+}
+
+TEST_F(mb, truncate_consumes)
+{
+	struct ipcchan_mbox_msg m;
+	char b[8] = "";
+
+	EXPECT_EQ(1, mb_recv(self->fd, b, 2, IPCCHAN_XFER_TRUNC, &m));
+	EXPECT_EQ(3, m.len);
+	EXPECT_EQ(IPCCHAN_MSG_TRUNCATED, m.flags);
+	EXPECT_EQ(0, memcmp(b, "on\0", 3));
+	/* Peek + truncate leaves it. */
+	EXPECT_EQ(1, mb_recv(self->fd, b, 1,
+			     IPCCHAN_XFER_TRUNC | IPCCHAN_XFER_PEEK, &m));
+	EXPECT_EQ(IPCCHAN_MSG_TRUNCATED, m.flags);
+	EXPECT_EQ(1, mb_recv(self->fd, b, sizeof(b), 0, &m));
+	EXPECT_EQ(0, m.flags);
+	EXPECT_EQ(0, memcmp(b, "two", 3));
+	EXPECT_EQ(1, mb_depth(self->fd));
+}
+
+TEST_F(mb, rdonly_wronly_ebadf)
+{
+	/* Anonymous mailboxes have a single description: use a named one. */
+	struct mb_opts o = { .flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+			     IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL,
+			     .name = uniq("rw"), .mode = 0600 };
+	int rw, ro, wo;
+	char b[8];
+
+	rw = mb_open(&o);
+	ASSERT_LE(0, rw);
+	ASSERT_EQ(1, mb_send(rw, "q", 1, 0, 0));
+	o.flags = IPCCHAN_OPEN_READ;
+	ro = mb_open(&o);
+	ASSERT_LE(0, ro);
+	o.flags = IPCCHAN_OPEN_WRITE;
+	wo = mb_open(&o);
+	ASSERT_LE(0, wo);
+	EXPECT_EQ(O_RDONLY, fcntl(ro, F_GETFL) & O_ACCMODE);
+	EXPECT_EQ(O_WRONLY, fcntl(wo, F_GETFL) & O_ACCMODE);
+
+	EXPECT_EQ(-1, write(ro, "x", 1));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-EBADF, mb_send(ro, "x", 1, 0, 0));
+	EXPECT_EQ(-1, read(wo, b, sizeof(b)));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-EBADF, mb_recv(wo, b, sizeof(b), 0, NULL));
+	EXPECT_EQ(1, mb_depth(rw));
+	EXPECT_EQ(1, read(ro, b, sizeof(b)));
+	EXPECT_EQ(0, mb_unlink(o.name));
+	close(rw);
+	close(ro);
+	close(wo);
+}
+
+/* ------------------------------------------------------------------ */
+/* Creation, attributes, names                                         */
+/* ------------------------------------------------------------------ */
+
+TEST(feature_bit)
+{
+	struct ipcchan_info info = { .size = sizeof(info) };
+	int dev = dev_fd();
+
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, ioctl(dev, IPCCHAN_IOC_GET_INFO, &info));
+	EXPECT_TRUE(info.features & (1ULL << IPCCHAN_FEAT_MAILBOX));
+	close(dev);
+}
+
+TEST(anon_defaults_and_fd_flags)
+{
+	struct ipcchan_mbox_attr a;
+	int fd = mb_anon(0, 0, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mb_attr(fd, &a));
+	EXPECT_EQ(sizeof(a), a.size);
+	EXPECT_EQ(IPCCHAN_MBOX_DEFAULT_CAPACITY, a.capacity);
+	EXPECT_EQ(IPCCHAN_MBOX_DEFAULT_MSGSIZE, a.msgsize_max);
+	EXPECT_EQ(IPCCHAN_MBOX_BLOCK, a.policy);
+	EXPECT_EQ(0, a.attr_flags);
+	EXPECT_NE(0, a.id);
+	EXPECT_EQ(0, a.depth);
+	EXPECT_EQ(getuid(), a.uid);
+	EXPECT_LE((uint64_t)(IPCCHAN_MBOX_DEFAULT_CAPACITY + 1) *
+		  (IPCCHAN_MBOX_DEFAULT_MSGSIZE + 32), a.reserved_bytes);
+	EXPECT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD));
+	EXPECT_EQ(O_RDWR, fcntl(fd, F_GETFL) & (O_ACCMODE | O_NONBLOCK));
+	EXPECT_EQ(-1, lseek(fd, 0, SEEK_SET));
+	EXPECT_EQ(ESPIPE, errno);
+	close(fd);
+}
+
+TEST(slot_overhead_at_most_32_bytes)
+{
+	struct ipcchan_mbox_attr a;
+	int fd = mb_anon(1000, 64, 0);
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mb_attr(fd, &a));
+	/* Per 64-byte message: at most 96 bytes, plus a fixed overhead. */
+	EXPECT_GE(1001 * 96 + 4096, a.reserved_bytes);
+	close(fd);
+}
+
+TEST(open_bad_args)
+{
+	struct ipcchan_mbox_open op;
+	struct {
+		struct ipcchan_mbox_open op;
+		uint64_t tail;
+	} big;
+	int dev = dev_fd();
+
+	ASSERT_LE(0, dev);
+#define OP(...) ioctl_err(dev, IPCCHAN_IOC_MBOX_OPEN,			\
+		&(struct ipcchan_mbox_open){ .size = sizeof(op),		\
+		 .flags = IPCCHAN_OPEN_READ, __VA_ARGS__ })
+	EXPECT_EQ(-EINVAL, OP(.flags = 0));
+	EXPECT_EQ(-EINVAL, OP(.flags = IPCCHAN_OPEN_CREATE));
+	EXPECT_EQ(-EINVAL, OP(.flags = IPCCHAN_OPEN_READ | 0x100));
+	EXPECT_EQ(-EINVAL, OP(.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_EXCL));
+	EXPECT_EQ(-EINVAL, OP(.reserved = 1));
+	EXPECT_EQ(-EINVAL, OP(.size = 16));
+	EXPECT_EQ(-EINVAL, OP(.policy = __IPCCHAN_MBOX_POLICY_MAX));
+	EXPECT_EQ(-EINVAL, OP(.mode = 01000));
+	EXPECT_EQ(-EINVAL, OP(.capacity = IPCCHAN_MBOX_HARD_MAX_CAPACITY + 1));
+	EXPECT_EQ(-EINVAL, OP(.msgsize_max = IPCCHAN_MBOX_HARD_MAX_MSGSIZE + 1));
+	EXPECT_EQ(-EINVAL, OP(.capacity = 1 << 20, .msgsize_max = 1 << 20));
+	EXPECT_EQ(-EFAULT, ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, (void *)8) < 0 ?
+			   -errno : 0);
+	memset(&big, 0, sizeof(big));
+	big.op.size = sizeof(big);
+	big.op.flags = IPCCHAN_OPEN_READ;
+	big.tail = 1;
+	EXPECT_EQ(-1, ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &big));
+	EXPECT_EQ(E2BIG, errno);
+	big.tail = 0;
+	op.size = 0;
+	EXPECT_LE(0, op.size = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &big));
+	close(op.size);
+#undef OP
+	close(dev);
+}
+
+TEST(names_bad)
+{
+	unsigned int nmax = name_max();
+	char longname[nmax + 2];
+	struct ipcchan_mbox_open op;
+	int dev;
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE, .mode = 0600,
+	};
+	int fd;
+
+	o.name = "";
+	EXPECT_EQ(-EINVAL, mb_open(&o));	/* pointer, length 0 */
+	o.name = "a/b";
+	EXPECT_EQ(-EINVAL, mb_open(&o));
+	o.name = "/ab";
+	EXPECT_EQ(-EINVAL, mb_open(&o));
+	o.name = "a\0b";
+	o.name_len = 3;
+	EXPECT_EQ(-EINVAL, mb_open(&o));
+	o.name = (const char *)8;
+	EXPECT_EQ(-EFAULT, mb_open(&o));
+	ASSERT_EQ(255, nmax);
+	memset(longname, 'n', sizeof(longname));
+	longname[nmax + 1] = '\0';
+	o.name = longname;
+	o.name_len = 0;
+	EXPECT_EQ(-ENAMETOOLONG, mb_open(&o));
+
+	/* The longest name works. */
+	longname[nmax] = '\0';
+	longname[0] = 'A' + getpid() % 26;
+	fd = mb_open(&o);
+	ASSERT_LE(0, fd);
+	close(fd);
+	EXPECT_EQ(0, mb_unlink(longname));
+
+	/* Length without pointer. */
+	op = (struct ipcchan_mbox_open){ .size = sizeof(op),
+		.flags = IPCCHAN_OPEN_READ, .name_len = 3 };
+	dev = dev_fd();
+	EXPECT_EQ(-1, ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op));
+	EXPECT_EQ(EINVAL, errno);
+	close(dev);
+}
+
+TEST(named_lifecycle)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+			 IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL,
+		.name = uniq("life"), .mode = 0600, .capacity = 4,
+		.msgsize = 32,
+	};
+	struct ipcchan_mbox_attr a1, a2;
+	int fd1, fd2, fd3;
+	char b[32];
+
+	o.flags &= ~IPCCHAN_OPEN_CREATE & ~IPCCHAN_OPEN_EXCL;
+	EXPECT_EQ(-ENOENT, mb_open(&o));
+	o.flags |= IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL;
+	fd1 = mb_open(&o);
+	ASSERT_LE(0, fd1);
+	EXPECT_EQ(-EEXIST, mb_open(&o));
+
+	/* Plain open and CREATE without EXCL both find it; attrs ignored. */
+	o.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE | IPCCHAN_OPEN_CREATE;
+	o.capacity = 99;
+	fd2 = mb_open(&o);
+	ASSERT_LE(0, fd2);
+	ASSERT_EQ(0, mb_attr(fd1, &a1));
+	ASSERT_EQ(0, mb_attr(fd2, &a2));
+	EXPECT_EQ(a1.id, a2.id);
+	EXPECT_EQ(4, a2.capacity);
+	EXPECT_EQ(IPCCHAN_MBOX_ATTR_NAMED, a2.attr_flags);
+
+	ASSERT_EQ(3, write(fd1, "abc", 3));
+	EXPECT_EQ(3, read(fd2, b, sizeof(b)));
+
+	/* It lives while named, with no fd open. */
+	ASSERT_EQ(3, write(fd1, "def", 3));
+	close(fd1);
+	close(fd2);
+	o.flags = IPCCHAN_OPEN_READ;
+	fd3 = mb_open(&o);
+	ASSERT_LE(0, fd3);
+	EXPECT_EQ(3, read(fd3, b, sizeof(b)));
+	EXPECT_EQ(0, memcmp(b, "def", 3));
+
+	/* Unlinked, it lives on through the fd; the name is free again. */
+	EXPECT_EQ(0, mb_unlink(o.name));
+	EXPECT_EQ(-ENOENT, mb_unlink(o.name));
+	EXPECT_EQ(-ENOENT, mb_open(&o));
+	ASSERT_EQ(0, mb_attr(fd3, &a2));
+	EXPECT_EQ(0, a2.attr_flags);
+	EXPECT_EQ(a1.id, a2.id);
+	o.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL;
+	fd1 = mb_open(&o);
+	ASSERT_LE(0, fd1);
+	ASSERT_EQ(0, mb_attr(fd1, &a2));
+	EXPECT_NE(a1.id, a2.id);
+	EXPECT_EQ(0, mb_unlink(o.name));
+	close(fd1);
+	close(fd3);
+}
+
+TEST(unlink_bad_args)
+{
+	struct ipcchan_unlink u;
+	int dev = dev_fd();
+
+	ASSERT_LE(0, dev);
+#define UL(...) ioctl_err(dev, IPCCHAN_IOC_UNLINK,			\
+		&(struct ipcchan_unlink){ .size = sizeof(u),		\
+		 .type = IPCCHAN_OBJ_MAILBOX, .name = (uintptr_t)"zz",	\
+		 .name_len = 2, __VA_ARGS__ })
+	EXPECT_EQ(-ENOENT, UL());
+	EXPECT_EQ(-EINVAL, UL(.flags = 1));
+	EXPECT_EQ(-EINVAL, UL(.type = 0));
+	EXPECT_EQ(-EINVAL, UL(.type = __IPCCHAN_OBJ_MAX));
+	EXPECT_EQ(-EINVAL, UL(.name = 0, .name_len = 0));
+	EXPECT_EQ(-EINVAL, UL(.name_len = 0));
+	EXPECT_EQ(-EINVAL, UL(.name = (uintptr_t)"a/b", .name_len = 3));
+	EXPECT_EQ(-ENAMETOOLONG, UL(.name_len = 256));
+	EXPECT_EQ(-EFAULT, UL(.name = 8));
+	EXPECT_EQ(-EINVAL, UL(.size = 8));
+	EXPECT_EQ(-EFAULT, ioctl(dev, IPCCHAN_IOC_UNLINK, (void *)8) < 0 ?
+			   -errno : 0);
+#undef UL
+	close(dev);
+}
+
+TEST(umask_applies)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE,
+		.name = uniq("umask"), .mode = 0666,
+	};
+	struct ipcchan_mbox_attr a;
+	int fd;
+
+	umask(027);
+	fd = mb_open(&o);
+	umask(0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mb_attr(fd, &a));
+	EXPECT_EQ(0640, a.mode);
+	EXPECT_EQ(0, mb_unlink(o.name));
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Permissions with a second uid                                       */
+/* ------------------------------------------------------------------ */
+
+static int try_open(void *arg)
+{
+	struct mb_opts *o = arg;
+	int fd = mb_open(o);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return -fd;
+}
+
+static int try_unlink(void *arg)
+{
+	return -mb_unlink(arg);
+}
+
+static int try_create_own(void *arg)
+{
+	struct mb_opts *o = arg;
+	int fd = mb_open(o);
+	struct ipcchan_mbox_attr a;
+
+	if (fd < 0)
+		return -fd;
+	if (mb_attr(fd, &a) || a.uid != NOBODY || a.gid != NOBODY)
+		return 200;
+	if (mb_unlink(o->name))
+		return 201;
+	close(fd);
+	return 0;
+}
+
+TEST(permissions_second_uid)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+			 IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL,
+		.name = uniq("perm"),
+	};
+	static const struct {
+		unsigned int mode, flags;
+		int err;
+	} cases[] = {
+		{ 0600, IPCCHAN_OPEN_READ, EACCES },
+		{ 0600, IPCCHAN_OPEN_WRITE, EACCES },
+		{ 0604, IPCCHAN_OPEN_READ, 0 },
+		{ 0604, IPCCHAN_OPEN_WRITE, EACCES },
+		{ 0604, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE, EACCES },
+		{ 0602, IPCCHAN_OPEN_WRITE, 0 },
+		{ 0606, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE, 0 },
+		{ 0060, IPCCHAN_OPEN_READ, EACCES },	/* group root */
+		/* CREATE on an existing name still checks. */
+		{ 0600, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE, EACCES },
+	};
+	struct mb_opts child;
+	unsigned int i;
+	int fd;
+
+	umask(0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o.mode = cases[i].mode;
+		fd = mb_open(&o);
+		ASSERT_LE(0, fd);
+		child = o;
+		child.flags = cases[i].flags;
+		EXPECT_EQ(cases[i].err, as_nobody(try_open, &child))
+			TH_LOG("case %u", i);
+		/* Only the owner may unlink. */
+		EXPECT_EQ(EPERM, as_nobody(try_unlink, (void *)o.name));
+		EXPECT_EQ(0, mb_unlink(o.name));
+		close(fd);
+	}
+
+	/* Group bits: a mailbox owned by root with group nobody. */
+	o.mode = 0640;
+	ASSERT_EQ(0, setegid(NOBODY));
+	fd = mb_open(&o);
+	ASSERT_EQ(0, setegid(0));
+	ASSERT_LE(0, fd);
+	child = o;
+	child.flags = IPCCHAN_OPEN_READ;
+	EXPECT_EQ(0, as_nobody(try_open, &child));
+	child.flags = IPCCHAN_OPEN_WRITE;
+	EXPECT_EQ(EACCES, as_nobody(try_open, &child));
+	EXPECT_EQ(0, mb_unlink(o.name));
+	close(fd);
+
+	/* The second user's own mailbox is owned by it, and it may unlink. */
+	child = o;
+	child.mode = 0600;
+	child.name = uniq("perm-own");
+	EXPECT_EQ(0, as_nobody(try_create_own, &child));
+}
+
+TEST(root_overrides_mode)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE,
+		.name = uniq("root"), .mode = 0,
+	};
+	int fd = mb_open(&o), fd2;
+
+	ASSERT_LE(0, fd);
+	o.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE;
+	fd2 = mb_open(&o);
+	EXPECT_LE(0, fd2);
+	close(fd2);
+	EXPECT_EQ(0, mb_unlink(o.name));
+	close(fd);
+}
+
+static int in_new_ipcns(void *arg)
+{
+	struct mb_opts o = *(struct mb_opts *)arg;
+	int fd;
+
+	if (unshare(CLONE_NEWIPC))
+		return 100;
+	o.flags = IPCCHAN_OPEN_READ;
+	fd = mb_open(&o);
+	if (fd != -ENOENT)
+		return 101;
+	o.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL;
+	fd = mb_open(&o);
+	if (fd < 0)
+		return 102;
+	close(fd);
+	/* Left named: the namespace dies with this process. */
+	return 0;
+}
+
+TEST(names_scoped_to_ipc_namespace)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE |
+			 IPCCHAN_OPEN_EXCL,
+		.name = uniq("ipcns"), .mode = 0600,
+	};
+	int fd = mb_open(&o), status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(in_new_ipcns(&o));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	/* Ours is untouched by the other namespace's name. */
+	o.flags = IPCCHAN_OPEN_READ;
+	EXPECT_EQ(0, try_open(&o));
+	EXPECT_EQ(0, mb_unlink(o.name));
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                              */
+/* ------------------------------------------------------------------ */
+
+static int create_many(void *arg)
+{
+	int n = *(int *)arg, i, fd;
+
+	for (i = 0; i < n; i++) {
+		fd = mb_anon(1, 16, 0);
+		if (fd < 0)
+			return i == n - 1 ? -fd : 100 + i;
+	}
+	return 0;
+}
+
+static int create_big(void *arg)
+{
+	unsigned int *cap = arg;
+	int fd = mb_anon(cap[0], cap[1], 0);
+
+	return fd < 0 ? -fd : 0;
+}
+
+TEST(limits)
+{
+	unsigned long long objs = read_param("user_max_objects");
+	unsigned long long bytes = read_param("user_max_bytes");
+	unsigned long long msgs = read_param("mbox_max_msgs");
+	unsigned int cap[2];
+	int n = 4, fd, fds[4], i;
+
+	ASSERT_NE(~0ULL, objs);
+	/* Three objects allowed: the fourth fails with EDQUOT. */
+	ASSERT_EQ(0, write_param("user_max_objects", 3));
+	EXPECT_EQ(EDQUOT, as_nobody(create_many, &n));
+	/* Root (CAP_SYS_RESOURCE) is counted but not refused. */
+	for (i = 0; i < 4; i++) {
+		fds[i] = mb_anon(1, 16, 0);
+		EXPECT_LE(0, fds[i]);
+	}
+	for (i = 0; i < 4; i++)
+		close(fds[i]);
+	ASSERT_EQ(0, write_param("user_max_objects", objs));
+
+	/* Bytes: a reservation over user_max_bytes is EDQUOT. */
+	ASSERT_EQ(0, write_param("user_max_bytes", 1 << 20));
+	cap[0] = 64;
+	cap[1] = 32768;		/* 2 MiB */
+	EXPECT_EQ(EDQUOT, as_nobody(create_big, cap));
+	cap[0] = 16;
+	cap[1] = 1024;
+	EXPECT_EQ(0, as_nobody(create_big, cap));
+	ASSERT_EQ(0, write_param("user_max_bytes", bytes));
+
+	/* Attributes over the module limits: EINVAL unless privileged. */
+	cap[0] = msgs + 1;
+	cap[1] = 16;
+	EXPECT_EQ(EINVAL, as_nobody(create_big, cap));
+	fd = mb_anon(msgs + 1, 16, 0);
+	EXPECT_LE(0, fd);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+/* ------------------------------------------------------------------ */
+
+TEST(boundaries_and_zero_length)
+{
+	int fd = mb_anon(8, 100, 0);
+	struct ipcchan_mbox_stats st;
+	struct pollfd p;
+	char b[100];
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(5, write(fd, "hello", 5));
+	ASSERT_EQ(0, write(fd, "", 0));
+	ASSERT_EQ(100, write(fd, b, 100));
+	ASSERT_EQ(1, write(fd, "!", 1));
+	EXPECT_EQ(5, read(fd, b, sizeof(b)));
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	EXPECT_EQ(1, poll(&p, 1, 0));
+	EXPECT_EQ(0, read(fd, b, sizeof(b)));	/* the empty message */
+	EXPECT_EQ(-1, read(fd, b, 99));
+	EXPECT_EQ(EMSGSIZE, errno);
+	EXPECT_EQ(100, read(fd, b, sizeof(b)));
+	EXPECT_EQ(1, read(fd, b, 1));
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(4, st.msgs_in);
+	EXPECT_EQ(4, st.msgs_out);
+	EXPECT_EQ(106, st.bytes_in);
+	EXPECT_EQ(106, st.bytes_out);
+	close(fd);
+}
+
+TEST(readv_writev)
+{
+	int fd = mb_anon(4, 64, 0);
+	char a[4], b[8];
+	struct iovec w[3] = {
+		{ "ab", 2 }, { "", 0 }, { "cdefg", 5 },
+	};
+	struct iovec r[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(7, writev(fd, w, 3));
+	ASSERT_EQ(3, writev(fd, w, 1) + 1);
+	EXPECT_EQ(7, readv(fd, r, 2));
+	EXPECT_EQ(0, memcmp(a, "abcd", 4));
+	EXPECT_EQ(0, memcmp(b, "efg", 3));
+	r[0].iov_len = 1;
+	r[1].iov_len = 0;
+	EXPECT_EQ(-1, readv(fd, r, 2));
+	EXPECT_EQ(EMSGSIZE, errno);
+	r[1].iov_len = 1;
+	EXPECT_EQ(2, readv(fd, r, 2));
+	close(fd);
+}
+
+TEST(priorities_fifo_within)
+{
+	static const struct { const char *s; unsigned int prio; } in[] = {
+		{ "a0", 0 }, { "b5", 5 }, { "c5", 5 }, { "d31", 31 },
+		{ "e1", 1 }, { "f0", 0 }, { "g31", 31 },
+	};
+	static const char *const out[] = {
+		"d31", "g31", "b5", "c5", "e1", "a0", "f0",
+	};
+	struct ipcchan_mbox_msg m;
+	int fd = mb_anon(16, 16, 0);
+	unsigned int i;
+	char b[16];
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 7; i++)
+		ASSERT_EQ(1, mb_send(fd, in[i].s, strlen(in[i].s), in[i].prio, 0));
+	for (i = 0; i < 7; i++) {
+		memset(b, 0, sizeof(b));
+		ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+		EXPECT_STREQ(out[i], b);
+		EXPECT_EQ(strtoul(b + 1, NULL, 10), m.prio);
+	}
+	close(fd);
+}
+
+TEST(metadata)
+{
+	int fd = mb_anon(8, 16, 0);
+	struct ipcchan_mbox_msg m;
+	uint64_t t0, t1;
+	pid_t pid;
+	char b[16];
+
+	ASSERT_LE(0, fd);
+	t0 = now_ns();
+	ASSERT_EQ(1, mb_send(fd, "x", 1, 3, 0));
+	t1 = now_ns();
+	pid = sender_child(fd, 0, 1);
+	ASSERT_EQ(0, reap(pid));
+
+	memset(&m, 0xff, sizeof(m));
+	m.buf = (uintptr_t)b;
+	m.len = sizeof(b);
+	m.reserved = 0;
+	ASSERT_EQ(1, mb_xfer(fd, false, &m, 0, 0));
+	EXPECT_EQ(1, m.len);
+	EXPECT_EQ(3, m.prio);
+	EXPECT_EQ(0, m.flags);
+	EXPECT_EQ(0, m.seq);
+	EXPECT_EQ(getpid(), m.sender_pid);
+	EXPECT_EQ(geteuid(), m.sender_uid);
+	EXPECT_LE(t0, m.enqueue_ns);
+	EXPECT_GE(t1, m.enqueue_ns);
+	EXPECT_EQ(0, m.dropped);
+
+	ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+	EXPECT_EQ(1, m.seq);
+	EXPECT_EQ(pid, m.sender_pid);
+	EXPECT_EQ(0, memcmp(b, "c0", 2));
+	close(fd);
+}
+
+static int send_as_nobody(void *arg)
+{
+	return mb_send(*(int *)arg, "n", 1, 0, 0) == 1 ? 0 : 1;
+}
+
+TEST(metadata_sender_uid)
+{
+	int fd = mb_anon(4, 16, 0);
+	struct ipcchan_mbox_msg m;
+	char b[4];
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, as_nobody(send_as_nobody, &fd));
+	ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+	EXPECT_EQ(NOBODY, m.sender_uid);
+	close(fd);
+}
+
+static int pidns_child(int fd)
+{
+	struct ipcchan_mbox_msg m;
+	char b[8];
+	pid_t pid;
+	int st;
+
+	/* Our child is pid 1 in a new namespace: it sees itself as 1 and
+	 * a sender outside the namespace as 0.
+	 */
+	if (unshare(CLONE_NEWPID))
+		return 10;
+	pid = fork();
+	if (pid < 0)
+		return 11;
+	if (!pid) {
+		if (mb_send(fd, "in", 2, 0, 0) != 1)
+			_exit(12);
+		if (mb_recv(fd, b, sizeof(b), 0, &m) != 1 || m.sender_pid != 0)
+			_exit(13);
+		if (mb_recv(fd, b, sizeof(b), 0, &m) != 1 || m.sender_pid != 1)
+			_exit(14);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return 15;
+	return WEXITSTATUS(st);
+}
+
+TEST(metadata_pid_translated)
+{
+	int fd = mb_anon(4, 16, 0), status;
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, mb_send(fd, "out", 3, 5, 0));	/* received first */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(pidns_child(fd));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(fd);
+}
+
+TEST(batches)
+{
+	struct ipcchan_mbox_msg m[40];
+	struct ipcchan_mbox_xfer x;
+	int fd = mb_anon(64, 16, 0);
+	char data[40][16], out[40][16];
+	unsigned int i;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 32; i++) {
+		snprintf(data[i], 16, "m%u", i);
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)data[i],
+			.len = strlen(data[i]), .prio = i % 2 };
+	}
+	x = (struct ipcchan_mbox_xfer){ .size = sizeof(x),
+		.msgs = (uintptr_t)m, .count = 32, .msg_size = sizeof(m[0]) };
+	ASSERT_EQ(32, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+
+	/* Receive up to 40: only 32 are there, odd priorities first. */
+	for (i = 0; i < 40; i++)
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)out[i],
+						  .len = 16 };
+	x.count = 40;
+	memset(out, 0, sizeof(out));
+	ASSERT_EQ(32, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	for (i = 0; i < 32; i++) {
+		unsigned int want = i < 16 ? 2 * i + 1 : 2 * (i - 16);
+
+		snprintf(data[0], 16, "m%u", want);
+		EXPECT_STREQ(data[0], out[i]);
+		EXPECT_EQ(want, m[i].seq);
+		EXPECT_EQ(want % 2, m[i].prio);
+	}
+	x.flags = IPCCHAN_XFER_NONBLOCK;
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	EXPECT_EQ(EAGAIN, errno);
+	close(fd);
+}
+
+TEST(batch_stops_at_bad_element)
+{
+	struct ipcchan_mbox_msg m[3] = {
+		{ .buf = (uintptr_t)"ok", .len = 2 },
+		{ .buf = (uintptr_t)"bad", .len = 3, .prio = 99 },
+		{ .buf = (uintptr_t)"never", .len = 5 },
+	};
+	struct ipcchan_mbox_xfer x = { .size = sizeof(x),
+		.msgs = (uintptr_t)m, .count = 3, .msg_size = sizeof(m[0]) };
+	int fd = mb_anon(8, 16, 0);
+	char b[16];
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	EXPECT_EQ(1, mb_depth(fd));
+	m[1].prio = 0;
+	m[1].buf = 8;		/* bad pointer */
+	EXPECT_EQ(1, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	EXPECT_EQ(2, mb_depth(fd));
+	m[1].buf = (uintptr_t)"big";
+	m[1].len = 17;
+	EXPECT_EQ(1, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	EXPECT_EQ(3, mb_depth(fd));
+
+	/* Receive: the second buffer is too short; it stays queued. */
+	m[0] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)b, .len = 16 };
+	m[1] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)b, .len = 1 };
+	EXPECT_EQ(1, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	EXPECT_EQ(2, mb_depth(fd));
+	close(fd);
+}
+
+TEST(batch_send_partial_when_full)
+{
+	struct ipcchan_mbox_msg m[6];
+	struct ipcchan_mbox_xfer x = { .size = sizeof(x),
+		.flags = IPCCHAN_XFER_NONBLOCK, .msgs = (uintptr_t)m,
+		.count = 6, .msg_size = sizeof(m[0]) };
+	int fd = mb_anon(4, 16, 0), i;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 6; i++)
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)"z",
+						  .len = 1 };
+	EXPECT_EQ(4, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	EXPECT_EQ(EAGAIN, errno);
+	x.flags = IPCCHAN_XFER_TIMEOUT;
+	x.timeout_ns = 20000000;
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	EXPECT_EQ(ETIMEDOUT, errno);
+	EXPECT_EQ(4, mb_depth(fd));
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Blocking, timeouts, signals                                         */
+/* ------------------------------------------------------------------ */
+
+TEST(nonblock)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+			 IPCCHAN_OPEN_NONBLOCK, .capacity = 1, .msgsize = 8,
+	};
+	int fd = mb_open(&o);
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(O_NONBLOCK, fcntl(fd, F_GETFL) & O_NONBLOCK);
+	EXPECT_EQ(-1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-EAGAIN, mb_recv(fd, b, sizeof(b), 0, NULL));
+	EXPECT_EQ(1, write(fd, "1", 1));
+	EXPECT_EQ(-1, write(fd, "2", 1));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(-EAGAIN, mb_send(fd, "2", 1, 0, 0));
+	/* Per-call NONBLOCK on a blocking fd. */
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, 0));
+	EXPECT_EQ(-EAGAIN, mb_send(fd, "2", 1, 0, IPCCHAN_XFER_NONBLOCK));
+	EXPECT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(-EAGAIN, mb_recv(fd, b, sizeof(b), IPCCHAN_XFER_NONBLOCK,
+				   NULL));
+	close(fd);
+}
+
+TEST(timeouts)
+{
+	int fd = mb_anon(1, 8, 0);
+	struct ipcchan_mbox_msg m;
+	uint64_t t0;
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	m = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)b, .len = 8 };
+	t0 = now_ns();
+	EXPECT_EQ(-ETIMEDOUT, mb_xfer(fd, false, &m, IPCCHAN_XFER_TIMEOUT,
+				      50000000));
+	EXPECT_LE(t0 + 50000000, now_ns());
+	/* Relative 0: try once. */
+	EXPECT_EQ(-ETIMEDOUT, mb_xfer(fd, false, &m, IPCCHAN_XFER_TIMEOUT, 0));
+	/* Absolute, in the past and 50 ms ahead. */
+	EXPECT_EQ(-ETIMEDOUT, mb_xfer(fd, false, &m, IPCCHAN_XFER_TIMEOUT |
+				      IPCCHAN_XFER_ABSTIME, 1));
+	t0 = now_ns();
+	EXPECT_EQ(-ETIMEDOUT, mb_xfer(fd, false, &m, IPCCHAN_XFER_TIMEOUT |
+				      IPCCHAN_XFER_ABSTIME, t0 + 50000000));
+	EXPECT_LE(t0 + 50000000, now_ns());
+
+	/* Sending to a full mailbox. */
+	ASSERT_EQ(1, write(fd, "x", 1));
+	m = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)"y", .len = 1 };
+	t0 = now_ns();
+	EXPECT_EQ(-ETIMEDOUT, mb_xfer(fd, true, &m, IPCCHAN_XFER_TIMEOUT,
+				      30000000));
+	EXPECT_LE(t0 + 30000000, now_ns());
+	/* A message available is taken even with an expired timeout. */
+	m = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)b, .len = 8 };
+	EXPECT_EQ(1, mb_xfer(fd, false, &m, IPCCHAN_XFER_TIMEOUT, 0));
+	/* Huge timeouts do not overflow. */
+	EXPECT_EQ(1, mb_xfer(fd, true, &m, IPCCHAN_XFER_TIMEOUT, ~0ULL));
+	close(fd);
+}
+
+TEST(blocking_recv_woken_by_sender)
+{
+	int fd = mb_anon(4, 8, 0);
+	uint64_t t0 = now_ns();
+	pid_t pid;
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	pid = sender_child(fd, 100, 1);
+	ASSERT_EQ(2, read(fd, b, sizeof(b)));
+	EXPECT_LE(t0 + 90000000, now_ns());
+	EXPECT_EQ(0, reap(pid));
+	close(fd);
+}
+
+TEST(blocking_send_woken_by_receiver)
+{
+	int fd = mb_anon(1, 8, 0);
+	struct ipcchan_mbox_stats st;
+	char b[8];
+	pid_t pid;
+	int i;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(fd, "x", 1));
+	pid = sender_child(fd, 0, 1);
+	for (i = 0; i < 200; i++) {
+		ASSERT_EQ(0, mb_stats(fd, &st));
+		if (st.senders_blocked == 1)
+			break;
+		msleep(5);
+	}
+	EXPECT_EQ(1, st.senders_blocked);
+	EXPECT_EQ(1, st.sender_waits);
+	EXPECT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(2, read(fd, b, sizeof(b)));
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(0, st.senders_blocked);
+	close(fd);
+}
+
+TEST(signal_eintr_and_restart)
+{
+	int fd = mb_anon(4, 8, 0);
+	struct ipcchan_mbox_msg m;
+	pid_t pid;
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	/* No SA_RESTART: EINTR. */
+	set_handler(SIGALRM, 0);
+	arm_alarm_ms(50);
+	EXPECT_EQ(-1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(EINTR, errno);
+	arm_alarm_ms(50);
+	EXPECT_EQ(-EINTR, mb_recv(fd, b, sizeof(b), 0, NULL));
+
+	/* SA_RESTART: read() restarts and gets the later message. */
+	set_handler(SIGALRM, SA_RESTART);
+	arm_alarm_ms(50);
+	pid = sender_child(fd, 200, 1);
+	EXPECT_EQ(2, read(fd, b, sizeof(b)));
+	EXPECT_EQ(0, reap(pid));
+
+	/* ...but a relative timeout is not restarted. */
+	arm_alarm_ms(50);
+	m = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)b, .len = 8 };
+	EXPECT_EQ(-EINTR, mb_xfer(fd, false, &m, IPCCHAN_XFER_TIMEOUT,
+				  5000000000ULL));
+	signal(SIGALRM, SIG_DFL);
+	EXPECT_EQ(0, mb_depth(fd));
+	close(fd);
+}
+
+struct reader_arg {
+	int fd;
+	int done;
+	int err;
+};
+
+static void *reader_thread(void *p)
+{
+	struct reader_arg *a = p;
+	char b[16];
+	int ret;
+
+	ret = read(a->fd, b, sizeof(b));
+	a->err = ret < 0 ? errno : 0;
+	__atomic_store_n(&a->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static int count_done(struct reader_arg *a, int n)
+{
+	int i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += __atomic_load_n(&a[i].done, __ATOMIC_SEQ_CST);
+	return c;
+}
+
+TEST(exclusive_wakeup)
+{
+	struct ipcchan_mbox_stats st;
+	struct reader_arg a[4];
+	pthread_t t[4];
+	int fd = mb_anon(8, 16, 0), i;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 4; i++) {
+		a[i] = (struct reader_arg){ .fd = fd };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, reader_thread, &a[i]));
+	}
+	for (i = 0; i < 400; i++) {
+		ASSERT_EQ(0, mb_stats(fd, &st));
+		if (st.receivers_blocked == 4)
+			break;
+		msleep(5);
+	}
+	ASSERT_EQ(4, st.receivers_blocked);
+	ASSERT_EQ(1, write(fd, "1", 1));
+	msleep(200);
+	EXPECT_EQ(1, count_done(a, 4));
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(3, st.receivers_blocked);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(1, write(fd, "2", 1));
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	EXPECT_EQ(4, count_done(a, 4));
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* poll, epoll, hang-up                                                */
+/* ------------------------------------------------------------------ */
+
+static short poll_now(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	return poll(&p, 1, 0) == 1 ? p.revents : 0;
+}
+
+TEST(poll_states)
+{
+	int fd = mb_anon(2, 8, 0), dr = mb_anon(1, 8, IPCCHAN_MBOX_DROP_NEWEST);
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, dr);
+	EXPECT_EQ(POLLOUT, poll_now(fd, POLLIN | POLLOUT));
+	ASSERT_EQ(1, write(fd, "a", 1));
+	EXPECT_EQ(POLLIN | POLLOUT, poll_now(fd, POLLIN | POLLOUT));
+	ASSERT_EQ(1, write(fd, "b", 1));
+	EXPECT_EQ(POLLIN, poll_now(fd, POLLIN | POLLOUT));
+	ASSERT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(POLLIN | POLLOUT, poll_now(fd, POLLIN | POLLOUT));
+	/* Drop policies never block, so they are always writable. */
+	ASSERT_EQ(1, write(dr, "a", 1));
+	EXPECT_EQ(POLLIN | POLLOUT, poll_now(dr, POLLIN | POLLOUT));
+	close(fd);
+	close(dr);
+}
+
+TEST(epoll_edge_triggered)
+{
+	int fd = mb_anon(8, 8, 0), ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+	struct epoll_event out;
+	pid_t pid;
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	ASSERT_EQ(1, write(fd, "a", 1));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));	/* edge consumed */
+	/* Every new message is an edge, even if the last was not read. */
+	ASSERT_EQ(1, write(fd, "b", 1));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	EXPECT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(1, read(fd, b, sizeof(b)));
+	/* A blocked epoll_wait is woken by another process's send. */
+	pid = sender_child(fd, 100, 1);
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 5000));
+	EXPECT_EQ(EPOLLIN, out.events);
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(2, read(fd, b, sizeof(b)));
+
+	/* EPOLLOUT edge when room appears. */
+	ev.events = EPOLLOUT | EPOLLET;
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	while (write(fd, "f", 1) == 1 && mb_depth(fd) < 8)
+		;
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	EXPECT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	close(ep);
+	close(fd);
+}
+
+TEST(hangup)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE |
+			 IPCCHAN_OPEN_EXCL,
+		.name = uniq("hup"), .mode = 0600,
+	};
+	struct reader_arg ra;
+	int rd, wr, wr2;
+	pthread_t t;
+	char b[8];
+
+	rd = mb_open(&o);
+	ASSERT_LE(0, rd);
+	o.flags = IPCCHAN_OPEN_WRITE;
+	wr = mb_open(&o);
+	ASSERT_LE(0, wr);
+	wr2 = mb_open(&o);
+	ASSERT_LE(0, wr2);
+	ASSERT_EQ(0, mb_unlink(o.name));
+	EXPECT_EQ(0, poll_now(rd, POLLIN));
+	EXPECT_EQ(POLLOUT, poll_now(wr, POLLOUT));
+
+	/* A blocked reader is woken with EPIPE by the last writer's close. */
+	ra = (struct reader_arg){ .fd = rd };
+	ASSERT_EQ(0, pthread_create(&t, NULL, reader_thread, &ra));
+	msleep(50);
+	ASSERT_EQ(1, write(wr, "m", 1));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, ra.err);
+	ra = (struct reader_arg){ .fd = rd };
+	ASSERT_EQ(0, pthread_create(&t, NULL, reader_thread, &ra));
+	msleep(50);
+	close(wr);
+	msleep(50);
+	EXPECT_EQ(0, ra.done);
+	ASSERT_EQ(1, write(wr2, "n", 1));
+	close(wr2);
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, ra.err);
+
+	/* Now nothing can ever arrive. */
+	EXPECT_EQ(POLLHUP, poll_now(rd, POLLIN));
+	EXPECT_EQ(-1, read(rd, b, sizeof(b)));
+	EXPECT_EQ(EPIPE, errno);
+	close(rd);
+
+	/* The writer side: EPOLLERR and EPIPE once the last reader goes. */
+	o.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL;
+	rd = mb_open(&o);
+	ASSERT_LE(0, rd);
+	o.flags = IPCCHAN_OPEN_WRITE;
+	wr = mb_open(&o);
+	ASSERT_LE(0, wr);
+	ASSERT_EQ(0, mb_unlink(o.name));
+	ASSERT_EQ(1, write(wr, "x", 1));
+	close(rd);
+	EXPECT_EQ(POLLERR, poll_now(wr, POLLOUT));
+	EXPECT_EQ(-1, write(wr, "y", 1));
+	EXPECT_EQ(EPIPE, errno);
+	close(wr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Overflow policies and statistics                                    */
+/* ------------------------------------------------------------------ */
+
+TEST(drop_newest_counts)
+{
+	int fd = mb_anon(4, 8, IPCCHAN_MBOX_DROP_NEWEST), i;
+	struct ipcchan_mbox_stats st;
+	struct ipcchan_mbox_msg m;
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 10; i++) {
+		snprintf(b, sizeof(b), "%d", i);
+		ASSERT_EQ(1, write(fd, b, 1));
+	}
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(4, st.msgs_in);
+	EXPECT_EQ(6, st.msgs_dropped);
+	EXPECT_EQ(6, st.bytes_dropped);
+	EXPECT_EQ(4, st.depth);
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+		EXPECT_EQ('0' + i, b[0]);
+		EXPECT_EQ(i, m.seq);
+		EXPECT_EQ(i ? 0 : 6, m.dropped);
+	}
+	close(fd);
+}
+
+TEST(drop_oldest_counts)
+{
+	int fd = mb_anon(4, 8, IPCCHAN_MBOX_DROP_OLDEST), i;
+	struct ipcchan_mbox_stats st;
+	struct ipcchan_mbox_msg m;
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 10; i++) {
+		snprintf(b, sizeof(b), "%d", i);
+		ASSERT_EQ(1, write(fd, b, 1));
+	}
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(10, st.msgs_in);
+	EXPECT_EQ(6, st.msgs_dropped);
+	EXPECT_EQ(4, st.depth);
+	EXPECT_EQ(4, st.peak_depth);
+	/* Peek reports the drops without consuming the report. */
+	ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), IPCCHAN_XFER_PEEK, &m));
+	EXPECT_EQ(6, m.dropped);
+	for (i = 6; i < 10; i++) {
+		ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+		EXPECT_EQ('0' + i, b[0]);
+		EXPECT_EQ(i, m.seq);
+		EXPECT_EQ(i == 6 ? 6 : 0, m.dropped);
+	}
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(st.msgs_in, st.msgs_out + st.msgs_dropped + st.depth);
+	close(fd);
+}
+
+TEST(drop_oldest_lowest_priority_first)
+{
+	int fd = mb_anon(3, 8, IPCCHAN_MBOX_DROP_OLDEST);
+	struct ipcchan_mbox_msg m;
+	char b[8] = "";
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, mb_send(fd, "h1", 2, 9, 0));
+	ASSERT_EQ(1, mb_send(fd, "l1", 2, 1, 0));
+	ASSERT_EQ(1, mb_send(fd, "l2", 2, 1, 0));
+	ASSERT_EQ(1, mb_send(fd, "h2", 2, 9, 0));	/* drops l1 */
+	ASSERT_EQ(1, mb_send(fd, "h3", 2, 9, 0));	/* drops l2 */
+	ASSERT_EQ(1, mb_send(fd, "h4", 2, 9, 0));	/* drops h1 */
+	ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+	EXPECT_STREQ("h2", b);
+	EXPECT_EQ(3, m.dropped);
+	ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+	EXPECT_STREQ("h3", b);
+	ASSERT_EQ(1, mb_recv(fd, b, sizeof(b), 0, &m));
+	EXPECT_STREQ("h4", b);
+	close(fd);
+}
+
+TEST(stats_and_histogram)
+{
+	int fd = mb_anon(16, 32, 0), i;
+	struct ipcchan_mbox_stats st;
+	uint64_t sum = 0;
+	char b[32];
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(i, write(fd, b, i));
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ(i, read(fd, b, sizeof(b)));
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(sizeof(st), st.size);
+	EXPECT_EQ(10, st.msgs_in);
+	EXPECT_EQ(45, st.bytes_in);
+	EXPECT_EQ(6, st.msgs_out);
+	EXPECT_EQ(15, st.bytes_out);
+	EXPECT_EQ(0, st.msgs_dropped);
+	EXPECT_EQ(4, st.depth);
+	EXPECT_EQ(10, st.peak_depth);
+	EXPECT_EQ(0, st.senders_blocked);
+	EXPECT_EQ(0, st.receivers_blocked);
+	for (i = 0; i < IPCCHAN_MBOX_HIST_BUCKETS; i++)
+		sum += st.residence_hist[i];
+	EXPECT_EQ(6, sum);
+
+	/* A message that waited ~80 ms lands in bucket 26: [67, 134) ms. */
+	while (read(fd, b, sizeof(b)) >= 0 && mb_depth(fd))
+		;
+	ASSERT_EQ(1, write(fd, "w", 1));
+	msleep(80);
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	sum = st.residence_hist[26];
+	ASSERT_EQ(1, read(fd, b, sizeof(b)));
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(sum + 1, st.residence_hist[26]);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Sharing and conservation                                            */
+/* ------------------------------------------------------------------ */
+
+TEST(fd_passing)
+{
+	int fd = mb_anon(4, 8, 0), sv[2], got;
+	char cbuf[CMSG_SPACE(sizeof(int))], b[8];
+	struct iovec iov = { "x", 1 };
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_DGRAM, 0, sv));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	ASSERT_EQ(1, sendmsg(sv[0], &mh, 0));
+	close(fd);
+	iov.iov_base = b;
+	ASSERT_EQ(1, recvmsg(sv[1], &mh, 0));
+	c = CMSG_FIRSTHDR(&mh);
+	ASSERT_NE(NULL, c);
+	memcpy(&got, CMSG_DATA(c), sizeof(int));
+	ASSERT_EQ(3, write(got, "via", 3));
+	EXPECT_EQ(3, read(got, b, sizeof(b)));
+	close(got);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+#define CONS_SENDERS	3
+#define CONS_MSGS	2000
+
+struct cons {
+	int fd;
+	unsigned int bad;
+	unsigned int total;
+	unsigned char seen[CONS_SENDERS][CONS_MSGS];
+	pthread_mutex_t lock;
+};
+
+static void *cons_sender(void *p)
+{
+	struct cons *c = p;
+	static int next_id;
+	int id = __atomic_fetch_add(&next_id, 1, __ATOMIC_SEQ_CST);
+	unsigned int i, v[2];
+
+	for (i = 0; i < CONS_MSGS; i++) {
+		v[0] = id;
+		v[1] = i;
+		if (mb_send(c->fd, v, sizeof(v), 0, 0) != 1)
+			__atomic_fetch_add(&c->bad, 1, __ATOMIC_SEQ_CST);
+	}
+	return NULL;
+}
+
+/*
+ * Several receivers: each must see every sender's messages in increasing
+ * order, and together they must see each message exactly once.
+ */
+static void *cons_receiver(void *p)
+{
+	int last[CONS_SENDERS] = { -1, -1, -1 };
+	struct cons *c = p;
+	struct ipcchan_mbox_msg m;
+	unsigned int v[2];
+
+	for (;;) {
+		m = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)v,
+					       .len = sizeof(v) };
+		if (mb_xfer(c->fd, false, &m, IPCCHAN_XFER_TIMEOUT,
+			    1000000000) != 1)
+			return NULL;
+		pthread_mutex_lock(&c->lock);
+		if (m.len != sizeof(v) || v[0] >= CONS_SENDERS ||
+		    v[1] >= CONS_MSGS || (int)v[1] <= last[v[0]] ||
+		    c->seen[v[0]][v[1]]++)
+			c->bad++;
+		else
+			last[v[0]] = v[1];
+		c->total++;
+		pthread_mutex_unlock(&c->lock);
+	}
+}
+
+TEST(conservation_many_threads)
+{
+	struct cons c = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct ipcchan_mbox_stats st;
+	pthread_t s[CONS_SENDERS], r[2];
+	int i;
+
+	c.fd = mb_anon(16, 8, 0);
+	ASSERT_LE(0, c.fd);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&r[i], NULL, cons_receiver, &c));
+	for (i = 0; i < CONS_SENDERS; i++)
+		ASSERT_EQ(0, pthread_create(&s[i], NULL, cons_sender, &c));
+	for (i = 0; i < CONS_SENDERS; i++)
+		pthread_join(s[i], NULL);
+	for (i = 0; i < 2; i++)
+		pthread_join(r[i], NULL);
+	EXPECT_EQ(0, c.bad);
+	EXPECT_EQ(CONS_SENDERS * CONS_MSGS, c.total);
+	ASSERT_EQ(0, mb_stats(c.fd, &st));
+	EXPECT_EQ(CONS_SENDERS * CONS_MSGS, st.msgs_in);
+	EXPECT_EQ(CONS_SENDERS * CONS_MSGS, st.msgs_out);
+	EXPECT_EQ(0, st.depth);
+	close(c.fd);
+}
+
+TEST_HARNESS_MAIN
