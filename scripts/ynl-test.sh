@@ -45,17 +45,23 @@ check "cli.py --do limits-get" \
 # Objects to list and events to see: mailboxes through the ipcchan CLI.
 tmp=$(mktemp -d)
 if ipcchan help 2>&1 | grep -q '^  mbox'; then
-	cli --subscribe monitor --sleep 4 --output-json >"$tmp/events" 2>&1 &
+	cli --subscribe monitor --sleep 8 --output-json >"$tmp/events" 2>&1 &
 	sub=$!
-	sleep 2
+	# Python starts slowly under TCG: wait for the subscription, that is
+	# a generic netlink socket (protocol 16) with a group joined.
+	for _ in $(seq 100); do
+		awk '$2 == 16 && $4 != "00000000" { found = 1 } END { exit !found }' \
+			/proc/net/netlink && break
+		sleep 0.2
+	done
 	ipcchan mbox create ynl-test >/dev/null 2>&1
 	check "cli.py --dump obj-get lists the mailbox" \
 		sh -c "$(declare -f cli); cli --dump obj-get | grep -q \"'name': 'ynl-test'\""
-	ipcchan mbox unlink ynl-test >/dev/null 2>&1
+	ipcchan mbox rm ynl-test >/dev/null 2>&1
 	wait "$sub"
 	check "cli.py --subscribe monitor sees created and destroyed" \
-		sh -c "grep -q \"'ev-type': 'created'\" '$tmp/events' &&
-		       grep -q \"'ev-type': 'destroyed'\" '$tmp/events'"
+		sh -c "grep -q '\"ev-type\": \"created\"' '$tmp/events' &&
+		       grep -q '\"ev-type\": \"destroyed\"' '$tmp/events'"
 	sed 's/^/# /' "$tmp/events"
 else
 	check "cli.py --dump obj-get" sh -c "$(declare -f cli); cli --dump obj-get"
