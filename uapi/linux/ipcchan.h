@@ -564,11 +564,12 @@ struct ipcchan_mbox_stats {
 
 /*
  * Documentation/netlink/specs/ipcchan.yaml is the authoritative
- * description of the family; the names and values below follow it
- * (scripts/nl-spec-check.py compares them). Attribute trees:
+ * description of the family; the names and values below follow it (they
+ * match what the kernel's ynl-gen-c renders from it), and `make ynl-test`
+ * checks the module's policies against it. Attribute trees:
  *
- * IPCCHAN_CMD_OBJ_GET: do (request: OBJ_ID, optional OBJ_TYPE) or dump (request: optional
- * OBJ_TYPE); one reply message per object:
+ * IPCCHAN_CMD_OBJ_GET: do (request: OBJ_ID, optional OBJ_TYPE) or dump
+ * (request: optional OBJ_TYPE); one reply message per object:
  *
  *	IPCCHAN_A_OBJ_ID		u32
  *	IPCCHAN_A_OBJ_TYPE		u32, &enum ipcchan_obj_type
@@ -614,14 +615,14 @@ struct ipcchan_mbox_stats {
 #define IPCCHAN_MCGRP_MONITOR_ADMIN	"monitor-admin"
 
 /**
- * enum ipcchan_event - values of %IPCCHAN_A_EV_TYPE
+ * enum ipcchan_event - values of %IPCCHAN_A_OBJ_EV_TYPE
  * @IPCCHAN_EVENT_CREATED: an object got its id (it is now listed)
  * @IPCCHAN_EVENT_DESTROYED: an object is gone; carries its final statistics
  * @IPCCHAN_EVENT_ATTACHED: an fd was opened on an object
  * @IPCCHAN_EVENT_DETACHED: an fd of an object was closed
  * @IPCCHAN_EVENT_DROP: messages or records were dropped or refused for
  *	lack of space; the first one is reported at once, later ones at
- *	most once a second per object, summed in %IPCCHAN_A_EV_COUNT
+ *	most once a second per object, summed in %IPCCHAN_A_OBJ_EV_COUNT
  * @IPCCHAN_EVENT_HIWAT: an object's depth crossed its high watermark
  * @IPCCHAN_EVENT_PEER_GONE: a ring role lost its last fd
  * @__IPCCHAN_EVENT_MAX: one past the highest value
