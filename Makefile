@@ -13,6 +13,7 @@
 #                         and plots in bench-results/<date>/
 #   make vm-test          kselftests in the VM, stock kernel
 #   make debug-test       kselftests in the VM, debug kernel
+#   make ynl-test         the kernel's YNL CLI against the module, in the VM
 #   make deps             install dependencies (root)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
@@ -49,6 +50,9 @@ vm-test:
 debug-test:
 	scripts/vm.sh --kernel debug
 
+ynl-test: ksrc
+	scripts/vm.sh --host -- scripts/ynl-test.sh
+
 check:
 	scripts/check.sh
 
@@ -69,4 +73,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
-	debug-test check bench demo shell deps clean
+	debug-test ynl-test check bench demo shell deps clean

@@ -46,4 +46,22 @@ static inline void ipcchan_put_ipc_ns(struct ipc_namespace *ns)
 #define put_ipc_ns(ns) ipcchan_put_ipc_ns(ns)
 #endif
 
+/*
+ * The attributes of a dump request: since 6.2 a dump has a struct
+ * genl_info like a doit; before, genl_dumpit_info held them directly.
+ */
+#include <net/genetlink.h>
+
+#if IPCCHAN_KERNEL_BEFORE(6, 2)
+static inline struct nlattr **ipcchan_genl_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_dumpit_info(cb)->attrs;
+}
+#else
+static inline struct nlattr **ipcchan_genl_dump_attrs(struct netlink_callback *cb)
+{
+	return genl_info_dump(cb)->attrs;
+}
+#endif
+
 #endif /* _IPCCHAN_COMPAT_H */

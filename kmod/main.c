@@ -7,6 +7,7 @@
 
 #include "chardev.h"
 #include "main.h"
+#include "netlink.h"
 #include "object.h"
 
 /*
@@ -47,6 +48,11 @@ static int __init ipcchan_init(void)
 {
 	int ret;
 
+	/* First: destroying the objects left at exit sends events. */
+	ret = ipcchan_nl_init();
+	if (ret)
+		goto err_nl;
+
 	ret = ipcchan_object_init();
 	if (ret)
 		goto err_object;
@@ -61,6 +67,8 @@ static int __init ipcchan_init(void)
 err_chardev:
 	ipcchan_object_exit();
 err_object:
+	ipcchan_nl_exit();
+err_nl:
 	return ret;
 }
 
@@ -68,6 +76,7 @@ static void __exit ipcchan_exit(void)
 {
 	ipcchan_chardev_exit();
 	ipcchan_object_exit();
+	ipcchan_nl_exit();
 	pr_info("unloaded\n");
 }
 

@@ -54,6 +54,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "main.h"
+#include "netlink.h"
 #include "object.h"
 
 static DEFINE_XARRAY_ALLOC1(ipcchan_ids);
@@ -213,6 +214,7 @@ int ipcchan_obj_init(struct ipcchan_obj *obj, const struct ipcchan_obj_ops *ops,
 	if (IS_ERR(user))
 		return PTR_ERR(user);
 
+	ipcchan_nl_obj_init(obj);
 	kref_init(&obj->ref);
 	obj->ops = ops;
 	obj->uid = current_fsuid();
@@ -239,6 +241,7 @@ static void ipcchan_obj_last_put(struct kref *ref)
 	}
 	xa_unlock(&ipcchan_ids);
 
+	ipcchan_nl_obj_destroyed(obj);
 	WARN_ON_ONCE(!hlist_unhashed(&obj->name_node));
 	ipcchan_user_uncharge(obj->user, obj->charged);
 	put_pid(obj->creator_pid);
@@ -361,6 +364,7 @@ static struct ipcchan_obj *ipcchan_obj_create_anon(struct ipcchan_open *op)
 		ipcchan_obj_put(obj);
 		return ERR_PTR(ret);
 	}
+	ipcchan_nl_event(obj, IPCCHAN_EVENT_CREATED, 0);
 	return obj;
 }
 
@@ -429,6 +433,7 @@ struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op)
 	/* The name's reference. */
 	ipcchan_obj_get(new);
 	mutex_unlock(&ipcchan_names_mutex);
+	ipcchan_nl_event(new, IPCCHAN_EVENT_CREATED, 0);
 	return new;
 
 out_free_name:
@@ -615,6 +620,23 @@ struct ipcchan_obj *ipcchan_obj_get_next(unsigned long *id,
 unsigned long ipcchan_obj_generation(void)
 {
 	return READ_ONCE(ipcchan_generation);
+}
+
+/**
+ * ipcchan_user_usage - what one user's objects reserve, for netlink
+ * @uid: the user
+ * @objects: out: objects owned
+ * @bytes: out: bytes charged
+ */
+void ipcchan_user_usage(kuid_t uid, unsigned int *objects, u64 *bytes)
+{
+	struct ipcchan_user *user;
+
+	spin_lock(&ipcchan_users_lock);
+	user = ipcchan_user_find(uid);
+	*objects = user ? user->objects : 0;
+	*bytes = user ? user->bytes : 0;
+	spin_unlock(&ipcchan_users_lock);
 }
 
 int __init ipcchan_object_init(void)

@@ -14,11 +14,14 @@
 #include <linux/uidgid.h>
 #include <linux/ipcchan.h>
 
+#include "netlink.h"
+
 struct ipc_namespace;
 struct ipcchan_obj;
 struct ipcchan_user;
 struct net;
 struct pid;
+struct sk_buff;
 
 /**
  * struct ipcchan_obj_ops - what the core needs from an object type
@@ -29,11 +32,15 @@ struct pid;
  * @unlinked: optional; called after the object lost its name, with a
  *	reference held, so that a type can tell waiters that no new fd can
  *	appear any more.
+ * @nl_fill: optional; adds the type's statistics to a netlink message
+ *	about @obj (a get, a dump or the DESTROYED event), in process
+ *	context with a reference held. Returns 0 or -EMSGSIZE.
  */
 struct ipcchan_obj_ops {
 	enum ipcchan_obj_type type;
 	void (*release)(struct ipcchan_obj *obj);
 	void (*unlinked)(struct ipcchan_obj *obj);
+	int (*nl_fill)(struct sk_buff *skb, struct ipcchan_obj *obj);
 };
 
 /**
@@ -55,6 +62,7 @@ struct ipcchan_obj_ops {
  * @name_len: strlen(@name)
  * @ipc_ns: namespace of @name, referenced while the object is named
  * @name_node: entry in the name table, unhashed when not named
+ * @nl: netlink event state
  */
 struct ipcchan_obj {
 	struct kref ref;
@@ -72,6 +80,7 @@ struct ipcchan_obj {
 	u32 name_len;
 	struct ipc_namespace *ipc_ns;
 	struct hlist_node name_node;
+	struct ipcchan_nl_obj nl;
 };
 
 /**
@@ -117,6 +126,7 @@ struct ipcchan_obj *ipcchan_obj_get_by_id(u32 id, enum ipcchan_obj_type type);
 struct ipcchan_obj *ipcchan_obj_get_next(unsigned long *id,
 					 enum ipcchan_obj_type type);
 unsigned long ipcchan_obj_generation(void);
+void ipcchan_user_usage(kuid_t uid, unsigned int *objects, u64 *bytes);
 
 long ipcchan_obj_ioctl_unlink(void __user *uarg);
 

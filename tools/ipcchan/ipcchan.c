@@ -22,6 +22,9 @@ static const struct {
 	{ "info", info_main, "Shows the module's ABI version, features and limits" },
 	{ "mbox", mbox_main, "Creates, sends to, receives from, inspects and removes mailboxes" },
 	{ "ring", ring_main, "Creates, feeds, drains, inspects and removes shared rings" },
+	{ "list", list_main, "Lists mailboxes and rings (netlink)" },
+	{ "show", show_main, "Shows one object and its statistics (netlink)" },
+	{ "monitor", monitor_main, "Prints lifecycle and overflow events (netlink)" },
 };
 
 static void show_usage(FILE *file)

@@ -7,5 +7,8 @@ extern const char *prog_name;
 int info_main(int argc, char *argv[]);
 int mbox_main(int argc, char *argv[]);
 int ring_main(int argc, char *argv[]);
+int list_main(int argc, char *argv[]);
+int show_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
 
 #endif

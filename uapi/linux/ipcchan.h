@@ -960,4 +960,135 @@ struct ipcchan_ring_stats {
  */
 #define IPCCHAN_IOC_RING_GET_STATS	_IO(IPCCHAN_IOC_MAGIC, 0x33)
 
+/* ------------------------------------------------------------------ */
+/* Generic netlink family "ipcchan"                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Documentation/netlink/specs/ipcchan.yaml is the authoritative
+ * description of the family; the names and values below follow it (they
+ * match what the kernel's ynl-gen-c renders from it), and `make ynl-test`
+ * checks the module's policies against it. Attribute trees:
+ *
+ * IPCCHAN_CMD_OBJ_GET: do (request: OBJ_ID, optional OBJ_TYPE) or dump
+ * (request: optional OBJ_TYPE); one reply message per object:
+ *
+ *	IPCCHAN_A_OBJ_ID		u32
+ *	IPCCHAN_A_OBJ_TYPE		u32, &enum ipcchan_obj_type
+ *	IPCCHAN_A_OBJ_NAME		string, absent when anonymous
+ *	IPCCHAN_A_OBJ_NAMED		flag, the name can still be opened
+ *	IPCCHAN_A_OBJ_MODE		u32
+ *	IPCCHAN_A_OBJ_UID		u32   \
+ *	IPCCHAN_A_OBJ_GID		u32    > privileged or owner only
+ *	IPCCHAN_A_OBJ_CREATOR_PID	u32   /
+ *	IPCCHAN_A_OBJ_CREATED_NS	u64, CLOCK_MONOTONIC
+ *	IPCCHAN_A_OBJ_CHARGED		u64, bytes charged to the owner
+ *
+ * IPCCHAN_CMD_LIMITS_GET: do (request: optional LIMITS_UID); reply:
+ *
+ *	IPCCHAN_A_LIMITS_NAME_MAX ... IPCCHAN_A_LIMITS_USER_MAX_BYTES
+ *	IPCCHAN_A_LIMITS_UID		u32, whose usage follows
+ *	IPCCHAN_A_LIMITS_USER_OBJECTS	u32
+ *	IPCCHAN_A_LIMITS_USER_BYTES	u64
+ *
+ * IPCCHAN_CMD_EVENT: multicast on IPCCHAN_MCGRP_MONITOR and, with the
+ * fields marked privileged above, on IPCCHAN_MCGRP_MONITOR_ADMIN; the
+ * object's attributes as for OBJ_GET (statistics only in DESTROYED) plus:
+ *
+ *	IPCCHAN_A_OBJ_EV_SEQ		u64, per network namespace, +1 per event
+ *	IPCCHAN_A_OBJ_EV_TYPE		u32, &enum ipcchan_event
+ *	IPCCHAN_A_OBJ_EV_COUNT		u64, DROP: drops since the last DROP
+ *	IPCCHAN_A_OBJ_EV_ROLE		u32, ATTACHED/DETACHED/PEER_GONE
+ *	IPCCHAN_A_OBJ_EV_DEPTH		u32, HIWAT: depth reached
+ *	IPCCHAN_A_OBJ_EV_PID		u32, ATTACHED/DETACHED, admin group only
+ */
+
+/** IPCCHAN_FAMILY_NAME - generic netlink family name */
+#define IPCCHAN_FAMILY_NAME		"ipcchan"
+/** IPCCHAN_FAMILY_VERSION - generic netlink family version */
+#define IPCCHAN_FAMILY_VERSION		1
+
+/** IPCCHAN_MCGRP_MONITOR - events, open to every listener */
+#define IPCCHAN_MCGRP_MONITOR		"monitor"
+/**
+ * IPCCHAN_MCGRP_MONITOR_ADMIN - the same events with owner and pid
+ * fields; joining needs CAP_NET_ADMIN in the network namespace
+ */
+#define IPCCHAN_MCGRP_MONITOR_ADMIN	"monitor-admin"
+
+/**
+ * enum ipcchan_event - values of %IPCCHAN_A_OBJ_EV_TYPE
+ * @IPCCHAN_EVENT_CREATED: an object got its id (it is now listed)
+ * @IPCCHAN_EVENT_DESTROYED: an object is gone; carries its final statistics
+ * @IPCCHAN_EVENT_ATTACHED: an fd was opened on an object
+ * @IPCCHAN_EVENT_DETACHED: an fd of an object was closed
+ * @IPCCHAN_EVENT_DROP: messages or records were dropped or refused for
+ *	lack of space; the first one is reported at once, later ones at
+ *	most once a second per object, summed in %IPCCHAN_A_OBJ_EV_COUNT
+ * @IPCCHAN_EVENT_HIWAT: an object's depth crossed its high watermark
+ * @IPCCHAN_EVENT_PEER_GONE: a ring role lost its last fd
+ * @__IPCCHAN_EVENT_MAX: one past the highest value
+ */
+enum ipcchan_event {
+	IPCCHAN_EVENT_CREATED = 1,
+	IPCCHAN_EVENT_DESTROYED,
+	IPCCHAN_EVENT_ATTACHED,
+	IPCCHAN_EVENT_DETACHED,
+	IPCCHAN_EVENT_DROP,
+	IPCCHAN_EVENT_HIWAT,
+	IPCCHAN_EVENT_PEER_GONE,
+	__IPCCHAN_EVENT_MAX,
+};
+
+/* Attributes of an object (OBJ_GET replies and events). */
+enum {
+	IPCCHAN_A_OBJ_ID = 1,
+	IPCCHAN_A_OBJ_TYPE,
+	IPCCHAN_A_OBJ_NAME,
+	IPCCHAN_A_OBJ_NAMED,
+	IPCCHAN_A_OBJ_PAD,
+	IPCCHAN_A_OBJ_MODE,
+	IPCCHAN_A_OBJ_UID,
+	IPCCHAN_A_OBJ_GID,
+	IPCCHAN_A_OBJ_CREATOR_PID,
+	IPCCHAN_A_OBJ_CREATED_NS,
+	IPCCHAN_A_OBJ_CHARGED,
+	IPCCHAN_A_OBJ_EV_SEQ,
+	IPCCHAN_A_OBJ_EV_TYPE,
+	IPCCHAN_A_OBJ_EV_COUNT,
+	IPCCHAN_A_OBJ_EV_ROLE,
+	IPCCHAN_A_OBJ_EV_DEPTH,
+	IPCCHAN_A_OBJ_EV_PID,
+
+	__IPCCHAN_A_OBJ_MAX,
+	IPCCHAN_A_OBJ_MAX = (__IPCCHAN_A_OBJ_MAX - 1)
+};
+
+/* Attributes of LIMITS_GET. */
+enum {
+	IPCCHAN_A_LIMITS_NAME_MAX = 1,
+	IPCCHAN_A_LIMITS_MBOX_MAX_MSGS,
+	IPCCHAN_A_LIMITS_MBOX_MAX_MSGSIZE,
+	IPCCHAN_A_LIMITS_RING_MAX_PAGES,
+	IPCCHAN_A_LIMITS_USER_MAX_OBJECTS,
+	IPCCHAN_A_LIMITS_PAD,
+	IPCCHAN_A_LIMITS_USER_MAX_BYTES,
+	IPCCHAN_A_LIMITS_UID,
+	IPCCHAN_A_LIMITS_USER_OBJECTS,
+	IPCCHAN_A_LIMITS_USER_BYTES,
+
+	__IPCCHAN_A_LIMITS_MAX,
+	IPCCHAN_A_LIMITS_MAX = (__IPCCHAN_A_LIMITS_MAX - 1)
+};
+
+/* Commands. */
+enum {
+	IPCCHAN_CMD_OBJ_GET = 1,
+	IPCCHAN_CMD_LIMITS_GET,
+	IPCCHAN_CMD_EVENT,
+
+	__IPCCHAN_CMD_MAX,
+	IPCCHAN_CMD_MAX = (__IPCCHAN_CMD_MAX - 1)
+};
+
 #endif /* _UAPI_LINUX_IPCCHAN_H */

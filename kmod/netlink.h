@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The generic netlink family "ipcchan": listing and events. The object
+ * types report what happens to their objects through the functions here.
+ */
+#ifndef _IPCCHAN_NETLINK_H
+#define _IPCCHAN_NETLINK_H
+
+#include <linux/atomic.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/ipcchan.h>
+
+struct ipcchan_obj;
+
+/**
+ * struct ipcchan_nl_obj - per-object event state, embedded in the object
+ * @work: sends the events raised in atomic context
+ * @drops: drops not yet reported
+ * @pending: IPCCHAN_NL_PENDING_* bits for @work
+ * @last_drop: jiffies of the last drop report
+ * @depth: depth for the pending high-watermark event
+ * @role: role for the pending peer-gone event
+ */
+struct ipcchan_nl_obj {
+	struct delayed_work work;
+	atomic64_t drops;
+	unsigned long pending;
+	unsigned long last_drop;
+	u32 depth;
+	u32 role;
+};
+
+/* Process context, may sleep: CREATED, ATTACHED, DETACHED, PEER_GONE. */
+void ipcchan_nl_event(struct ipcchan_obj *obj, enum ipcchan_event event,
+		      u32 role);
+/* Any context, also under spinlocks: reported later from a worker. */
+void ipcchan_nl_drop(struct ipcchan_obj *obj, u64 count);
+void ipcchan_nl_hiwat(struct ipcchan_obj *obj, u32 depth);
+void ipcchan_nl_peer_gone(struct ipcchan_obj *obj, u32 role);
+
+/* For the object core. */
+void ipcchan_nl_obj_init(struct ipcchan_obj *obj);
+void ipcchan_nl_obj_destroyed(struct ipcchan_obj *obj);
+
+int ipcchan_nl_init(void);
+void ipcchan_nl_exit(void);
+
+#endif /* _IPCCHAN_NETLINK_H */
