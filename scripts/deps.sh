@@ -18,7 +18,7 @@ PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev xz-utils kmod cpio
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev
-	sparse dwarves perl python3 python3-yaml python3-jsonschema
+	sparse dwarves perl python3 python3-yaml python3-docutils groff-base python3-jsonschema
 	gnuplot-nox strace rsync
 	linux-source-6.12
 )

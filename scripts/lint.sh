@@ -7,6 +7,8 @@
 #                         the linux-source tarball, never from this tree)
 #   W=1 + sparse (C=2)    against the Debian 6.12 headers of the VM kernel
 #   W=1 + sparse (C=2)    against the Debian 6.1 headers
+#   documentation         every .rst parses cleanly (docutils), every man
+#                         page formats without a groff warning
 #
 # Any warning fails its check. Ends with "lint: N passed, N failed".
 set -uo pipefail
@@ -43,6 +45,20 @@ build_check() { # label kdir
 }
 build_check 6.12 "$KDIR_STOCK"
 build_check 6.1 "$KDIR_61"
+
+mapfile -t rsts < <(cd "$TOP" && find Documentation -name '*.rst' | sort)
+out=$(cd "$TOP" && /usr/bin/python3 scripts/rst-check.py "${rsts[@]}" 2>&1)
+rc=$?
+[ -n "$out" ] && printf '%s\n' "$out"
+result "reStructuredText (${#rsts[@]} files)" "$rc"
+
+mapfile -t mans < <(cd "$TOP" && find Documentation/man -type f | sort)
+bad=""
+for m in "${mans[@]}"; do
+	bad+=$(cd "$TOP" && LC_ALL=C.UTF-8 groff -man -ww -z -t "$m" 2>&1)
+done
+[ -n "$bad" ] && printf '%s\n' "$bad"
+result "man pages (${#mans[@]} files)" "$([ -z "$bad" ]; echo $?)"
 
 echo "IPCCHAN-RESULT pass=$pass fail=$fail skip=0"
 echo "lint: $pass passed, $fail failed"
