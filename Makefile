@@ -12,6 +12,8 @@
 #   make vm-test          kselftests in the VM, stock kernel
 #   make debug-test       kselftests in the VM, debug kernel
 #   make deps             install dependencies (root)
+#   make stress           conservation stress, 10^6 messages, debug kernel
+#   make fuzz             ipcchan-fuzz, 10^6 operations, debug kernel
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
 BUILD	:= $(CURDIR)/build
@@ -50,6 +52,18 @@ debug-test:
 check:
 	scripts/check.sh
 
+# Long runs of the reliability tests (issue 7); short ones are in `check`.
+STRESS_MSGS ?= 1000000
+FUZZ_OPS ?= 1000000
+FUZZ_SEED ?= 1
+stress:
+	scripts/vm.sh --kernel debug --timeout 7200 -- \
+		env IPCCHAN_STRESS_MSGS=$(STRESS_MSGS) run-selftests stress_test
+
+fuzz:
+	scripts/vm.sh --kernel debug --timeout 7200 -- \
+		ipcchan-fuzz --seed $(FUZZ_SEED) --ops $(FUZZ_OPS)
+
 demo:
 	scripts/demo.sh
 
@@ -64,4 +78,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
-	debug-test check demo shell deps clean
+	debug-test check stress fuzz demo shell deps clean
