@@ -14,6 +14,7 @@
 #   make deps             install dependencies (root)
 #   make stress           conservation stress, 10^6 messages, debug kernel
 #   make fuzz             ipcchan-fuzz, 10^6 operations, debug kernel
+#   make faultinject      the suite under failslab/fail_page_alloc, swept
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
 BUILD	:= $(CURDIR)/build
@@ -36,6 +37,7 @@ selftests: ksrc tools
 # Everything the VM's /opt/ipcchan/bin holds.
 guest-bins: tools selftests
 	install -m 0755 scripts/tour.sh $(BUILD)/bin/ipcchan-tour
+	install -m 0755 scripts/faultinject.sh $(BUILD)/bin/ipcchan-faultinject
 
 host-test:
 	$(MAKE) -C tools host-test
@@ -60,6 +62,9 @@ stress:
 	scripts/vm.sh --kernel debug --timeout 7200 -- \
 		env IPCCHAN_STRESS_MSGS=$(STRESS_MSGS) run-selftests stress_test
 
+faultinject:
+	scripts/faultinject.sh
+
 fuzz:
 	scripts/vm.sh --kernel debug --timeout 7200 -- \
 		ipcchan-fuzz --seed $(FUZZ_SEED) --ops $(FUZZ_OPS)
@@ -78,4 +83,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
-	debug-test check stress fuzz demo shell deps clean
+	debug-test check stress fuzz faultinject demo shell deps clean
