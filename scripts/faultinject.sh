@@ -47,17 +47,20 @@ for f in failslab fail_page_alloc; do
 	[ -d "$dbg/$f" ] || { echo "faultinject: no $dbg/$f (not the debug kernel?)"; exit 1; }
 done
 
-# The module's range, from /proc/modules (root sees real addresses).
-set -- $(grep '^ipcchan ' /proc/modules)
-mod_size=$2
-mod_base=$6
-[ -n "$mod_base" ] && [ "$mod_base" != 0x0000000000000000 ] ||
-	{ echo "faultinject: cannot read the module's address"; exit 1; }
-mod_end=$(printf '0x%x' $((mod_base + mod_size)))
-echo "faultinject: ipcchan at $mod_base-$mod_end"
-
 TIMES=1000000000
+# The module's range, from /proc/modules (root sees real addresses). Read
+# again for every step: the lifecycle test reloads the module elsewhere.
+module_range() {
+	set -- $(grep '^ipcchan ' /proc/modules)
+	mod_size=$2
+	mod_base=$6
+	[ -n "$mod_base" ] && [ "$mod_base" != 0x0000000000000000 ] ||
+		{ echo "faultinject: cannot read the module's address"; exit 1; }
+	mod_end=$(printf '0x%x' $((mod_base + mod_size)))
+}
+
 setup() {	# FILE PROBABILITY
+	module_range
 	d=$dbg/$1
 	echo "$2" >"$d/probability"
 	echo 1 >"$d/interval"
@@ -114,7 +117,7 @@ total=0
 for p in $probs; do
 	setup failslab "$p"
 	setup fail_page_alloc "$p"
-	echo "faultinject: probability $p%"
+	echo "faultinject: probability $p%, ipcchan at $mod_base-$mod_end"
 	quiet_console
 	failing ipcchan-fuzz --seed "$p" --ops "$fuzz_ops" >/tmp/fi-fuzz.log 2>&1
 	fuzz_rc=$?
