@@ -15,6 +15,9 @@
 #   make debug-test       kselftests in the VM, debug kernel
 #   make ynl-test         the kernel's YNL CLI against the module, in the VM
 #   make deps             install dependencies (root)
+#   make stress           conservation stress, 10^6 messages, debug kernel
+#   make fuzz             ipcchan-fuzz, 10^6 operations, debug kernel
+#   make faultinject      the suite under failslab/fail_page_alloc, swept
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
 BUILD	:= $(CURDIR)/build
@@ -37,6 +40,7 @@ selftests: ksrc tools
 # Everything the VM's /opt/ipcchan/bin holds.
 guest-bins: tools selftests
 	install -m 0755 scripts/tour.sh $(BUILD)/bin/ipcchan-tour
+	install -m 0755 scripts/faultinject.sh $(BUILD)/bin/ipcchan-faultinject
 
 host-test:
 	$(MAKE) -C tools host-test
@@ -59,6 +63,21 @@ check:
 bench:
 	scripts/bench.sh
 
+# Long runs of the reliability tests (issue 7); short ones are in `check`.
+STRESS_MSGS ?= 1000000
+FUZZ_OPS ?= 1000000
+FUZZ_SEED ?= 1
+stress:
+	scripts/vm.sh --kernel debug --timeout 7200 -- \
+		env IPCCHAN_STRESS_MSGS=$(STRESS_MSGS) run-selftests stress_test
+
+faultinject:
+	scripts/faultinject.sh
+
+fuzz:
+	scripts/vm.sh --kernel debug --timeout 7200 -- \
+		ipcchan-fuzz --seed $(FUZZ_SEED) --ops $(FUZZ_OPS)
+
 demo:
 	scripts/demo.sh
 
@@ -73,4 +92,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
-	debug-test ynl-test check bench demo shell deps clean
+	debug-test ynl-test check bench stress fuzz faultinject demo shell deps clean

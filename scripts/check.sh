@@ -10,6 +10,8 @@
 #   vm-stock  the kselftests in a VM on the stock Debian 6.12 kernel
 #   vm-debug  the same on the debug kernel (KASAN, lockdep, kmemleak,
 #             UBSAN); its first build on a machine takes 15-30 minutes
+#   vm-fault  scripts/faultinject.sh --quick: allocation failures forced in
+#             the module under the fuzzer and the suite, debug kernel
 #
 # Each layer's log is kept in build/check/<layer>.log. The last line is
 # the sum over all layers: "N passed, N failed". Exit status 0 only when
@@ -71,5 +73,7 @@ layer vm-stock "$TOP/scripts/vm.sh" --kernel stock --log "$logs/vm-stock.serial"
 if layer dbg-kernel "$TOP/scripts/debug-kernel.sh"; then
 	layer vm-debug "$TOP/scripts/vm.sh" --kernel debug --timeout 2400 \
 		--log "$logs/vm-debug.serial"
+	# failslab + fail_page_alloc over the fuzzer and the suite (issue 7).
+	layer vm-fault "$TOP/scripts/faultinject.sh" --quick
 fi
 finish 0
