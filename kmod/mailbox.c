@@ -52,6 +52,7 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include "chardev.h"
@@ -1199,8 +1200,16 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	memset(mb->tail, 0xff, sizeof(mb->tail));
 	mb->pinned = MBOX_NIL;
 
-	mb->slots = kvmalloc(bytes - sizeof(*mb),
-			     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	/*
+	 * Above a page, kvmalloc() would round up to a power of two of pages
+	 * (up to twice the reservation); vmalloc rounds to one page.
+	 */
+	if (bytes - sizeof(*mb) > PAGE_SIZE)
+		mb->slots = __vmalloc(bytes - sizeof(*mb),
+				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	else
+		mb->slots = kmalloc(bytes - sizeof(*mb),
+				    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!mb->slots) {
 		ipcchan_obj_put(&mb->obj);
 		return ERR_PTR(-ENOMEM);
