@@ -32,8 +32,12 @@
  *
  * Waiting. Receivers wait on wait_recv and senders on wait_send, both
  * exclusively, so a message or a free slot wakes one waiter; poll and
- * epoll add non-exclusive entries to both queues, and every enqueue and
- * dequeue wakes them, so edge-triggered epoll sees every change. A waiter
+ * epoll add non-exclusive entries to both queues, and every call that
+ * queues or removes messages wakes them (a batch once, at its end or
+ * before it sleeps), so edge-triggered epoll sees every change. One
+ * wakeup may stand for several messages or slots, so a receiver that
+ * leaves messages queued and a sender that leaves room pass it on to the
+ * next exclusive waiter. A waiter
  * that was woken but leaves without taking what it was woken for (signal,
  * EMSGSIZE, EFAULT) passes the wakeup on.
  */
