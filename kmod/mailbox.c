@@ -32,8 +32,12 @@
  *
  * Waiting. Receivers wait on wait_recv and senders on wait_send, both
  * exclusively, so a message or a free slot wakes one waiter; poll and
- * epoll add non-exclusive entries to both queues, and every enqueue and
- * dequeue wakes them, so edge-triggered epoll sees every change. A waiter
+ * epoll add non-exclusive entries to both queues, and every call that
+ * queues or removes messages wakes them (a batch once, at its end or
+ * before it sleeps), so edge-triggered epoll sees every change. One
+ * wakeup may stand for several messages or slots, so a receiver that
+ * leaves messages queued and a sender that leaves room pass it on to the
+ * next exclusive waiter. A waiter
  * that was woken but leaves without taking what it was woken for (signal,
  * EMSGSIZE, EFAULT) passes the wakeup on.
  */
@@ -52,6 +56,7 @@
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 #include <linux/uio.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 
 #include "chardev.h"
@@ -337,44 +342,25 @@ static int mbox_send_begin(struct ipcchan_mbox *mb, struct mbox_wait *w)
 }
 
 /*
- * Send one message of @len bytes from @from. Returns 0 when it was queued
- * or dropped by the policy, or an error with the mailbox unchanged.
+ * Copy one message into the spare and link it, dropping the oldest if the
+ * mailbox is full (drop-oldest only: other policies wait or drop before
+ * getting here). Called with send_mutex held. Returns 0 when the message
+ * was queued or dropped, or -EFAULT with the mailbox unchanged.
  */
-static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
-			 size_t len, u32 prio, struct mbox_wait *w)
+static int mbox_send_locked(struct ipcchan_mbox *mb, struct iov_iter *from,
+			    size_t len, u32 prio)
 {
 	struct pid *victim = NULL, *self;
 	struct mbox_msg *m;
 	bool dropped = false;
-	int ret;
-
-	if (len > mb->msgsize_max)
-		return -EMSGSIZE;
-
-	ret = mbox_send_begin(mb, w);
-	if (ret < 0)
-		return ret;
-	if (ret > 0) {
-		spin_lock(&mb->lock);
-		mb->next_seq++;
-		mb->st.msgs_dropped++;
-		mb->st.bytes_dropped += len;
-		spin_unlock(&mb->lock);
-		iov_iter_advance(from, len);
-		mbox_dropped(mb);
-		return 0;
-	}
 
 	m = mbox_slot(mb, mb->spare);
-	if (!copy_from_iter_full(m->data, len, from)) {
-		mutex_unlock(&mb->send_mutex);
+	if (!copy_from_iter_full(m->data, len, from))
 		return -EFAULT;
-	}
 	self = get_pid(task_tgid(current));
 
 	spin_lock(&mb->lock);
 	if (mb->depth == mb->capacity) {
-		/* Only drop-oldest gets here full: others wait or drop. */
 		dropped = true;
 		if (!mbox_drop_oldest(mb, &victim)) {
 			victim = self;
@@ -398,13 +384,62 @@ static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 		mb->st.peak_depth = mb->depth;
 unlock:
 	spin_unlock(&mb->lock);
-	mutex_unlock(&mb->send_mutex);
 
 	put_pid(victim);
 	if (dropped)
 		mbox_dropped(mb);
-	mbox_wake(&mb->wait_recv, MBOX_POLLIN);
 	return 0;
+}
+
+/* Drop-newest on a full mailbox: count the message, do not read it. */
+static void mbox_drop_newest(struct ipcchan_mbox *mb, size_t len)
+{
+	spin_lock(&mb->lock);
+	mb->next_seq++;
+	mb->st.msgs_dropped++;
+	mb->st.bytes_dropped += len;
+	spin_unlock(&mb->lock);
+	mbox_dropped(mb);
+}
+
+/*
+ * After a send: wake the receivers, and, if room is left, the next
+ * blocked sender (a receive wakes one sender however many slots it
+ * freed, so senders pass the wakeup along).
+ */
+static void mbox_send_done(struct ipcchan_mbox *mb, bool queued)
+{
+	if (queued)
+		mbox_wake(&mb->wait_recv, MBOX_POLLIN);
+	if (READ_ONCE(mb->depth) < mb->capacity)
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+}
+
+/*
+ * Send one message of @len bytes from @from. Returns 0 when it was queued
+ * or dropped by the policy, or an error with the mailbox unchanged.
+ */
+static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
+			 size_t len, u32 prio, struct mbox_wait *w)
+{
+	int ret;
+
+	if (len > mb->msgsize_max)
+		return -EMSGSIZE;
+
+	ret = mbox_send_begin(mb, w);
+	if (ret < 0)
+		return ret;
+	if (ret > 0) {
+		iov_iter_advance(from, len);
+		mbox_drop_newest(mb, len);
+		return 0;
+	}
+	ret = mbox_send_locked(mb, from, len, prio);
+	mutex_unlock(&mb->send_mutex);
+	if (!ret)
+		mbox_send_done(mb, true);
+	return ret;
 }
 
 /* What a receive learns about its message, before translation. */
@@ -643,6 +678,269 @@ static int mbox_xfer_msg(const struct ipcchan_mbox_xfer *x, u32 i, int dir,
 	return 0;
 }
 
+/* Read and check element @i of a send batch. */
+static int mbox_send_msg(struct ipcchan_mbox *mb,
+			 const struct ipcchan_mbox_xfer *x, u32 i,
+			 struct ipcchan_mbox_msg *msg, struct iov_iter *iter)
+{
+	void __user *umsg;
+	int ret;
+
+	ret = mbox_xfer_msg(x, i, ITER_SOURCE, msg, &umsg, iter);
+	if (ret)
+		return ret;
+	if (msg->prio > IPCCHAN_MBOX_PRIO_MAX)
+		return -EINVAL;
+	if (msg->len > mb->msgsize_max)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * Send messages *@done onwards of a batch, as many as fit, with
+ * send_mutex held and room for at least one; element *@done is already
+ * read into @msg and @iter. Takes that many free slots (the spare first)
+ * under one hold of the spinlock, copies into them without it, and links
+ * the ones copied under a second hold. Returns 0, or the error of the
+ * first message not sent (the ones before it are queued).
+ */
+static int mbox_send_chunk(struct ipcchan_mbox *mb,
+			   const struct ipcchan_mbox_xfer *x, u32 *done,
+			   struct ipcchan_mbox_msg *msg, struct iov_iter *iter)
+{
+	struct pid *self = task_tgid(current);
+	kuid_t uid = current_euid();
+	u32 n, k, idx, first, next, last;
+	struct mbox_msg *m;
+	u64 bytes = 0, now;
+	int ret = 0;
+
+	spin_lock(&mb->lock);
+	n = min(mb->capacity - mb->depth, x->count - *done);
+	first = mb->spare;
+	for (k = 1, idx = first; k < n; k++) {
+		next = mb->free;
+		mb->free = mbox_slot(mb, next)->next;
+		mbox_slot(mb, idx)->next = next;
+		idx = next;
+	}
+	mbox_slot(mb, idx)->next = MBOX_NIL;
+	spin_unlock(&mb->lock);
+
+	/* Private slots: seq_lo holds the priority until linked. */
+	for (k = 0, idx = first; k < n; k++, idx = m->next) {
+		m = mbox_slot(mb, idx);
+		if (k)
+			ret = mbox_send_msg(mb, x, *done + k, msg, iter);
+		if (!ret && !copy_from_iter_full(m->data, msg->len, iter))
+			ret = -EFAULT;
+		if (ret)
+			break;
+		m->len = msg->len;
+		m->seq_lo = msg->prio;
+	}
+	n = k;
+
+	spin_lock(&mb->lock);
+	now = ktime_get_ns();
+	for (k = 0, idx = first; k < n; k++, idx = next) {
+		m = mbox_slot(mb, idx);
+		next = m->next;
+		m->uid = uid;
+		m->pid = get_pid(self);
+		m->time_ns = now;
+		bytes += m->len;
+		mbox_link(mb, idx, m->seq_lo);
+		m->seq_lo = (u32)mb->next_seq++;
+	}
+	if (idx != MBOX_NIL) {
+		/* Unused: the first is the new spare, the rest go back. */
+		mb->spare = idx;
+		next = mbox_slot(mb, idx)->next;
+		if (next != MBOX_NIL) {
+			for (last = next; mbox_slot(mb, last)->next != MBOX_NIL;
+			     last = mbox_slot(mb, last)->next)
+				;
+			mbox_slot(mb, last)->next = mb->free;
+			mb->free = next;
+		}
+	} else {
+		mb->spare = mb->free;
+		mb->free = mbox_slot(mb, mb->free)->next;
+	}
+	mb->st.msgs_in += n;
+	mb->st.bytes_in += bytes;
+	if (mb->depth > mb->st.peak_depth)
+		mb->st.peak_depth = mb->depth;
+	spin_unlock(&mb->lock);
+
+	*done += n;
+	return ret;
+}
+
+/*
+ * IPCCHAN_IOC_MBOX_SEND: one hold of send_mutex for every run of messages
+ * that fits, and one wakeup of the receivers per run: at the end of the
+ * batch, or before sleeping for room.
+ */
+static long mbox_send_batch(struct ipcchan_mbox *mb,
+			    const struct ipcchan_mbox_xfer *x,
+			    struct mbox_wait *w)
+{
+	struct ipcchan_mbox_msg msg;
+	struct iov_iter iter;
+	u32 done = 0, before;
+	int ret = 0;
+
+	while (done < x->count) {
+		ret = mbox_send_msg(mb, x, done, &msg, &iter);
+		if (ret)
+			break;
+		ret = mbox_send_begin(mb, w);
+		if (ret < 0)
+			break;
+		if (ret > 0) {
+			mbox_drop_newest(mb, msg.len);
+			done++;
+			ret = 0;
+			continue;
+		}
+		before = done;
+		if (READ_ONCE(mb->depth) < mb->capacity) {
+			ret = mbox_send_chunk(mb, x, &done, &msg, &iter);
+		} else {
+			/* Full under drop-oldest: one at a time. */
+			ret = mbox_send_locked(mb, &iter, msg.len, msg.prio);
+			if (!ret)
+				done++;
+		}
+		mutex_unlock(&mb->send_mutex);
+		if (done != before)
+			mbox_send_done(mb, true);
+		if (ret)
+			break;
+	}
+	return done ? done : ret;
+}
+
+/*
+ * IPCCHAN_IOC_MBOX_RECV without PEEK: wait for the first message only,
+ * then take what is queued, up to x->count, under one hold of recv_mutex.
+ * Each message is pinned while it is copied out (so EFAULT or EMSGSIZE
+ * leaves it queued); removing one and choosing the next share one hold
+ * of the spinlock. Senders are woken once, at the end.
+ */
+static long mbox_recv_batch(struct ipcchan_mbox *mb,
+			    const struct ipcchan_mbox_xfer *x,
+			    struct mbox_wait *w)
+{
+	struct pid *done_pid = NULL;
+	struct ipcchan_mbox_msg msg;
+	struct mbox_meta meta;
+	struct iov_iter iter;
+	void __user *umsg;
+	struct mbox_msg *m;
+	u32 done = 0, idx;
+	int ret, next_ret;
+	u64 now;
+	size_t n;
+	bool hup;
+
+	ret = mbox_xfer_msg(x, 0, ITER_DEST, &msg, &umsg, &iter);
+	if (ret)
+		return ret;
+	for (;;) {
+		ret = mbox_lock_mutex(&mb->recv_mutex, w);
+		if (ret)
+			return ret;
+		spin_lock(&mb->lock);
+		if (mb->depth)
+			break;
+		hup = !mb->writers && !ipcchan_obj_is_named(&mb->obj);
+		spin_unlock(&mb->lock);
+		mutex_unlock(&mb->recv_mutex);
+		ret = mbox_recv_wait(mb, w, hup);
+		if (ret)
+			return ret;
+	}
+
+	now = ktime_get_ns();
+	for (;;) {
+		meta.prio = __fls(mb->prio_mask);
+		idx = mb->head[meta.prio];
+		m = mbox_slot(mb, idx);
+		if (m->len > iov_iter_count(&iter) &&
+		    !(x->flags & IPCCHAN_XFER_TRUNC)) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		mb->pinned = idx;
+		meta.len = m->len;
+		meta.seq = mb->next_seq - (u32)((u32)mb->next_seq - m->seq_lo);
+		meta.time_ns = m->time_ns;
+		meta.dropped = mb->st.msgs_dropped - mb->dropped_seen;
+		meta.pid = m->pid;
+		meta.uid = m->uid;
+		spin_unlock(&mb->lock);
+
+		put_pid(done_pid);
+		done_pid = NULL;
+		n = min_t(size_t, meta.len, iov_iter_count(&iter));
+		if (copy_to_iter(m->data, n, &iter) != n)
+			ret = -EFAULT;
+		if (!ret) {
+			msg.len = meta.len;
+			msg.prio = meta.prio;
+			msg.flags = n < meta.len ? IPCCHAN_MSG_TRUNCATED : 0;
+			msg.seq = meta.seq;
+			msg.enqueue_ns = meta.time_ns;
+			msg.sender_pid = pid_nr_ns(meta.pid,
+						   task_active_pid_ns(current));
+			msg.sender_uid = from_kuid_munged(current_user_ns(),
+							  meta.uid);
+			msg.dropped = meta.dropped;
+			if (copy_to_user(umsg, &msg,
+					 min_t(u32, x->msg_size, sizeof(msg))))
+				ret = -EFAULT;
+		}
+		next_ret = 0;
+		if (!ret && done + 1 < x->count)
+			next_ret = mbox_xfer_msg(x, done + 1, ITER_DEST, &msg,
+						 &umsg, &iter);
+
+		spin_lock(&mb->lock);
+		mb->pinned = MBOX_NIL;
+		if (ret)
+			break;
+		WARN_ON_ONCE(mb->head[meta.prio] != idx);
+		done_pid = mbox_unlink(mb, meta.prio, MBOX_NIL);
+		mb->dropped_seen += meta.dropped;
+		mb->st.msgs_out++;
+		mb->st.bytes_out += meta.len;
+		mb->st.residence_hist[mbox_hist_bucket(now > meta.time_ns ?
+						       now - meta.time_ns :
+						       0)]++;
+		done++;
+		if (next_ret) {
+			ret = next_ret;
+			break;
+		}
+		if (done == x->count || !mb->depth)
+			break;
+	}
+	spin_unlock(&mb->lock);
+	mutex_unlock(&mb->recv_mutex);
+	put_pid(done_pid);
+
+	if (done) {
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		/* Left some for another receiver, which may be asleep. */
+		if (READ_ONCE(mb->depth))
+			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
+	}
+	return done ? done : ret;
+}
+
 static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
 {
 	struct ipcchan_mbox *mb = file->private_data;
@@ -654,7 +952,6 @@ static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
 	void __user *umsg;
 	struct mbox_wait w;
 	long ret = 0;
-	u32 i;
 
 	if (!(file->f_mode & (send ? FMODE_WRITE : FMODE_READ)))
 		return -EBADF;
@@ -677,25 +974,21 @@ static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
 	if (ret)
 		return ret;
 
-	for (i = 0; i < x.count; i++) {
-		ret = mbox_xfer_msg(&x, i, send ? ITER_SOURCE : ITER_DEST,
-				    &msg, &umsg, &iter);
-		if (!ret && send && msg.prio > IPCCHAN_MBOX_PRIO_MAX)
-			ret = -EINVAL;
-		if (!ret && send)
-			ret = mbox_send_one(mb, &iter, msg.len, msg.prio, &w);
-		else if (!ret)
+	if (send) {
+		ret = mbox_send_batch(mb, &x, &w);
+	} else if (x.flags & IPCCHAN_XFER_PEEK) {
+		ret = mbox_xfer_msg(&x, 0, ITER_DEST, &msg, &umsg, &iter);
+		if (!ret)
 			ret = mbox_recv_one(mb, &iter, x.flags, &w, &msg, umsg,
 					    x.msg_size);
-		if (ret < 0)
-			break;
-		/* A batch receive waits for its first message only. */
-		if (!send)
-			w.nonblock = true;
+		if (ret >= 0)
+			ret = 1;
+	} else {
+		ret = mbox_recv_batch(mb, &x, &w);
 	}
 	if (ret < 0 && ret != -EAGAIN && ret != -ETIMEDOUT)
 		mbox_pass_wakeup(mb, send);
-	return i ? i : ret;
+	return ret;
 }
 
 static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
@@ -911,8 +1204,16 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	memset(mb->tail, 0xff, sizeof(mb->tail));
 	mb->pinned = MBOX_NIL;
 
-	mb->slots = kvmalloc(bytes - sizeof(*mb),
-			     GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	/*
+	 * Above a page, kvmalloc() would round up to a power of two of pages
+	 * (up to twice the reservation); vmalloc rounds to one page.
+	 */
+	if (bytes - sizeof(*mb) > PAGE_SIZE)
+		mb->slots = __vmalloc(bytes - sizeof(*mb),
+				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	else
+		mb->slots = kmalloc(bytes - sizeof(*mb),
+				    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!mb->slots) {
 		ipcchan_obj_put(&mb->obj);
 		return ERR_PTR(-ENOMEM);

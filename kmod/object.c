@@ -62,7 +62,7 @@ static u32 ipcchan_next_id;
 static unsigned long ipcchan_generation;
 
 static DEFINE_MUTEX(ipcchan_names_mutex);
-static DEFINE_HASHTABLE(ipcchan_names, 8);
+static DEFINE_HASHTABLE(ipcchan_names, 12);	/* 10,000 names: ~2.4 per chain */
 
 /**
  * struct ipcchan_user - what one user's objects have reserved

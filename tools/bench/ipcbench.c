@@ -20,6 +20,7 @@
 
 #include "bench.h"
 #include "payload.h"
+#include "scale.h"
 
 #ifndef IPCCHAN_VERSION
 #define IPCCHAN_VERSION "unknown"
@@ -76,6 +77,10 @@ static void usage(FILE *f)
 "  -b, --baseline MECH   ratios against MECH (default pipe)\n"
 "      --csv FILE        also write CSV to FILE ('-' for stdout)\n"
 "      --json FILE       also write JSON to FILE ('-' for stdout)\n"
+"      --scale           instead of the mechanisms: mailbox create/open/\n"
+"                        destroy cost at 10..10000 mailboxes, 1 vs 8 senders\n"
+"                        on one mailbox, kernel memory per queued message\n"
+"                        (uses -r, -t, -w and the first CPU of -c; --json)\n"
 "  -q, --quick           smoke test: every mechanism, 64 B and 4 KiB, both\n"
 "                        modes, same CPU, 3 short repetitions\n"
 "      --quiet           no progress on stderr\n"
@@ -382,6 +387,7 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 3 },
 		{ "corrupt-every", required_argument, NULL, 4 },
 		{ "quick", no_argument, NULL, 'q' },
+		{ "scale", no_argument, NULL, 5 },
 		{ "list", no_argument, NULL, 'l' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -394,7 +400,7 @@ int main(int argc, char **argv)
 	size_t cl = 0;
 	int c, i, bad, nfail = 0, nskip = 0, ret = 0;
 	uint64_t verified = 0, errors = 0;
-	bool quick = false, stdout_taken;
+	bool quick = false, scale = false, stdout_taken;
 
 	for (i = 0; i < argc && cl < sizeof(cmd) - 1; i++)
 		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s", i ? " " : "", argv[i]);
@@ -451,6 +457,9 @@ int main(int argc, char **argv)
 		case 3:
 			o.quiet = true;
 			break;
+		case 5:
+			scale = true;
+			break;
 		case 4:
 			o.corrupt_every = strtoull(optarg, NULL, 10);
 			break;
@@ -498,6 +507,23 @@ int main(int argc, char **argv)
 	stdout_taken = (o.csv && !strcmp(o.csv, "-")) || (o.json && !strcmp(o.json, "-"));
 	/* With CSV or JSON on stdout, the human-readable report goes to stderr. */
 	env_print(stdout_taken ? stderr : stdout, &env);
+
+	if (scale) {
+		struct scale_result sr;
+
+		ret = scale_run(&sr, o.reps, o.warmup_s, o.measure_s, o.cpus[0]) < 0;
+		scale_table(stdout_taken ? stderr : stdout, &sr);
+		if (o.json) {
+			FILE *f = strcmp(o.json, "-") ? fopen(o.json, "w") : stdout;
+
+			if (!f)
+				return 1;
+			scale_json(f, &sr);
+			if (f != stdout)
+				fclose(f);
+		}
+		return ret;
+	}
 
 	bad = run_suite(&o, &rp);
 	if (bad < 0) {

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ipcbench --scale: mailbox lifecycle, many senders, memory per message. */
+#ifndef IPCBENCH_SCALE_H
+#define IPCBENCH_SCALE_H
+
+#include <stdio.h>
+
+#define SCALE_NCOUNTS		4	/* 10, 100, 1000, 10000 mailboxes */
+#define SCALE_MAX_SENDERS	8
+
+struct scale_result {
+	int reps;
+	unsigned int count[SCALE_NCOUNTS];
+	double op_ns[SCALE_NCOUNTS][3];	/* create, open, destroy: ns per op */
+	double rate1, rate8;		/* messages/s with 1 and 8 senders */
+	double reserved_per_msg;	/* GET_ATTR reserved_bytes / capacity */
+	double mem_mbox, mem_mq;	/* MemFree drop per queued message (slope) */
+	double mem_mbox_avg, mem_mq_avg;	/* MemFree drop / messages at mem_cap */
+	int mem_boxes, mem_cap;
+	char err[200];			/* first error, if any */
+};
+
+int scale_run(struct scale_result *s, int reps, double warmup, double secs, int cpu);
+void scale_table(FILE *f, const struct scale_result *s);
+void scale_json(FILE *f, const struct scale_result *s);
+
+#endif
