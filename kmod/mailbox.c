@@ -57,6 +57,7 @@
 #include "chardev.h"
 #include "main.h"
 #include "mailbox.h"
+#include "netlink.h"
 #include "object.h"
 
 #define MBOX_NIL	U32_MAX
@@ -294,12 +295,16 @@ static bool mbox_drop_oldest(struct ipcchan_mbox *mb, struct pid **pid)
 	return false;
 }
 
-/*
- * Overflow events will be multicast over netlink from here, rate-limited,
- * once the netlink family exists; the counting is done under the lock.
- */
+/* One message dropped (counted under the lock): a rate-limited event. */
 static void mbox_dropped(struct ipcchan_mbox *mb)
 {
+	ipcchan_nl_drop(&mb->obj, 1);
+}
+
+/* The depth whose reaching raises a hiwat event: 3/4 of the capacity. */
+static u32 mbox_hiwat(const struct ipcchan_mbox *mb)
+{
+	return mb->capacity - mb->capacity / 4;
 }
 
 /*
@@ -345,7 +350,7 @@ static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 {
 	struct pid *victim = NULL, *self;
 	struct mbox_msg *m;
-	bool dropped = false;
+	bool dropped = false, hiwat;
 	int ret;
 
 	if (len > mb->msgsize_max)
@@ -373,6 +378,7 @@ static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 	self = get_pid(task_tgid(current));
 
 	spin_lock(&mb->lock);
+	hiwat = mb->depth < mbox_hiwat(mb);
 	if (mb->depth == mb->capacity) {
 		/* Only drop-oldest gets here full: others wait or drop. */
 		dropped = true;
@@ -396,6 +402,7 @@ static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 	mb->st.bytes_in += len;
 	if (mb->depth > mb->st.peak_depth)
 		mb->st.peak_depth = mb->depth;
+	hiwat = hiwat && mb->depth >= mbox_hiwat(mb);
 unlock:
 	spin_unlock(&mb->lock);
 	mutex_unlock(&mb->send_mutex);
@@ -403,6 +410,8 @@ unlock:
 	put_pid(victim);
 	if (dropped)
 		mbox_dropped(mb);
+	if (hiwat)
+		ipcchan_nl_hiwat(&mb->obj, mbox_hiwat(mb));
 	mbox_wake(&mb->wait_recv, MBOX_POLLIN);
 	return 0;
 }
@@ -729,6 +738,16 @@ static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
 	return 0;
 }
 
+/* A consistent copy of the statistics, for GET_STATS and netlink. */
+static void mbox_stats_snapshot(struct ipcchan_mbox *mb,
+				struct ipcchan_mbox_stats *st)
+{
+	spin_lock(&mb->lock);
+	*st = mb->st;
+	st->depth = mb->depth;
+	spin_unlock(&mb->lock);
+}
+
 static long mbox_ioctl_get_stats(struct ipcchan_mbox *mb, void __user *uarg)
 {
 	struct ipcchan_mbox_stats *st;
@@ -749,10 +768,7 @@ static long mbox_ioctl_get_stats(struct ipcchan_mbox *mb, void __user *uarg)
 		goto out;
 	}
 
-	spin_lock(&mb->lock);
-	*st = mb->st;
-	st->depth = mb->depth;
-	spin_unlock(&mb->lock);
+	mbox_stats_snapshot(mb, st);
 	st->size = min_t(size_t, usize, sizeof(*st));
 	st->flags = 0;
 	if (copy_to_user(uarg, st, st->size))
@@ -781,6 +797,13 @@ static long mbox_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/* ev-role of attach and detach events: IPCCHAN_OPEN_READ/WRITE bits. */
+static u32 mbox_nl_role(fmode_t mode)
+{
+	return (mode & FMODE_READ ? IPCCHAN_OPEN_READ : 0) |
+	       (mode & FMODE_WRITE ? IPCCHAN_OPEN_WRITE : 0);
+}
+
 /* Count an fd in (@delta 1) or out (-1) as reader and/or writer. */
 static void mbox_count_fd(struct ipcchan_mbox *mb, fmode_t mode, int delta)
 {
@@ -803,6 +826,8 @@ static int mbox_release(struct inode *inode, struct file *file)
 	mbox_count_fd(mb, file->f_mode, -1);
 	wake_up_all(&mb->wait_recv);
 	wake_up_all(&mb->wait_send);
+	ipcchan_nl_event(&mb->obj, IPCCHAN_EVENT_DETACHED,
+			 mbox_nl_role(file->f_mode));
 	ipcchan_obj_put(&mb->obj);
 	return 0;
 }
@@ -841,10 +866,26 @@ static void mbox_free(struct ipcchan_obj *obj)
 	kfree(mb);
 }
 
+static int mbox_nl_fill(struct sk_buff *skb, struct ipcchan_obj *obj)
+{
+	struct ipcchan_mbox *mb = mbox_from_obj(obj);
+	struct ipcchan_nl_mbox attr = {
+		.capacity = mb->capacity,
+		.msgsize_max = mb->msgsize_max,
+		.policy = mb->policy,
+		.hiwat = mbox_hiwat(mb),
+	};
+	struct ipcchan_mbox_stats st;
+
+	mbox_stats_snapshot(mb, &st);
+	return ipcchan_nl_put_mbox(skb, &attr, &st);
+}
+
 static const struct ipcchan_obj_ops mbox_obj_ops = {
 	.type		= IPCCHAN_OBJ_MAILBOX,
 	.release	= mbox_free,
 	.unlinked	= mbox_unlinked,
+	.nl_fill	= mbox_nl_fill,
 };
 
 /* Check the creation attributes and fill in the defaults. */
@@ -982,11 +1023,16 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	mb = mbox_from_obj(obj);
 
 	mbox_count_fd(mb, OPEN_FMODE(flags), 1);
+	/* Before the fd exists: once installed, it may be closed at once. */
+	ipcchan_nl_event(obj, IPCCHAN_EVENT_ATTACHED,
+			 mbox_nl_role(OPEN_FMODE(flags)));
 
 	ret = ipcchan_obj_getfd(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
 				true);
 	if (ret < 0) {
 		mbox_count_fd(mb, OPEN_FMODE(flags), -1);
+		ipcchan_nl_event(obj, IPCCHAN_EVENT_DETACHED,
+				 mbox_nl_role(OPEN_FMODE(flags)));
 		ipcchan_obj_put(obj);
 	}
 	return ret;
