@@ -62,6 +62,7 @@
 #include "chardev.h"
 #include "main.h"
 #include "mailbox.h"
+#include "netlink.h"
 #include "object.h"
 
 #define MBOX_NIL	U32_MAX
@@ -299,12 +300,16 @@ static bool mbox_drop_oldest(struct ipcchan_mbox *mb, struct pid **pid)
 	return false;
 }
 
-/*
- * Overflow events will be multicast over netlink from here, rate-limited,
- * once the netlink family exists; the counting is done under the lock.
- */
+/* One message dropped (counted under the lock): a rate-limited event. */
 static void mbox_dropped(struct ipcchan_mbox *mb)
 {
+	ipcchan_nl_drop(&mb->obj, 1);
+}
+
+/* The depth whose reaching raises a hiwat event: 3/4 of the capacity. */
+static u32 mbox_hiwat(const struct ipcchan_mbox *mb)
+{
+	return mb->capacity - mb->capacity / 4;
 }
 
 /*
@@ -352,7 +357,7 @@ static int mbox_send_locked(struct ipcchan_mbox *mb, struct iov_iter *from,
 {
 	struct pid *victim = NULL, *self;
 	struct mbox_msg *m;
-	bool dropped = false;
+	bool dropped = false, hiwat;
 
 	m = mbox_slot(mb, mb->spare);
 	if (!copy_from_iter_full(m->data, len, from))
@@ -360,6 +365,7 @@ static int mbox_send_locked(struct ipcchan_mbox *mb, struct iov_iter *from,
 	self = get_pid(task_tgid(current));
 
 	spin_lock(&mb->lock);
+	hiwat = mb->depth < mbox_hiwat(mb);
 	if (mb->depth == mb->capacity) {
 		dropped = true;
 		if (!mbox_drop_oldest(mb, &victim)) {
@@ -382,12 +388,15 @@ static int mbox_send_locked(struct ipcchan_mbox *mb, struct iov_iter *from,
 	mb->st.bytes_in += len;
 	if (mb->depth > mb->st.peak_depth)
 		mb->st.peak_depth = mb->depth;
+	hiwat = hiwat && mb->depth >= mbox_hiwat(mb);
 unlock:
 	spin_unlock(&mb->lock);
 
 	put_pid(victim);
 	if (dropped)
 		mbox_dropped(mb);
+	if (hiwat)
+		ipcchan_nl_hiwat(&mb->obj, mbox_hiwat(mb));
 	return 0;
 }
 
@@ -713,6 +722,7 @@ static int mbox_send_chunk(struct ipcchan_mbox *mb,
 	u32 n, k, idx, first, next, last;
 	struct mbox_msg *m;
 	u64 bytes = 0, now;
+	bool hiwat;
 	int ret = 0;
 
 	spin_lock(&mb->lock);
@@ -742,6 +752,7 @@ static int mbox_send_chunk(struct ipcchan_mbox *mb,
 	n = k;
 
 	spin_lock(&mb->lock);
+	hiwat = mb->depth < mbox_hiwat(mb);
 	now = ktime_get_ns();
 	for (k = 0, idx = first; k < n; k++, idx = next) {
 		m = mbox_slot(mb, idx);
@@ -772,8 +783,11 @@ static int mbox_send_chunk(struct ipcchan_mbox *mb,
 	mb->st.bytes_in += bytes;
 	if (mb->depth > mb->st.peak_depth)
 		mb->st.peak_depth = mb->depth;
+	hiwat = hiwat && mb->depth >= mbox_hiwat(mb);
 	spin_unlock(&mb->lock);
 
+	if (hiwat)
+		ipcchan_nl_hiwat(&mb->obj, mbox_hiwat(mb));
 	*done += n;
 	return ret;
 }
@@ -1022,6 +1036,16 @@ static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
 	return 0;
 }
 
+/* A consistent copy of the statistics, for GET_STATS and netlink. */
+static void mbox_stats_snapshot(struct ipcchan_mbox *mb,
+				struct ipcchan_mbox_stats *st)
+{
+	spin_lock(&mb->lock);
+	*st = mb->st;
+	st->depth = mb->depth;
+	spin_unlock(&mb->lock);
+}
+
 static long mbox_ioctl_get_stats(struct ipcchan_mbox *mb, void __user *uarg)
 {
 	struct ipcchan_mbox_stats *st;
@@ -1042,10 +1066,7 @@ static long mbox_ioctl_get_stats(struct ipcchan_mbox *mb, void __user *uarg)
 		goto out;
 	}
 
-	spin_lock(&mb->lock);
-	*st = mb->st;
-	st->depth = mb->depth;
-	spin_unlock(&mb->lock);
+	mbox_stats_snapshot(mb, st);
 	st->size = min_t(size_t, usize, sizeof(*st));
 	st->flags = 0;
 	if (copy_to_user(uarg, st, st->size))
@@ -1074,6 +1095,13 @@ static long mbox_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+/* ev-role of attach and detach events: IPCCHAN_OPEN_READ/WRITE bits. */
+static u32 mbox_nl_role(fmode_t mode)
+{
+	return (mode & FMODE_READ ? IPCCHAN_OPEN_READ : 0) |
+	       (mode & FMODE_WRITE ? IPCCHAN_OPEN_WRITE : 0);
+}
+
 /* Count an fd in (@delta 1) or out (-1) as reader and/or writer. */
 static void mbox_count_fd(struct ipcchan_mbox *mb, fmode_t mode, int delta)
 {
@@ -1096,6 +1124,8 @@ static int mbox_release(struct inode *inode, struct file *file)
 	mbox_count_fd(mb, file->f_mode, -1);
 	wake_up_all(&mb->wait_recv);
 	wake_up_all(&mb->wait_send);
+	ipcchan_nl_event(&mb->obj, IPCCHAN_EVENT_DETACHED,
+			 mbox_nl_role(file->f_mode));
 	ipcchan_obj_put(&mb->obj);
 	return 0;
 }
@@ -1134,10 +1164,26 @@ static void mbox_free(struct ipcchan_obj *obj)
 	kfree(mb);
 }
 
+static int mbox_nl_fill(struct sk_buff *skb, struct ipcchan_obj *obj)
+{
+	struct ipcchan_mbox *mb = mbox_from_obj(obj);
+	struct ipcchan_nl_mbox attr = {
+		.capacity = mb->capacity,
+		.msgsize_max = mb->msgsize_max,
+		.policy = mb->policy,
+		.hiwat = mbox_hiwat(mb),
+	};
+	struct ipcchan_mbox_stats st;
+
+	mbox_stats_snapshot(mb, &st);
+	return ipcchan_nl_put_mbox(skb, &attr, &st);
+}
+
 static const struct ipcchan_obj_ops mbox_obj_ops = {
 	.type		= IPCCHAN_OBJ_MAILBOX,
 	.release	= mbox_free,
 	.unlinked	= mbox_unlinked,
+	.nl_fill	= mbox_nl_fill,
 };
 
 /* Check the creation attributes and fill in the defaults. */
@@ -1283,11 +1329,16 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	mb = mbox_from_obj(obj);
 
 	mbox_count_fd(mb, OPEN_FMODE(flags), 1);
+	/* Before the fd exists: once installed, it may be closed at once. */
+	ipcchan_nl_event(obj, IPCCHAN_EVENT_ATTACHED,
+			 mbox_nl_role(OPEN_FMODE(flags)));
 
 	ret = ipcchan_obj_getfd(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
 				true);
 	if (ret < 0) {
 		mbox_count_fd(mb, OPEN_FMODE(flags), -1);
+		ipcchan_nl_event(obj, IPCCHAN_EVENT_DETACHED,
+				 mbox_nl_role(OPEN_FMODE(flags)));
 		ipcchan_obj_put(obj);
 	}
 	return ret;

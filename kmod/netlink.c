@@ -123,6 +123,122 @@ static int ipcchan_nl_fill_obj(struct sk_buff *skb, struct ipcchan_obj *obj,
 	return 0;
 }
 
+/**
+ * ipcchan_nl_put_mbox - add a mailbox's IPCCHAN_A_OBJ_MBOX_STATS nest
+ * @skb: the message
+ * @mb: the mailbox's attributes
+ * @st: a consistent snapshot of its statistics
+ *
+ * Return: 0, or -EMSGSIZE with @skb as it was.
+ */
+int ipcchan_nl_put_mbox(struct sk_buff *skb, const struct ipcchan_nl_mbox *mb,
+			const struct ipcchan_mbox_stats *st)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, IPCCHAN_A_OBJ_MBOX_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+#define PUT64(a, v)	nla_put_u64_64bit(skb, IPCCHAN_A_MBOX_##a, v, \
+					  IPCCHAN_A_MBOX_PAD)
+	if (nla_put_u32(skb, IPCCHAN_A_MBOX_CAPACITY, mb->capacity) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_MSGSIZE_MAX, mb->msgsize_max) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_POLICY, mb->policy) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_HIWAT, mb->hiwat) ||
+	    PUT64(MSGS_IN, st->msgs_in) ||
+	    PUT64(BYTES_IN, st->bytes_in) ||
+	    PUT64(MSGS_OUT, st->msgs_out) ||
+	    PUT64(BYTES_OUT, st->bytes_out) ||
+	    PUT64(MSGS_DROPPED, st->msgs_dropped) ||
+	    PUT64(BYTES_DROPPED, st->bytes_dropped) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_DEPTH, st->depth) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_PEAK_DEPTH, st->peak_depth) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_SENDERS_BLOCKED,
+			st->senders_blocked) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_RECEIVERS_BLOCKED,
+			st->receivers_blocked) ||
+	    PUT64(SENDER_WAITS, st->sender_waits) ||
+	    PUT64(RECEIVER_WAITS, st->receiver_waits))
+		goto cancel;
+	for (i = 0; i < IPCCHAN_MBOX_HIST_BUCKETS; i++)
+		if (PUT64(RESIDENCE_HIST, st->residence_hist[i]))
+			goto cancel;
+#undef PUT64
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int ipcchan_nl_put_ring_page(struct sk_buff *skb, int type,
+				    const struct ipcchan_ring_ctrl_stats *st)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+#define PUT64(a, v)	nla_put_u64_64bit(skb, IPCCHAN_A_RING_PAGE_##a, v, \
+					  IPCCHAN_A_RING_PAGE_PAD)
+	if (PUT64(RECORDS, st->records) || PUT64(BYTES, st->bytes) ||
+	    PUT64(KICKS, st->kicks) || PUT64(KICKS_AVOIDED, st->kicks_avoided) ||
+	    PUT64(STALLS, st->stalls) || PUT64(WAITS, st->waits)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+#undef PUT64
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/**
+ * ipcchan_nl_put_ring - add a ring's IPCCHAN_A_OBJ_RING_STATS nest
+ * @skb: the message
+ * @nr_pages: data pages
+ * @flags: creation flags
+ * @st: a snapshot of its statistics
+ *
+ * Return: 0, or -EMSGSIZE with @skb as it was.
+ */
+int ipcchan_nl_put_ring(struct sk_buff *skb, u32 nr_pages, u32 flags,
+			const struct ipcchan_ring_stats *st)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, IPCCHAN_A_OBJ_RING_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+#define PUT64(a, v)	nla_put_u64_64bit(skb, IPCCHAN_A_RING_##a, v, \
+					  IPCCHAN_A_RING_PAD)
+	if (nla_put_u32(skb, IPCCHAN_A_RING_NR_PAGES, nr_pages) ||
+	    nla_put_u32(skb, IPCCHAN_A_RING_FLAGS, flags) ||
+	    nla_put_u32(skb, IPCCHAN_A_RING_PRODUCER_POS, st->producer_pos) ||
+	    nla_put_u32(skb, IPCCHAN_A_RING_CONSUMER_POS, st->consumer_pos) ||
+	    nla_put_u32(skb, IPCCHAN_A_RING_PRODUCERS, st->producers) ||
+	    nla_put_u32(skb, IPCCHAN_A_RING_CONSUMERS, st->consumers) ||
+	    PUT64(PRODUCER_KICKS, st->producer_kicks) ||
+	    PUT64(CONSUMER_KICKS, st->consumer_kicks) ||
+	    PUT64(KICKS_IDLE, st->kicks_idle) ||
+	    PUT64(WAITS, st->waits) ||
+	    PUT64(WAIT_TIMEOUTS, st->wait_timeouts) ||
+	    PUT64(CORRUPT, st->corrupt) ||
+	    PUT64(WRITE_RECORDS, st->write_records) ||
+	    PUT64(WRITE_BYTES, st->write_bytes) ||
+	    ipcchan_nl_put_ring_page(skb, IPCCHAN_A_RING_PRODUCER_PAGE,
+				     &st->producer) ||
+	    ipcchan_nl_put_ring_page(skb, IPCCHAN_A_RING_CONSUMER_PAGE,
+				     &st->consumer)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+#undef PUT64
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* One OBJ_GET reply message; -EMSGSIZE leaves @skb as it was. */
 static int ipcchan_nl_obj_msg(struct sk_buff *skb, struct ipcchan_obj *obj,
 			      const struct ipcchan_nl_view *view, u32 portid,

@@ -12,6 +12,7 @@
 #include <linux/ipcchan.h>
 
 struct ipcchan_obj;
+struct sk_buff;
 
 /**
  * struct ipcchan_nl_obj - per-object event state, embedded in the object
@@ -38,6 +39,22 @@ void ipcchan_nl_event(struct ipcchan_obj *obj, enum ipcchan_event event,
 void ipcchan_nl_drop(struct ipcchan_obj *obj, u64 count);
 void ipcchan_nl_hiwat(struct ipcchan_obj *obj, u32 depth);
 void ipcchan_nl_peer_gone(struct ipcchan_obj *obj, u32 role);
+
+/*
+ * For the types' nl_fill: the IPCCHAN_A_OBJ_MBOX_STATS or _RING_STATS nest
+ * from a snapshot taken by the type. Process context; 0 or -EMSGSIZE.
+ */
+struct ipcchan_nl_mbox {
+	u32 capacity;
+	u32 msgsize_max;
+	u32 policy;
+	u32 hiwat;
+};
+
+int ipcchan_nl_put_mbox(struct sk_buff *skb, const struct ipcchan_nl_mbox *mb,
+			const struct ipcchan_mbox_stats *st);
+int ipcchan_nl_put_ring(struct sk_buff *skb, u32 nr_pages, u32 flags,
+			const struct ipcchan_ring_stats *st);
 
 /* For the object core. */
 void ipcchan_nl_obj_init(struct ipcchan_obj *obj);

@@ -43,6 +43,7 @@
 #include "chardev.h"
 #include "compat.h"
 #include "main.h"
+#include "netlink.h"
 #include "object.h"
 #include "ring.h"
 
@@ -330,7 +331,7 @@ static void ring_attach(struct ipcchan_ring *ring, enum ring_side side)
  * The last file of a side is gone: the other side sees EPOLLHUP, and its
  * sleepers wake to find EPIPE (unless their condition already holds).
  */
-static void ring_detach(struct ipcchan_ring *ring, enum ring_side side)
+static bool ring_detach(struct ipcchan_ring *ring, enum ring_side side)
 {
 	bool last;
 
@@ -344,6 +345,7 @@ static void ring_detach(struct ipcchan_ring *ring, enum ring_side side)
 	if (last)
 		wake_up_interruptible_poll(&ring->wq[other_side(side)],
 					   EPOLLHUP);
+	return last;
 }
 
 static bool ring_peer_gone(struct ipcchan_ring *ring, enum ring_side side)
@@ -459,15 +461,23 @@ static struct file *ring_file_new(struct ipcchan_ring *ring,
 		return file;
 	}
 	stream_open(file_inode(file), file);
+	ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED, side + 1);
 	return file;
 }
+
+/* enum ring_side + 1 is enum ipcchan_ring_role, the events' ev-role. */
+static_assert(RING_PROD + 1 == IPCCHAN_RING_PRODUCER &&
+	      RING_CONS + 1 == IPCCHAN_RING_CONSUMER &&
+	      RING_OBSERVER + 1 == IPCCHAN_RING_OBSERVER);
 
 static int ring_release(struct inode *inode, struct file *file)
 {
 	struct ring_file *rf = file->private_data;
+	struct ipcchan_obj *obj = &rf->ring->obj;
 
-	if (rf->side != RING_OBSERVER)
-		ring_detach(rf->ring, rf->side);
+	ipcchan_nl_event(obj, IPCCHAN_EVENT_DETACHED, rf->side + 1);
+	if (rf->side != RING_OBSERVER && ring_detach(rf->ring, rf->side))
+		ipcchan_nl_event(obj, IPCCHAN_EVENT_PEER_GONE, rf->side + 1);
 	ring_put(rf->ring);
 	kfree(rf);
 	return 0;
@@ -880,21 +890,12 @@ static void ring_read_cstats(struct ipcchan_ring_ctrl_stats *dst,
 	dst->waits = READ_ONCE(src->waits);
 }
 
-static long ring_get_stats(struct ring_file *rf, void __user *uarg)
+/* The statistics after size and flags, for GET_STATS and netlink. */
+static void ring_stats_fill(struct ipcchan_ring *ring,
+			    struct ipcchan_ring_stats *p)
 {
-	struct ipcchan_ring *ring = rf->ring;
-	struct ipcchan_ring_stats st;
-	int usize;
+	struct ipcchan_ring_stats st = {};
 
-	usize = ipcchan_copy_arg(&st, sizeof(st), IPCCHAN_RING_STATS_SIZE_VER0,
-				 uarg);
-	if (usize < 0)
-		return usize;
-	if (st.flags)
-		return -EINVAL;
-
-	memset(&st, 0, sizeof(st));
-	st.size = min_t(size_t, usize, sizeof(st));
 	st.producer_pos = READ_ONCE(*ring->pos[RING_PROD]);
 	st.consumer_pos = READ_ONCE(*ring->pos[RING_CONS]);
 	spin_lock(&ring->lock);
@@ -911,10 +912,35 @@ static long ring_get_stats(struct ring_file *rf, void __user *uarg)
 	st.write_bytes = atomic64_read(&ring->write_bytes);
 	ring_read_cstats(&st.producer, ring->cstats[RING_PROD]);
 	ring_read_cstats(&st.consumer, ring->cstats[RING_CONS]);
+	*p = st;
+}
 
+static long ring_get_stats(struct ring_file *rf, void __user *uarg)
+{
+	struct ipcchan_ring_stats st;
+	int usize;
+
+	usize = ipcchan_copy_arg(&st, sizeof(st), IPCCHAN_RING_STATS_SIZE_VER0,
+				 uarg);
+	if (usize < 0)
+		return usize;
+	if (st.flags)
+		return -EINVAL;
+
+	ring_stats_fill(rf->ring, &st);
+	st.size = min_t(size_t, usize, sizeof(st));
 	if (copy_to_user(uarg, &st, st.size))
 		return -EFAULT;
 	return 0;
+}
+
+static int ring_nl_fill(struct sk_buff *skb, struct ipcchan_obj *obj)
+{
+	struct ipcchan_ring *ring = container_of(obj, struct ipcchan_ring, obj);
+	struct ipcchan_ring_stats st;
+
+	ring_stats_fill(ring, &st);
+	return ipcchan_nl_put_ring(skb, ring->nr_pages, ring->flags, &st);
 }
 
 static long ring_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -954,6 +980,7 @@ static const struct ipcchan_obj_ops ring_obj_ops = {
 	.type		= IPCCHAN_OBJ_RING,
 	.release	= ring_obj_release,
 	.unlinked	= ring_obj_unlinked,
+	.nl_fill	= ring_nl_fill,
 };
 
 static int ring_check_open(const struct ipcchan_ring_open *op)

@@ -24,6 +24,15 @@ step "Limits are module parameters, writable at run time" \
 
 echo
 echo "=== Mailboxes: messages with boundaries and priorities, kept by the kernel"
+# A monitor follows the mailbox's events over generic netlink meanwhile;
+# its output is shown after the mailbox is gone. --count bounds it, and
+# it is stopped after the last event in any case (drop reports are
+# rate-limited, so their number depends on timing).
+events=/tmp/tour-events
+echo "\$ ipcchan monitor --name tour --count 40 > $events &"
+ipcchan monitor --name tour --count 40 >"$events" 2>&1 &
+monitor=$!
+sleep 0.5
 step "Create a named mailbox: 4 messages deep, drop the oldest when full" \
 	ipcchan mbox create tour --capacity 4 --msgsize 256 --policy drop-oldest
 step "A sender process queues six messages at mixed priorities" \
@@ -36,8 +45,18 @@ step "A receiver process takes them: highest priority first, FIFO within one" \
 	ipcchan mbox recv tour --count 4 --meta
 step "An empty mailbox with --nonblock: EAGAIN, as for pipes and mq" \
 	ipcchan mbox recv tour --nonblock
+step "Over generic netlink, without opening anything: every object" \
+	ipcchan list
+step "One object with all its statistics, the residence-time histogram too" \
+	ipcchan show tour
 step "The name goes; the mailbox would live on while an fd held it" \
 	ipcchan mbox rm tour
+sleep 1
+kill "$monitor" 2>/dev/null
+wait "$monitor" 2>/dev/null
+step "What the monitor saw: every fd attached and detached, the high watermark (3 of 4), the drops, the end" \
+	cat "$events"
+rm -f "$events"
 
 echo
 echo "=== Shared rings: the kernel maps pages into both processes; no system call per record"

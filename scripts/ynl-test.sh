@@ -8,9 +8,9 @@
 #
 #   1. the kernel's registered policies agree with the spec
 #      (scripts/ynl-policy-check.py, via nlctrl GETPOLICY)
-#   2. --dump obj-get and --do limits-get decode with the spec
+#   2. --dump obj-get and --do limits-get decode with the spec, the
+#      mailbox statistics included
 #   3. --subscribe monitor sees the events of objects created meanwhile
-#      (when the ipcchan CLI can create objects)
 #
 # Prints "ynl: N passed, N failed".
 set -uo pipefail
@@ -54,15 +54,34 @@ if ipcchan help 2>&1 | grep -q '^  mbox'; then
 			/proc/net/netlink && break
 		sleep 0.2
 	done
-	ipcchan mbox create ynl-test >/dev/null 2>&1
-	check "cli.py --dump obj-get lists the mailbox" \
-		sh -c "$(declare -f cli); cli --dump obj-get | grep -q \"'name': 'ynl-test'\""
+	# Events first, with the fast C CLI, while the subscription lasts:
+	# capacity 4, so the third message reaches the high watermark (3).
+	ipcchan mbox create ynl-test --capacity 4 >/dev/null 2>&1
+	ipcchan mbox send ynl-test one two three >/dev/null 2>&1
+	ipcchan mbox recv ynl-test >/dev/null 2>&1
 	ipcchan mbox rm ynl-test >/dev/null 2>&1
 	wait "$sub"
-	check "cli.py --subscribe monitor sees created and destroyed" \
-		sh -c "grep -q '\"ev-type\": \"created\"' '$tmp/events' &&
-		       grep -q '\"ev-type\": \"destroyed\"' '$tmp/events'"
+	check "cli.py --subscribe monitor sees created, attached, hiwat, detached, destroyed" \
+		"$py" -c 'import json, sys
+seen = {e["msg"]["ev-type"] for e in json.load(open(sys.argv[1]))}
+sys.exit(not {"created", "attached", "hiwat", "detached", "destroyed"} <= seen)' \
+		"$tmp/events"
 	sed 's/^/# /' "$tmp/events"
+
+	# Then a dump (cli.py is slow under TCG) of a mailbox with traffic.
+	ipcchan mbox create ynl-test >/dev/null 2>&1
+	ipcchan mbox send ynl-test one two three >/dev/null 2>&1
+	ipcchan mbox recv ynl-test >/dev/null 2>&1
+	cli --dump obj-get --output-json >"$tmp/dump" 2>&1
+	check "cli.py --dump obj-get lists the mailbox with its statistics" \
+		"$py" -c 'import json, sys
+o = [o for o in json.load(open(sys.argv[1])) if o.get("name") == "ynl-test"][0]
+s = o["mbox-stats"]
+sys.exit(not (s["msgs-in"] == 3 and s["msgs-out"] == 1 and s["depth"] == 2 and
+              len(s["residence-hist"]) == 48 and sum(s["residence-hist"]) == 1))' \
+		"$tmp/dump"
+	sed "s/^/# /" "$tmp/dump"
+	ipcchan mbox rm ynl-test >/dev/null 2>&1
 else
 	check "cli.py --dump obj-get" sh -c "$(declare -f cli); cli --dump obj-get"
 	echo "# SKIP events: this ipcchan CLI cannot create objects yet"

@@ -53,7 +53,102 @@ static struct nla_policy obj_policy[IPCCHAN_A_OBJ_MAX + 1] = {
 	[IPCCHAN_A_OBJ_EV_ROLE] = { .type = NLA_U32 },
 	[IPCCHAN_A_OBJ_EV_DEPTH] = { .type = NLA_U32 },
 	[IPCCHAN_A_OBJ_EV_PID] = { .type = NLA_U32 },
+	[IPCCHAN_A_OBJ_MBOX_STATS] = { .type = NLA_NESTED },
+	[IPCCHAN_A_OBJ_RING_STATS] = { .type = NLA_NESTED },
 };
+
+/* Names of the nested statistics, as in the spec; NULL: not a number. */
+static const char *const mbox_stat_names[IPCCHAN_A_MBOX_MAX + 1] = {
+	[IPCCHAN_A_MBOX_CAPACITY] = "capacity",
+	[IPCCHAN_A_MBOX_MSGSIZE_MAX] = "msgsize-max",
+	[IPCCHAN_A_MBOX_POLICY] = "policy",
+	[IPCCHAN_A_MBOX_HIWAT] = "hiwat",
+	[IPCCHAN_A_MBOX_MSGS_IN] = "msgs-in",
+	[IPCCHAN_A_MBOX_BYTES_IN] = "bytes-in",
+	[IPCCHAN_A_MBOX_MSGS_OUT] = "msgs-out",
+	[IPCCHAN_A_MBOX_BYTES_OUT] = "bytes-out",
+	[IPCCHAN_A_MBOX_MSGS_DROPPED] = "msgs-dropped",
+	[IPCCHAN_A_MBOX_BYTES_DROPPED] = "bytes-dropped",
+	[IPCCHAN_A_MBOX_DEPTH] = "depth",
+	[IPCCHAN_A_MBOX_PEAK_DEPTH] = "peak-depth",
+	[IPCCHAN_A_MBOX_SENDERS_BLOCKED] = "senders-blocked",
+	[IPCCHAN_A_MBOX_RECEIVERS_BLOCKED] = "receivers-blocked",
+	[IPCCHAN_A_MBOX_SENDER_WAITS] = "sender-waits",
+	[IPCCHAN_A_MBOX_RECEIVER_WAITS] = "receiver-waits",
+};
+
+static const char *const ring_stat_names[IPCCHAN_A_RING_MAX + 1] = {
+	[IPCCHAN_A_RING_NR_PAGES] = "nr-pages",
+	[IPCCHAN_A_RING_FLAGS] = "flags",
+	[IPCCHAN_A_RING_PRODUCER_POS] = "producer-pos",
+	[IPCCHAN_A_RING_CONSUMER_POS] = "consumer-pos",
+	[IPCCHAN_A_RING_PRODUCERS] = "producers",
+	[IPCCHAN_A_RING_CONSUMERS] = "consumers",
+	[IPCCHAN_A_RING_PRODUCER_KICKS] = "producer-kicks",
+	[IPCCHAN_A_RING_CONSUMER_KICKS] = "consumer-kicks",
+	[IPCCHAN_A_RING_KICKS_IDLE] = "kicks-idle",
+	[IPCCHAN_A_RING_WAITS] = "waits",
+	[IPCCHAN_A_RING_WAIT_TIMEOUTS] = "wait-timeouts",
+	[IPCCHAN_A_RING_CORRUPT] = "corrupt",
+	[IPCCHAN_A_RING_WRITE_RECORDS] = "write-records",
+	[IPCCHAN_A_RING_WRITE_BYTES] = "write-bytes",
+};
+
+static const char *const prod_page_names[IPCCHAN_A_RING_PAGE_MAX + 1] = {
+	[IPCCHAN_A_RING_PAGE_RECORDS] = "producer-page.records",
+	[IPCCHAN_A_RING_PAGE_BYTES] = "producer-page.bytes",
+	[IPCCHAN_A_RING_PAGE_KICKS] = "producer-page.kicks",
+	[IPCCHAN_A_RING_PAGE_KICKS_AVOIDED] = "producer-page.kicks-avoided",
+	[IPCCHAN_A_RING_PAGE_STALLS] = "producer-page.stalls",
+	[IPCCHAN_A_RING_PAGE_WAITS] = "producer-page.waits",
+};
+
+static const char *const cons_page_names[IPCCHAN_A_RING_PAGE_MAX + 1] = {
+	[IPCCHAN_A_RING_PAGE_RECORDS] = "consumer-page.records",
+	[IPCCHAN_A_RING_PAGE_BYTES] = "consumer-page.bytes",
+	[IPCCHAN_A_RING_PAGE_KICKS] = "consumer-page.kicks",
+	[IPCCHAN_A_RING_PAGE_KICKS_AVOIDED] = "consumer-page.kicks-avoided",
+	[IPCCHAN_A_RING_PAGE_STALLS] = "consumer-page.stalls",
+	[IPCCHAN_A_RING_PAGE_WAITS] = "consumer-page.waits",
+};
+
+/*
+ * Collect the u32 and u64 attributes of @nest named in @names into
+ * @o->stats, in message order (the kernel sends them in spec order).
+ */
+static void parse_stats(struct nlattr *nest, const char *const *names,
+			int max, struct nl_obj *o)
+{
+	struct nlattr *a;
+	int rem, type;
+
+	nla_for_each_nested(a, nest, rem) {
+		type = nla_type(a);
+		if (names == mbox_stat_names &&
+		    type == IPCCHAN_A_MBOX_RESIDENCE_HIST) {
+			if (nla_len(a) == 8 && o->nhist < IPCCHAN_MBOX_HIST_BUCKETS)
+				o->hist[o->nhist++] = nla_get_u64(a);
+			continue;
+		}
+		if (names == ring_stat_names &&
+		    (type == IPCCHAN_A_RING_PRODUCER_PAGE ||
+		     type == IPCCHAN_A_RING_CONSUMER_PAGE)) {
+			parse_stats(a, type == IPCCHAN_A_RING_PRODUCER_PAGE ?
+					prod_page_names : cons_page_names,
+				    IPCCHAN_A_RING_PAGE_MAX, o);
+			continue;
+		}
+		if (type > max || !names[type] || o->nstats == NL_STATS_MAX)
+			continue;
+		if (nla_len(a) == 4)
+			o->stats[o->nstats].value = nla_get_u32(a);
+		else if (nla_len(a) == 8)
+			o->stats[o->nstats].value = nla_get_u64(a);
+		else
+			continue;
+		o->stats[o->nstats++].name = names[type];
+	}
+}
 
 const char *ipcnl_obj_type_name(uint32_t type)
 {
@@ -111,6 +206,12 @@ static void parse_obj(struct nlattr **tb, struct nl_obj *o)
 		o->created_ns = nla_get_u64(tb[IPCCHAN_A_OBJ_CREATED_NS]);
 	if (tb[IPCCHAN_A_OBJ_CHARGED])
 		o->charged = nla_get_u64(tb[IPCCHAN_A_OBJ_CHARGED]);
+	if (tb[IPCCHAN_A_OBJ_MBOX_STATS])
+		parse_stats(tb[IPCCHAN_A_OBJ_MBOX_STATS], mbox_stat_names,
+			    IPCCHAN_A_MBOX_MAX, o);
+	if (tb[IPCCHAN_A_OBJ_RING_STATS])
+		parse_stats(tb[IPCCHAN_A_OBJ_RING_STATS], ring_stat_names,
+			    IPCCHAN_A_RING_MAX, o);
 }
 
 static int parse_msg(struct nl_msg *msg, struct nlattr **tb)

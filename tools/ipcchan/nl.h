@@ -11,9 +11,13 @@
 
 #include <linux/ipcchan.h>
 
-#define NL_STATS_MAX	32
+#define NL_STATS_MAX	48
 
-/* A type statistic: name as in the spec, value. */
+/*
+ * A type statistic or attribute from the IPCCHAN_A_OBJ_MBOX_STATS or
+ * _RING_STATS nest: name as in the spec ("producer-page.records" for the
+ * nested page counters), value.
+ */
 struct nl_stat {
 	const char *name;
 	uint64_t value;
@@ -32,6 +36,8 @@ struct nl_obj {
 	uint64_t charged;
 	unsigned int nstats;
 	struct nl_stat stats[NL_STATS_MAX];
+	unsigned int nhist;	/* mailboxes: residence-time buckets */
+	uint64_t hist[IPCCHAN_MBOX_HIST_BUCKETS];
 };
 
 struct nl_event {

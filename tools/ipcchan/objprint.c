@@ -51,7 +51,40 @@ void objprint_json(const struct nl_obj *o)
 			       o->stats[i].name, o->stats[i].value);
 		printf("}");
 	}
+	if (o->nhist) {
+		printf(", \"residence_hist\": [");
+		for (i = 0; i < o->nhist; i++)
+			printf("%s%" PRIu64, i ? ", " : "", o->hist[i]);
+		printf("]");
+	}
 	printf("}");
+}
+
+/*
+ * The residence-time histogram, non-empty buckets only: bucket 0 is below
+ * 2 ns, bucket i in [2^i, 2^(i+1)) ns.
+ */
+static void objprint_hist(const struct nl_obj *o)
+{
+	static const char *const unit[] = { "ns", "us", "ms", "s" };
+	unsigned int i, u;
+	uint64_t lo, total = 0;
+
+	for (i = 0; i < o->nhist; i++)
+		total += o->hist[i];
+	if (!o->nhist)
+		return;
+	printf("residence time (%" PRIu64 " received):%s\n", total,
+	       total ? "" : " -");
+	for (i = 0; i < o->nhist; i++) {
+		if (!o->hist[i])
+			continue;
+		lo = i ? 1ULL << i : 0;
+		for (u = 0; u < 3 && lo >= 1000; u++)
+			lo /= 1000;
+		printf("  >= %4" PRIu64 " %-2s  %" PRIu64 "\n", lo, unit[u],
+		       o->hist[i]);
+	}
 }
 
 void objprint_text(const struct nl_obj *o)
@@ -72,4 +105,5 @@ void objprint_text(const struct nl_obj *o)
 	for (i = 0; i < o->nstats; i++)
 		printf("%s: %" PRIu64 "\n", o->stats[i].name,
 		       o->stats[i].value);
+	objprint_hist(o);
 }
