@@ -470,22 +470,43 @@ static u32 ring_default_need(struct ipcchan_ring *ring, enum ring_side side)
 }
 
 /*
- * In a kernel-producer ring the kernel owns the producer page, so it sets
- * the producer's waiting flag for every producer-side sleeper (write(),
- * WAIT, poll) that is about to sleep, and the consumer's kick clears it.
- * A sleeper re-sets it on every pass through its wait loop, so clearing
- * it before the wakeup never strands one. The barrier orders the flag
- * before the caller's re-read of the positions, pairing with the
- * consumer's barrier between publishing its position and reading the
- * flag: either we see the space or the consumer sees the flag.
+ * The waiting flag means "a task of this side is (about to be) asleep".
+ * A kick clears the flag of the side it wakes before waking it (see
+ * ring_kick()), so the other side's next publications do not kick a side
+ * that is already awake and running to consume them. In exchange the
+ * kernel re-sets the flag of every sleeper on every pass through its wait
+ * (WAIT, write() of a kernel producer, poll), so one that finds its
+ * condition still unmet after a wakeup, or shares its side with other
+ * sleepers, is never left asleep with the flag clear. For a
+ * kernel-producer ring this is also how producer-side sleepers get the
+ * flag at all: the kernel owns that page.
+ *
+ * The barrier orders the flag before the caller's re-read of the
+ * positions, pairing with the other side's barrier between publishing its
+ * position and reading the flag: either we see what it published or it
+ * sees the flag and kicks.
  */
 static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
 {
-	if (side != RING_PROD || !ring_kernel_producer(ring))
-		return;
-	WRITE_ONCE(*ring->waiting[RING_PROD], 1);
+	WRITE_ONCE(*ring->waiting[side], 1);
 	/* Flag before positions; see above. */
 	smp_mb();
+}
+
+/*
+ * A sleeper of @side leaves its wait (condition met, timeout, signal):
+ * clear the flag unless other sleepers of the side remain, so that the
+ * other side does not kick nobody. A sleeper we do not see queued after
+ * the barrier in wq_has_sleeper() sets the flag after our clear (it
+ * queues, then sets it, with a barrier between); one we do see gets the
+ * flag back. A poll or epoll entry counts as a sleeper, so a side that
+ * polls keeps its flag as before.
+ */
+static void ring_leave_wait(struct ipcchan_ring *ring, enum ring_side side)
+{
+	WRITE_ONCE(*ring->waiting[side], 0);
+	if (wq_has_sleeper(&ring->wq[side]))
+		ring_announce_wait(ring, side);
 }
 
 static struct file *ring_file_new(struct ipcchan_ring *ring,
@@ -652,9 +673,15 @@ static __poll_t ring_poll(struct file *file, poll_table *pt)
 
 	ready = ring_ready(ring, rf->side, ring_default_need(ring, rf->side),
 			   &avail);
-	if (!ready && rf->side == RING_PROD && ring_kernel_producer(ring)) {
+	/*
+	 * Not ready: the caller may sleep in poll or epoll_wait (a kick
+	 * that ended such a sleep too early cleared the flag), so re-set
+	 * the flag and look again.
+	 */
+	if (!ready) {
 		ring_announce_wait(ring, rf->side);
-		ready = ring_ready(ring, rf->side, ring->max_record, &avail);
+		ready = ring_ready(ring, rf->side,
+				   ring_default_need(ring, rf->side), &avail);
 	}
 	if (ready < 0)
 		mask |= EPOLLERR;
@@ -690,8 +717,15 @@ static long ring_kick(struct ring_file *rf, unsigned long arg)
 	if (rf->side == RING_OBSERVER)
 		return -EBADF;
 	atomic64_inc(&ring->kicks[rf->side]);
-	if (rf->side == RING_CONS && ring_kernel_producer(ring))
-		WRITE_ONCE(*ring->waiting[RING_PROD], 0);
+	/*
+	 * The side we wake is awake from now on: clear its flag so that our
+	 * side's next publications do not kick it again while it runs. Its
+	 * sleepers re-set the flag on every pass (ring_announce_wait()); the
+	 * barrier in wq_has_sleeper() orders this store before looking at
+	 * the queue, so a sleeper we do not see queued sets the flag after
+	 * our store.
+	 */
+	WRITE_ONCE(*ring->waiting[other_side(rf->side)], 0);
 	if (!ring_wake(ring, other_side(rf->side)))
 		atomic64_inc(&ring->kicks_idle);
 	return 0;
@@ -741,6 +775,7 @@ static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
 			timed_out = true;
 	}
 	finish_wait(&ring->wq[side], &wait);
+	ring_leave_wait(ring, side);
 	return ret < 0 ? ret : 0;
 }
 
