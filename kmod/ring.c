@@ -315,14 +315,15 @@ static void ring_publish_attached(struct ipcchan_ring *ring)
 {
 	WRITE_ONCE(ring->info->producers, ring->attached[RING_PROD]);
 	WRITE_ONCE(ring->info->consumers, ring->attached[RING_CONS]);
-	WRITE_ONCE(ring->info->gone, ring->gone);
+	/* Release, like ring->gone: for busy-pollers that re-check. */
+	smp_store_release(&ring->info->gone, ring->gone);
 }
 
 static void ring_attach(struct ipcchan_ring *ring, enum ring_side side)
 {
 	spin_lock(&ring->lock);
 	ring->attached[side]++;
-	ring->gone &= ~gone_bit(side);
+	WRITE_ONCE(ring->gone, ring->gone & ~gone_bit(side));
 	ring_publish_attached(ring);
 	spin_unlock(&ring->lock);
 }
@@ -337,8 +338,10 @@ static bool ring_detach(struct ipcchan_ring *ring, enum ring_side side)
 
 	spin_lock(&ring->lock);
 	last = --ring->attached[side] == 0;
-	if (last)
-		ring->gone |= gone_bit(side);
+	if (last) {
+		/* Seen with the side's last publication; see ring_peer_gone(). */
+		smp_store_release(&ring->gone, ring->gone | gone_bit(side));
+	}
 	ring_publish_attached(ring);
 	spin_unlock(&ring->lock);
 
@@ -348,9 +351,15 @@ static bool ring_detach(struct ipcchan_ring *ring, enum ring_side side)
 	return last;
 }
 
+/*
+ * Whether the other role is gone. The acquire orders the caller's re-read
+ * of the positions after it: a peer that published and then left is seen
+ * to have published.
+ */
 static bool ring_peer_gone(struct ipcchan_ring *ring, enum ring_side side)
 {
-	return READ_ONCE(ring->gone) & gone_bit(other_side(side));
+	/* Pairs with the release in ring_detach(). */
+	return smp_load_acquire(&ring->gone) & gone_bit(other_side(side));
 }
 
 /*
@@ -365,7 +374,7 @@ static void ring_obj_unlinked(struct ipcchan_obj *obj)
 	spin_lock(&ring->lock);
 	for (i = 0; i < RING_NR_SIDES; i++)
 		if (!ring->attached[i])
-			ring->gone |= gone_bit(i);
+			WRITE_ONCE(ring->gone, ring->gone | gone_bit(i));
 	ring_publish_attached(ring);
 	spin_unlock(&ring->lock);
 
@@ -373,27 +382,72 @@ static void ring_obj_unlinked(struct ipcchan_obj *obj)
 		wake_up_interruptible_poll(&ring->wq[i], EPOLLHUP);
 }
 
+/* The producer position the kernel goes by; see ring_used(). */
+static u32 ring_prod_pos(struct ipcchan_ring *ring)
+{
+	if (ring_kernel_producer(ring))
+		return READ_ONCE(ring->kprod);
+	/* Pairs with the producer's release of its position. */
+	return smp_load_acquire(ring->pos[RING_PROD]);
+}
+
 /*
  * Bytes published and not yet consumed, or -EIO when the positions cannot
  * describe a ring of this size.
+ *
+ * Both positions may move while we read them: several kernel-mediated
+ * producers write under write_lock while a producer waits without it, and
+ * the consumer consumes meanwhile. Read in the wrong order, two honest
+ * positions look corrupt: an old producer position and a newer consumer
+ * position give a negative used part. So read the consumer position
+ * first; an honest consumer never passes a published position, and
+ * positions only grow, so the producer position read afterwards is at
+ * least as large. The one remaining window, a consumer position that grew
+ * after we read it while the producer filled the space it freed (used
+ * above data_size), is told apart from corruption by reading the consumer
+ * position again: if it did not move, the pair is what shared memory
+ * really held. Each retry means the consumer made progress; the bound
+ * keeps a consumer that rewrites its position in a loop from keeping us
+ * here.
+ *
+ * For a kernel-producer ring the producer position is the kernel's own
+ * ring->kprod, never the copy in the (read-only) producer page. It is
+ * advanced before that copy is published, so it is never behind a
+ * position the consumer has seen; it may be ahead of the copy by the
+ * record being published, for a few instructions under write_lock, which
+ * at worst ends a consumer's wait just before the position it then reads
+ * appears (the writer wakes it again right after).
  */
 static long ring_used(struct ipcchan_ring *ring)
 {
-	u32 prod, cons, used;
+	unsigned int tries = 4;
+	u32 prod, cons, again, used;
 
-	prod = READ_ONCE(*ring->pos[RING_PROD]);
 	/*
 	 * Pairs with the consumer's release: a kernel producer must not
 	 * overwrite bytes before the consumer's reads of them are done.
+	 * Also orders the consumer position before the producer position.
 	 */
 	cons = smp_load_acquire(ring->pos[RING_CONS]);
-	used = prod - cons;
-
-	if (used > ring->data_size || (prod | cons) % IPCCHAN_RING_ALIGN) {
+	for (;;) {
+		prod = ring_prod_pos(ring);
+		used = prod - cons;
+		if (used <= ring->data_size &&
+		    !((prod | cons) % IPCCHAN_RING_ALIGN))
+			return used;
+		if (used > ring->data_size && --tries) {
+			/* Producer position before the re-read; see above. */
+			smp_rmb();
+			/* Same pairing as the first read. */
+			again = smp_load_acquire(ring->pos[RING_CONS]);
+			if (again != cons) {
+				cons = again;
+				continue;
+			}
+		}
 		atomic64_inc(&ring->corrupt);
 		return -EIO;
 	}
-	return used;
 }
 
 /*
@@ -418,22 +472,43 @@ static u32 ring_default_need(struct ipcchan_ring *ring, enum ring_side side)
 }
 
 /*
- * In a kernel-producer ring the kernel owns the producer page, so it sets
- * the producer's waiting flag for every producer-side sleeper (write(),
- * WAIT, poll) that is about to sleep, and the consumer's kick clears it.
- * A sleeper re-sets it on every pass through its wait loop, so clearing
- * it before the wakeup never strands one. The barrier orders the flag
- * before the caller's re-read of the positions, pairing with the
- * consumer's barrier between publishing its position and reading the
- * flag: either we see the space or the consumer sees the flag.
+ * The waiting flag means "a task of this side is (about to be) asleep".
+ * A kick clears the flag of the side it wakes before waking it (see
+ * ring_kick()), so the other side's next publications do not kick a side
+ * that is already awake and running to consume them. In exchange the
+ * kernel re-sets the flag of every sleeper on every pass through its wait
+ * (WAIT, write() of a kernel producer, poll), so one that finds its
+ * condition still unmet after a wakeup, or shares its side with other
+ * sleepers, is never left asleep with the flag clear. For a
+ * kernel-producer ring this is also how producer-side sleepers get the
+ * flag at all: the kernel owns that page.
+ *
+ * The barrier orders the flag before the caller's re-read of the
+ * positions, pairing with the other side's barrier between publishing its
+ * position and reading the flag: either we see what it published or it
+ * sees the flag and kicks.
  */
 static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
 {
-	if (side != RING_PROD || !ring_kernel_producer(ring))
-		return;
-	WRITE_ONCE(*ring->waiting[RING_PROD], 1);
+	WRITE_ONCE(*ring->waiting[side], 1);
 	/* Flag before positions; see above. */
 	smp_mb();
+}
+
+/*
+ * A sleeper of @side leaves its wait (condition met, timeout, signal):
+ * clear the flag unless other sleepers of the side remain, so that the
+ * other side does not kick nobody. A sleeper we do not see queued after
+ * the barrier in wq_has_sleeper() sets the flag after our clear (it
+ * queues, then sets it, with a barrier between); one we do see gets the
+ * flag back. A poll or epoll entry counts as a sleeper, so a side that
+ * polls keeps its flag as before.
+ */
+static void ring_leave_wait(struct ipcchan_ring *ring, enum ring_side side)
+{
+	WRITE_ONCE(*ring->waiting[side], 0);
+	if (wq_has_sleeper(&ring->wq[side]))
+		ring_announce_wait(ring, side);
 }
 
 static struct file *ring_file_new(struct ipcchan_ring *ring,
@@ -608,9 +683,15 @@ static __poll_t ring_poll(struct file *file, poll_table *pt)
 
 	ready = ring_ready(ring, rf->side, ring_default_need(ring, rf->side),
 			   &avail);
-	if (!ready && rf->side == RING_PROD && ring_kernel_producer(ring)) {
+	/*
+	 * Not ready: the caller may sleep in poll or epoll_wait (a kick
+	 * that ended such a sleep too early cleared the flag), so re-set
+	 * the flag and look again.
+	 */
+	if (!ready) {
 		ring_announce_wait(ring, rf->side);
-		ready = ring_ready(ring, rf->side, ring->max_record, &avail);
+		ready = ring_ready(ring, rf->side,
+				   ring_default_need(ring, rf->side), &avail);
 	}
 	if (ready < 0)
 		mask |= EPOLLERR;
@@ -646,8 +727,15 @@ static long ring_kick(struct ring_file *rf, unsigned long arg)
 	if (rf->side == RING_OBSERVER)
 		return -EBADF;
 	atomic64_inc(&ring->kicks[rf->side]);
-	if (rf->side == RING_CONS && ring_kernel_producer(ring))
-		WRITE_ONCE(*ring->waiting[RING_PROD], 0);
+	/*
+	 * The side we wake is awake from now on: clear its flag so that our
+	 * side's next publications do not kick it again while it runs. Its
+	 * sleepers re-set the flag on every pass (ring_announce_wait()); the
+	 * barrier in wq_has_sleeper() orders this store before looking at
+	 * the queue, so a sleeper we do not see queued sets the flag after
+	 * our store.
+	 */
+	WRITE_ONCE(*ring->waiting[other_side(rf->side)], 0);
 	if (!ring_wake(ring, other_side(rf->side)))
 		atomic64_inc(&ring->kicks_idle);
 	return 0;
@@ -675,7 +763,13 @@ static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
 		if (ret)
 			break;
 		if (ring_peer_gone(ring, side)) {
-			ret = -EPIPE;
+			/*
+			 * The peer may have published (or freed space)
+			 * between our check and its leaving: look again.
+			 */
+			ret = ring_ready(ring, side, need, avail);
+			if (!ret)
+				ret = -EPIPE;
 			break;
 		}
 		if (timed_out || (expires && *expires == 0)) {
@@ -691,6 +785,7 @@ static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
 			timed_out = true;
 	}
 	finish_wait(&ring->wq[side], &wait);
+	ring_leave_wait(ring, side);
 	return ret < 0 ? ret : 0;
 }
 
@@ -770,8 +865,13 @@ static int ring_put_record(struct ipcchan_ring *ring, const char __user *buf,
 	WRITE_ONCE(rec->len, len);
 	WRITE_ONCE(rec->flags, 0);
 
-	ring->kprod += total;
-	/* Record bytes before the position that publishes them. */
+	/*
+	 * The kernel's own position first: ring_used() relies on it never
+	 * being behind the copy the consumer reads. Then the record bytes
+	 * before the copy that publishes them.
+	 */
+	WRITE_ONCE(ring->kprod, ring->kprod + total);
+	/* Pairs with the consumer's acquire of the producer position. */
 	smp_store_release(ring->pos[RING_PROD], ring->kprod);
 
 	atomic64_inc(&ring->write_records);
@@ -811,6 +911,7 @@ static ssize_t ring_write(struct file *file, const char __user *buf,
 	struct ring_file *rf = file->private_data;
 	struct ipcchan_ring *ring = rf->ring;
 	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
+	bool gone_seen = false;
 	u32 total, avail;
 	int ret;
 
@@ -836,8 +937,13 @@ static ssize_t ring_write(struct file *file, const char __user *buf,
 		mutex_unlock(&ring->write_lock);
 		if (ret < 0)
 			return ret;
-		if (ring_peer_gone(ring, RING_PROD))
-			return -EPIPE;
+		if (ring_peer_gone(ring, RING_PROD)) {
+			/* The consumer may have freed space, then left. */
+			if (gone_seen)
+				return -EPIPE;
+			gone_seen = true;
+			continue;
+		}
 		if (file->f_flags & O_NONBLOCK)
 			return -EAGAIN;
 		ret = ring_write_wait(ring, total);

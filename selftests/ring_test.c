@@ -686,6 +686,44 @@ static int ring_wait_mode(struct ipcchan_ring *r, uint32_t need, enum mode m)
 	return ipcchan_ring_wait(r, need, 30LL * 1000000000);
 }
 
+/* A producer child gives up: say why on stderr, for the consumer's log. */
+static void produce_fail(int who, long i, const char *what, int code)
+{
+	fprintf(stderr, "# producer %d: %s of record %ld failed: %s\n",
+		who, what, i, strerror(errno));
+	_exit(code);
+}
+
+/*
+ * Reap the producers and log how each ended. Called when the consumer
+ * fails: a producer still running (blocked on a full ring, say) is
+ * killed first, and that is logged as such.
+ */
+static void report_producers(struct __test_metadata *_metadata,
+			     const pid_t *pids, int n)
+{
+	for (int i = 0; i < n; i++) {
+		int status, killed = 0;
+		pid_t ret = waitpid(pids[i], &status, WNOHANG);
+
+		if (ret == 0) {
+			kill(pids[i], SIGKILL);
+			ret = waitpid(pids[i], &status, 0);
+			killed = 1;
+		}
+		if (ret != pids[i])
+			TH_LOG("producer %d: waitpid: %s", i, strerror(errno));
+		else if (killed)
+			TH_LOG("producer %d: still running (killed)", i);
+		else if (WIFEXITED(status))
+			TH_LOG("producer %d: exited with %d", i,
+			       WEXITSTATUS(status));
+		else
+			TH_LOG("producer %d: killed by signal %d", i,
+			       WTERMSIG(status));
+	}
+}
+
 static void produce(int fd, long n, enum mode m, int who)
 {
 	unsigned char buf[1100];
@@ -699,7 +737,7 @@ static void produce(int fd, long n, enum mode m, int who)
 
 			stream_fill(buf, tag, len);
 			if (write(fd, buf, len) != len)
-				_exit(20);
+				produce_fail(who, i, "write", 20);
 		}
 		_exit(0);
 	}
@@ -712,8 +750,10 @@ static void produce(int fd, long n, enum mode m, int who)
 
 		while ((ret = ipcchan_ring_reserve(r, len, &p)) == -EAGAIN) {
 			ret = ring_wait_mode(r, ipcchan_ring_rec_total(len), m);
-			if (ret)
-				_exit(22);
+			if (ret) {
+				errno = -ret;
+				produce_fail(who, i, "wait", 22);
+			}
 			batch = 0;
 		}
 		if (ret)
@@ -789,9 +829,19 @@ TEST_F_TIMEOUT(stream, checksummed_records, 900)
 
 		if (ret == -EAGAIN) {
 			ret = ring_wait_mode(r, 0, variant->mode);
+			if (ret) {
+				report_producers(_metadata, pids,
+						 variant->producers);
+				if (!ipcchan_ring_get_stats(cfd, &st))
+					TH_LOG("positions p=%u c=%u, corrupt %llu",
+					       st.producer_pos, st.consumer_pos,
+					       st.corrupt);
+			}
 			ASSERT_EQ(0, ret) TH_LOG("wait after %ld records", got);
 			continue;
 		}
+		if (ret)
+			report_producers(_metadata, pids, variant->producers);
 		ASSERT_EQ(0, ret);
 		ASSERT_LE(12, len);
 		memcpy(&tag, p, 8);

@@ -83,6 +83,7 @@ struct mech {
 extern const struct mech *const native_mechs[];
 extern const struct mech *const shm_mechs[];
 extern const struct mech *const ipcchan_mechs[];
+extern const struct mech *const ring_mechs[];
 
 /* Parameters of one run. */
 struct run_cfg {

@@ -44,7 +44,7 @@ struct opts {
 };
 
 static const struct mech *const *const mech_sets[] = {
-	native_mechs, shm_mechs, ipcchan_mechs,
+	native_mechs, shm_mechs, ipcchan_mechs, ring_mechs,
 };
 
 static const struct mech *mech_find(const char *name)

@@ -116,48 +116,132 @@ static int wait_ring(struct ipcchan_ring *r, uint32_t need, int busy)
 	return ipcchan_ring_wait(r, need, -1);
 }
 
-static int send_one(struct ipcchan_ring *r, const void *buf, uint32_t len,
-		    int busy)
+/*
+ * Queue one record without publishing it; put_commit() publishes the
+ * batch. A full ring publishes too (the wait flushes first). A
+ * kernel-producer ring takes each record with its own write().
+ */
+static int put_rec(struct ipcchan_ring *r, const void *buf, uint32_t len,
+		   int busy)
 {
+	void *p;
 	int ret;
 
-	while ((ret = ipcchan_ring_send(r, buf, len)) == -EAGAIN) {
+	if (ipcchan_ring_info(r)->flags & IPCCHAN_RING_KERNEL_PRODUCER) {
+		while ((ret = ipcchan_ring_send(r, buf, len)) == -EAGAIN) {
+			ret = wait_ring(r, ipcchan_ring_rec_total(len), busy);
+			if (ret)
+				return ret;
+		}
+		return ret;
+	}
+	while ((ret = ipcchan_ring_reserve(r, len, &p)) == -EAGAIN) {
 		ret = wait_ring(r, ipcchan_ring_rec_total(len), busy);
 		if (ret)
 			return ret;
 	}
+	if (!ret)
+		memcpy(p, buf, len);
+	return ret;
+}
+
+static int put_commit(struct ipcchan_ring *r)
+{
+	if (ipcchan_ring_info(r)->flags & IPCCHAN_RING_KERNEL_PRODUCER)
+		return 0;
+	return ipcchan_ring_commit(r);
+}
+
+/* Generated records are published 64 at a time. */
+#define PRODUCE_BATCH	64
+
+/*
+ * Records from stdin, one per line, published once per read(): a batch is
+ * whatever arrived together, so an interactive producer's line is
+ * published at once and a pipe's burst with one store (and at most one
+ * kick).
+ */
+static int produce_lines(struct ipcchan_ring *r, const struct ring_opts *o)
+{
+	size_t cap = 65536, have = 0;
+	char *buf = malloc(cap), *nbuf;
+	int ret = 0;
+	ssize_t n;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		size_t start = 0;
+
+		if (have == cap) {
+			nbuf = cap < ipcchan_ring_max_payload(r) + 1 ?
+			       realloc(buf, cap * 2) : NULL;
+			if (!nbuf) {
+				ret = -EMSGSIZE;
+				break;
+			}
+			buf = nbuf;
+			cap *= 2;
+		}
+		n = read(STDIN_FILENO, buf + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		if (n == 0) {
+			/* A last line without a newline is a record too. */
+			if (have)
+				ret = put_rec(r, buf, have, o->busy);
+			break;
+		}
+		have += n;
+		for (size_t i = have - n; i < have && !ret; i++) {
+			if (buf[i] != '\n')
+				continue;
+			if (i - start > ipcchan_ring_max_payload(r))
+				ret = -EMSGSIZE;
+			else
+				ret = put_rec(r, buf + start, i - start,
+					      o->busy);
+			start = i + 1;
+		}
+		if (ret)
+			break;
+		memmove(buf, buf + start, have - start);
+		have -= start;
+		ret = put_commit(r);
+		if (ret)
+			break;
+	}
+	free(buf);
+	if (!ret)
+		ret = put_commit(r);
 	return ret;
 }
 
 static int do_produce(struct ipcchan_ring *r, const struct ring_opts *o)
 {
-	char *line = NULL, *buf;
-	size_t cap = 0;
-	ssize_t n;
+	char *buf;
 	int ret = 0;
 
-	if (o->count) {
-		if (o->size > ipcchan_ring_max_payload(r) || o->size < 8)
-			return -EMSGSIZE;
-		buf = calloc(1, o->size);
-		if (!buf)
-			return -ENOMEM;
-		for (uint64_t i = 0; i < o->count && !ret; i++) {
-			memcpy(buf, &i, sizeof(i));
-			ret = send_one(r, buf, o->size, o->busy);
-		}
-		free(buf);
-		return ret;
+	if (!o->count)
+		return produce_lines(r, o);
+	if (o->size > ipcchan_ring_max_payload(r) || o->size < 8)
+		return -EMSGSIZE;
+	buf = calloc(1, o->size);
+	if (!buf)
+		return -ENOMEM;
+	for (uint64_t i = 0; i < o->count && !ret; i++) {
+		memcpy(buf, &i, sizeof(i));
+		ret = put_rec(r, buf, o->size, o->busy);
+		if (!ret && (i + 1) % PRODUCE_BATCH == 0)
+			ret = put_commit(r);
 	}
-	while (!ret && (n = getline(&line, &cap, stdin)) > 0) {
-		if (line[n - 1] == '\n')
-			n--;
-		if ((uint64_t)n > ipcchan_ring_max_payload(r))
-			ret = -EMSGSIZE;
-		else
-			ret = send_one(r, line, n, o->busy);
-	}
-	free(line);
+	free(buf);
+	if (!ret)
+		ret = put_commit(r);
 	return ret;
 }
 

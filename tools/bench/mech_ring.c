@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipcchan shared rings through libipcchan, one anonymous ring per
+ * direction (a producer fd and a consumer fd from one RING_OPEN):
+ *
+ *   ring          wakeup mode: the producer reserves a record, copies the
+ *                 message in and commits; the consumer peeks, verifies in
+ *                 place (zero-copy) and releases. A side that finds
+ *                 nothing to do sleeps in IPCCHAN_IOC_RING_WAIT after
+ *                 setting its waiting flag; the other side kicks only
+ *                 when it sees the flag.
+ *   ring-busy     the same, but waiting spins on the shared positions
+ *                 (yielding every 256 spins): no system call at all.
+ *   ring-write    a kernel-mediated producer: write() copies each message
+ *                 into the ring (one copy, one system call, the kernel
+ *                 wakes a sleeping consumer); the consumer is as for ring.
+ *
+ * Streaming commits (producer) and releases (consumer) in batches of up
+ * to 16 records, as the library is meant to be used: every wait publishes
+ * what is pending first, and flush() publishes the last batch. Ping-pong
+ * publishes every message at once. The ring holds at least 256 KiB and
+ * four records; the message size is capped by what ring_max_pages allows.
+ * Each mechanism needs /dev/ipcchan with IPCCHAN_FEAT_RING, and is
+ * skipped otherwise.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/ipcchan.h>
+
+#include "bench.h"
+#include "ipcchan.h"
+
+#define RING_BATCH	16
+#define RING_MIN_BYTES	262144
+#define PAGE		4096UL
+
+enum ring_kind { K_WAKEUP, K_BUSY, K_WRITE };
+
+struct chan {
+	enum ring_kind kind;
+	int ndirs;
+	bool stream;
+	/* per direction: fds before attach, then the side this process uses */
+	int pfd[2], cfd[2];
+	struct ipcchan_ring *prod[2], *cons[2];
+	unsigned int unpublished[2];
+};
+
+static int ring_info(struct ipcchan_info *info, char *why, size_t len)
+{
+	int dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC), ret;
+
+	if (dev < 0) {
+		snprintf(why, len, "no %s (%s): module not loaded",
+			 IPCCHAN_DEVICE_PATH, strerror(errno));
+		return -1;
+	}
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	ret = ioctl(dev, IPCCHAN_IOC_GET_INFO, info);
+	if (ret < 0)
+		snprintf(why, len, "IPCCHAN_IOC_GET_INFO: %s", strerror(errno));
+	close(dev);
+	return ret < 0 ? -1 : 0;
+}
+
+static int ring_available(char *why, size_t len)
+{
+	struct ipcchan_info info;
+
+	if (ring_info(&info, why, len) < 0)
+		return -1;
+	if (!(info.features & IPCCHAN_FEAT_RING)) {
+		snprintf(why, len, "module has no rings (IPCCHAN_FEAT_RING not set)");
+		return -1;
+	}
+	return 0;
+}
+
+/* Pages for records of @size: a power of two, >= 256 KiB and 4 records. */
+static unsigned long ring_pages(size_t size)
+{
+	unsigned long need = 4 * (size + 16), pages = 1;
+
+	if (need < RING_MIN_BYTES)
+		need = RING_MIN_BYTES;
+	while (pages * PAGE < need)
+		pages *= 2;
+	return pages;
+}
+
+/* The largest record half the biggest allowed ring holds, header off. */
+static size_t ring_cap(size_t want)
+{
+	struct ipcchan_info info;
+	char why[128];
+	size_t max;
+
+	if (ring_info(&info, why, sizeof(why)) < 0 || !info.ring_max_pages)
+		return 0;
+	max = (size_t)info.ring_max_pages * PAGE / 4 - 16;
+	return want < max ? want : max;
+}
+
+static void ring_teardown(struct chan *c, int role)
+{
+	for (int d = 0; d < 2; d++) {
+		if (c->prod[d])
+			ipcchan_ring_unmap(c->prod[d]);
+		if (c->cons[d])
+			ipcchan_ring_unmap(c->cons[d]);
+		if (c->pfd[d] >= 0)
+			close(c->pfd[d]);
+		if (c->cfd[d] >= 0)
+			close(c->cfd[d]);
+	}
+	free(c);
+}
+
+static int ring_setup(struct chan **cp, const struct chan_cfg *cfg,
+		      enum ring_kind kind, char *why, size_t len)
+{
+	struct chan *c = calloc(1, sizeof(*c));
+	int dev;
+
+	if (!c)
+		return -ENOMEM;
+	c->kind = kind;
+	c->ndirs = cfg->ndirs;
+	c->stream = cfg->mode == MODE_STREAM;
+	for (int d = 0; d < 2; d++)
+		c->pfd[d] = c->cfd[d] = -1;
+	dev = ipcchan_dev_open();
+	if (dev < 0) {
+		snprintf(why, len, "%s: %s", IPCCHAN_DEVICE_PATH, strerror(-dev));
+		free(c);
+		return -ENODEV;
+	}
+	for (int d = 0; d < cfg->ndirs; d++) {
+		unsigned long pages = ring_pages(cfg->size);
+
+		c->pfd[d] = ipcchan_ring_open(dev, NULL, IPCCHAN_OPEN_CREATE,
+					      IPCCHAN_RING_PRODUCER, pages,
+					      kind == K_WRITE ?
+					      IPCCHAN_RING_KERNEL_PRODUCER : 0,
+					      0600, &c->cfd[d]);
+		if (c->pfd[d] < 0) {
+			snprintf(why, len, "IPCCHAN_IOC_RING_OPEN(%lu pages): %s",
+				 pages, strerror(-c->pfd[d]));
+			c->pfd[d] = -1;
+			close(dev);
+			ring_teardown(c, 0);
+			return -EIO;
+		}
+	}
+	close(dev);
+	*cp = c;
+	return 0;
+}
+
+static int wakeup_setup(struct chan **cp, const struct chan_cfg *cfg,
+			char *why, size_t len)
+{
+	return ring_setup(cp, cfg, K_WAKEUP, why, len);
+}
+
+static int busy_setup(struct chan **cp, const struct chan_cfg *cfg,
+		      char *why, size_t len)
+{
+	return ring_setup(cp, cfg, K_BUSY, why, len);
+}
+
+static int write_setup(struct chan **cp, const struct chan_cfg *cfg,
+		       char *why, size_t len)
+{
+	return ring_setup(cp, cfg, K_WRITE, why, len);
+}
+
+/*
+ * Role 0 (parent) produces on direction 0 and consumes direction 1; role
+ * 1 (child) the reverse. Each process closes the fds of the sides it does
+ * not use, so a dead peer shows as EPIPE instead of a hang, and maps the
+ * ones it does (a kernel producer maps nothing: it uses write()).
+ */
+static int ring_attach(struct chan *c, int role)
+{
+	for (int d = 0; d < c->ndirs; d++) {
+		bool produce = (d == 0) == (role == 0);
+		int *keep = produce ? &c->pfd[d] : &c->cfd[d];
+		int *drop = produce ? &c->cfd[d] : &c->pfd[d];
+		int ret;
+
+		close(*drop);
+		*drop = -1;
+		if (produce && c->kind == K_WRITE)
+			continue;
+		ret = ipcchan_ring_map(*keep, produce ? &c->prod[d] : &c->cons[d]);
+		if (ret) {
+			errno = -ret;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int ring_wait_for(struct chan *c, struct ipcchan_ring *r, uint32_t need)
+{
+	int ret;
+
+	if (c->kind == K_BUSY)
+		ret = ipcchan_ring_busy_wait(r, need, 10LL * 1000000000);
+	else
+		ret = ipcchan_ring_wait(r, need, -1);
+	if (ret == -EPIPE) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
+
+static int ring_flush(struct chan *c, int dir)
+{
+	int ret;
+
+	if (!c->prod[dir])
+		return 0;
+	c->unpublished[dir] = 0;
+	ret = ipcchan_ring_commit(c->prod[dir]);
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	return 0;
+}
+
+static int ring_send(struct chan *c, int dir, void *buf, size_t len)
+{
+	struct ipcchan_ring *r = c->prod[dir];
+	void *p;
+	int ret;
+
+	if (c->kind == K_WRITE) {
+		ssize_t n = write(c->pfd[dir], buf, len);
+
+		if (n >= 0 && (size_t)n != len) {
+			errno = EMSGSIZE;
+			return -1;
+		}
+		return n < 0 ? -1 : 0;
+	}
+	while ((ret = ipcchan_ring_reserve(r, (uint32_t)len, &p)) == -EAGAIN) {
+		/* The wait publishes the pending batch first. */
+		c->unpublished[dir] = 0;
+		if (ring_wait_for(c, r, ipcchan_ring_rec_total((uint32_t)len)))
+			return -1;
+	}
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	memcpy(p, buf, len);
+	if (!c->stream || ++c->unpublished[dir] == RING_BATCH)
+		return ring_flush(c, dir);
+	return 0;
+}
+
+static ssize_t ring_recv(struct chan *c, int dir, void *buf, size_t cap,
+			 const void **msg)
+{
+	struct ipcchan_ring *r = c->cons[dir];
+	uint32_t len;
+	int ret;
+
+	while ((ret = ipcchan_ring_peek(r, msg, &len)) == -EAGAIN) {
+		/* The wait releases what was consumed first. */
+		c->unpublished[dir] = 0;
+		if (ring_wait_for(c, r, 0))
+			return errno == EPIPE ? 0 : -1;
+	}
+	if (ret) {
+		errno = -ret;
+		return -1;
+	}
+	if (len > cap) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return len;
+}
+
+static void ring_release(struct chan *c, int dir)
+{
+	if (!c->stream || ++c->unpublished[dir] == RING_BATCH) {
+		c->unpublished[dir] = 0;
+		ipcchan_ring_release(c->cons[dir]);
+	}
+}
+
+static const struct mech mech_ring = {
+	.name = "ring", .desc = "ipcchan ring, libipcchan, sleeps in RING_WAIT",
+	.available = ring_available, .max_size = ring_cap, .setup = wakeup_setup,
+	.attach = ring_attach, .send = ring_send, .recv = ring_recv,
+	.release = ring_release, .flush = ring_flush, .teardown = ring_teardown,
+};
+
+static const struct mech mech_ring_busy = {
+	.name = "ring-busy", .desc = "ipcchan ring, libipcchan, busy-polls",
+	.flags = MECH_BUSYPOLL,
+	.available = ring_available, .max_size = ring_cap, .setup = busy_setup,
+	.attach = ring_attach, .send = ring_send, .recv = ring_recv,
+	.release = ring_release, .flush = ring_flush, .teardown = ring_teardown,
+};
+
+static const struct mech mech_ring_write = {
+	.name = "ring-write", .desc = "ipcchan ring, kernel write() producer",
+	.available = ring_available, .max_size = ring_cap, .setup = write_setup,
+	.attach = ring_attach, .send = ring_send, .recv = ring_recv,
+	.release = ring_release, .flush = ring_flush, .teardown = ring_teardown,
+};
+
+const struct mech *const ring_mechs[] = {
+	&mech_ring, &mech_ring_busy, &mech_ring_write, NULL,
+};
