@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
 # debug-kernel.sh - build (once) and cache a small x86_64 debug kernel.
 #
 # Stock Debian kernels have no KASAN, lockdep, kmemleak, UBSAN, KUnit or
