@@ -4,7 +4,8 @@
 #
 #   make                  module (against KDIR), CLI and selftests
 #   make check            everything CI runs: deps, build, lint, host tests,
-#                         the VM suite on stock 6.12 and on the debug kernel
+#                         the VM suite on stock 6.12, stock 6.1 and the
+#                         debug kernel
 #   make demo             the tour: boot a VM, load the module, show it work
 #   make shell            interactive shell in the VM, module loaded
 #   make lint             checkpatch --strict, sparse, W=1 on 6.1 and 6.12
@@ -12,6 +13,7 @@
 #   make bench            ipcbench suite in the VM (~10 min under TCG), results
 #                         and plots in bench-results/<date>/
 #   make vm-test          kselftests in the VM, stock kernel
+#   make vm61-test        kselftests in the VM, stock Debian 6.1 kernel
 #   make debug-test       kselftests in the VM, debug kernel
 #   make ynl-test         the kernel's YNL CLI against the module, in the VM
 #   make deps             install dependencies (root)
@@ -50,6 +52,9 @@ lint: ksrc
 
 vm-test:
 	scripts/vm.sh --kernel stock
+
+vm61-test:
+	scripts/vm.sh --kernel stock61
 
 debug-test:
 	scripts/vm.sh --kernel debug
@@ -91,5 +96,5 @@ clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test \
+.PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test vm61-test \
 	debug-test ynl-test check bench stress fuzz faultinject demo shell deps clean

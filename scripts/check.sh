@@ -8,6 +8,8 @@
 #   lint      checkpatch --strict, W=1 + sparse on 6.12 and 6.1
 #   host      host unit tests under ASan + UBSan
 #   vm-stock  the kselftests in a VM on the stock Debian 6.12 kernel
+#   vm-61     the same kselftests on the stock Debian 6.1 kernel (KVER61),
+#             module built against its headers (about 90 s under TCG)
 #   ynl       the kernel's own YNL CLI against the module and our spec,
 #             in the VM on the stock kernel (about 75 s under TCG)
 #   vm-debug  the same on the debug kernel (KASAN, lockdep, kmemleak,
@@ -70,6 +72,7 @@ layer build make -C "$TOP" --no-print-directory all KDIR="$KDIR_STOCK" || finish
 layer lint "$TOP/scripts/lint.sh"
 layer host make -C "$TOP" --no-print-directory host-test
 layer vm-stock "$TOP/scripts/vm.sh" --kernel stock --log "$logs/vm-stock.serial"
+layer vm-61 "$TOP/scripts/vm.sh" --kernel stock61 --log "$logs/vm-61.serial"
 layer ynl make -C "$TOP" --no-print-directory ynl-test
 # Build (or find in the cache) the debug kernel first, as its own step,
 # so a build failure is not mistaken for a test failure.

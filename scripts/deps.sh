@@ -5,11 +5,13 @@
 # by exact package name. Idempotent: a second run installs nothing.
 #
 #   1. resolve the VM kernel once: the newest Debian 6.12 -amd64 image that
-#      has matching headers, and the newest 6.1 -amd64 headers; record both
-#      in $CACHE/vm-kernel so build and boot always agree
+#      has matching headers, and the newest 6.1 -amd64 headers (whose image
+#      the vm-61 layer boots); record both in $CACHE/vm-kernel so build
+#      and boot always agree
 #   2. apt-get install whatever of the package list is missing
-#   3. unpack the VM kernel image (vmlinuz + modules) into $CACHE/kernels/
-#      with dpkg-deb, so no initramfs hook runs for a kernel we never boot
+#   3. unpack the VM kernel images (vmlinuz + modules) of both recorded
+#      versions, 6.12 and 6.1, into $CACHE/kernels/ with apt-get download
+#      and dpkg-deb, so no initramfs hook runs for a kernel we never boot
 #      on the host
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -63,17 +65,22 @@ resolve_kernels() {
 	img61=$(newest '^linux-headers-6\.1\.0-[0-9]+-amd64$')
 	[ -n "$img61" ] || die "no linux-headers-6.1.0-*-amd64 in the apt lists"
 	KVER61=${img61#linux-headers-}
+	apt-cache show "linux-image-$KVER61" >/dev/null 2>&1 ||
+		die "linux-image-$KVER61 is not available for linux-headers-$KVER61"
 	mkdir -p "$CACHE"
 	printf 'KVER=%s\nKVER61=%s\n' "$KVER" "$KVER61" >"$KERNEL_RECORD"
 	log "VM kernel resolved to $KVER, 6.1 headers to $KVER61 (recorded in $KERNEL_RECORD)"
 }
 
+# unpack_kernel_image VERSION: linux-image-VERSION, exact name, into
+# $CACHE/kernels/VERSION.
 unpack_kernel_image() {
-	local dir=$CACHE/kernels/$KVER tmp deb
+	local ver=$1 dir=$CACHE/kernels/$1 tmp deb
 	[ -e "$dir/.unpacked" ] && return
+	apt-cache show "linux-image-$ver" >/dev/null 2>&1 || apt_update
 	tmp=$(mktemp -d "$CACHE/kernels.XXXXXX")
 	chmod 755 "$tmp"	# apt downloads as _apt
-	(cd "$tmp" && run apt-get download -q "linux-image-$KVER")
+	(cd "$tmp" && run apt-get download -q "linux-image-$ver")
 	deb=$(echo "$tmp"/linux-image-*.deb)
 	run dpkg-deb -x "$deb" "$tmp/root"
 	rm -f "$deb"
@@ -82,7 +89,7 @@ unpack_kernel_image() {
 	mv "$tmp/root" "$dir"
 	rmdir "$tmp"
 	touch "$dir/.unpacked"
-	log "unpacked linux-image-$KVER into $dir"
+	log "unpacked linux-image-$ver into $dir"
 }
 
 main() {
@@ -93,7 +100,8 @@ main() {
 		need=$(missing_pkgs "${PACKAGES[@]}" \
 			${KVER:+linux-headers-$KVER} ${KVER61:+linux-headers-$KVER61})
 		if [ -z "$need" ] && [ -n "${KVER:-}" ] &&
-		   [ -e "$CACHE/kernels/$KVER/.unpacked" ]; then
+		   [ -e "$CACHE/kernels/$KVER/.unpacked" ] &&
+		   [ -e "$CACHE/kernels/$KVER61/.unpacked" ]; then
 			log "all dependencies present"
 			exit 0
 		fi
@@ -101,6 +109,8 @@ main() {
 		[ -n "${KVER:-}" ] || log "  the VM kernel has not been resolved yet ($KERNEL_RECORD)"
 		[ -n "${KVER:-}" ] && [ ! -e "$CACHE/kernels/$KVER/.unpacked" ] &&
 			log "  the unpacked image of linux-image-$KVER"
+		[ -n "${KVER61:-}" ] && [ ! -e "$CACHE/kernels/$KVER61/.unpacked" ] &&
+			log "  the unpacked image of linux-image-$KVER61"
 		for p in $need; do log "  package $p"; done
 		exit 1
 	fi
@@ -115,8 +125,9 @@ main() {
 		# shellcheck disable=SC2086
 		run apt-get install -y -q --no-install-recommends $need
 	fi
-	unpack_kernel_image
-	log "dependencies complete: VM kernel $KVER, matrix headers $KVER61"
+	unpack_kernel_image "$KVER"
+	unpack_kernel_image "$KVER61"
+	log "dependencies complete: VM kernels $KVER and $KVER61"
 }
 
 main "$@"

@@ -17,9 +17,9 @@ log() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 1; }
 run() { printf '+ %s\n' "$*" >&2; "$@"; }
 
-# load_kernel_record: sets KVER (the 6.12 kernel the VM boots and the module
-# is built for) and KVER61 (the 6.1 headers of the build matrix), as
-# resolved once by scripts/deps.sh.
+# load_kernel_record: sets KVER (the 6.12 kernel the VM boots by default and
+# the module is built for) and KVER61 (the 6.1 kernel of the build matrix,
+# which vm.sh --kernel stock61 boots), as resolved once by scripts/deps.sh.
 load_kernel_record() {
 	[ -r "$KERNEL_RECORD" ] ||
 		die "no recorded VM kernel in $KERNEL_RECORD: run scripts/deps.sh (as root) first"

@@ -8,10 +8,10 @@
 #   /init                    scripts/guest-init.sh
 #   /bin/busybox + links     busybox-static
 #   /lib/ipcchan/ipcchan.ko  the module built for this kernel
-#   /lib/ipcchan/extra/      9p and overlay modules with their dependencies,
-#                            in load order (stock kernels; the debug kernel
-#                            has them built in): MODULES_DIR is the kernel's
-#                            lib/modules/<version>, or "-" for none
+#   /lib/ipcchan/extra/      virtio-pci, 9p and overlay modules with their
+#                            dependencies, in load order (stock kernels; the
+#                            debug kernel has them built in): MODULES_DIR is
+#                            the kernel's lib/modules/<version>, or "-"
 #   /opt/ipcchan/bin/        every static binary in $BUILD/bin (tools, tests)
 #
 # scripts/vm.sh appends a second, per-run archive with /ipcchan/cmd.
@@ -37,12 +37,16 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 install -m 0755 "$TOP/scripts/guest-init.sh" "$root/init"
 install -m 0644 "$ko" "$root/lib/ipcchan/ipcchan.ko"
 
-# Depth-first over modinfo's "depends", dependencies first.
+# Depth-first over modinfo's "depends", dependencies first. A module the
+# kernel has built in (modules.builtin) is skipped: 6.12 builds in the
+# virtio PCI transport, 6.1 ships it as virtio_pci.ko with two helpers, so
+# 6.1 needs 11 modules (.ko, uncompressed) where 6.12 needs 4 (.ko.xz).
 declare -A seen=()
 add_module() {
 	local name=$1 file dep
 	[ -n "${seen[$name]:-}" ] && return
 	seen[$name]=1
+	grep -qE "/$name\.ko\$" "$moddir/modules.builtin" 2>/dev/null && return
 	file=$(find "$moddir/kernel" -name "$name.ko*" | head -n 1)
 	[ -n "$file" ] || die "module $name not found under $moddir"
 	for dep in $(modinfo -F depends "$file" | tr ',' ' '); do
@@ -56,7 +60,8 @@ add_module() {
 	echo "$name.ko" >>"$root/lib/ipcchan/extra/order"
 }
 if [ "$moddir" != - ]; then
-	for m in 9pnet_virtio 9p overlay; do add_module "$m"; done
+	# virtio_pci: the transport of the 9p devices (-virtfs).
+	for m in virtio_pci 9pnet_virtio 9p overlay; do add_module "$m"; done
 fi
 
 if [ -d "$BUILD/bin" ]; then

@@ -17,7 +17,11 @@
 # WARNING, Oops, KASAN, UBSAN, lockdep, kmemleak, hung task), when rmmod
 # fails, or when the guest does not finish within the timeout.
 #
-# Usage: vm.sh [--kernel stock|debug] [--host] [--out DIR] [--timeout SEC]
+# Kernels (--kernel): stock is the recorded Debian 6.12 image, stock61 the
+# recorded Debian 6.1 image (KVER61; the module is built against its
+# headers), debug the debug kernel of scripts/debug-kernel.sh.
+#
+# Usage: vm.sh [--kernel stock|stock61|debug] [--host] [--out DIR] [--timeout SEC]
 #              [--log FILE] [--modparams "k=v ..."] [--no-module]
 #              [--interactive] [--] [COMMAND...]
 # Without COMMAND it runs the kselftests (run-selftests).
@@ -50,6 +54,12 @@ stock)
 	moddir=$KIMG_DIR/lib/modules/$KVER
 	append="loglevel=5"
 	;;
+stock61)
+	kernel=$CACHE/kernels/$KVER61/boot/vmlinuz-$KVER61
+	kdir=$KDIR_61
+	moddir=$CACHE/kernels/$KVER61/lib/modules/$KVER61
+	append="loglevel=5"
+	;;
 debug)
 	dk=$("$TOP/scripts/debug-kernel.sh" | tail -n 1)
 	kernel=$dk/bzImage
@@ -58,7 +68,7 @@ debug)
 	# ACPI with a virtio device stalls 10 s at boot without acpi=noirq.
 	append="acpi=noirq printk.time=1 ignore_loglevel kunit.enable=1"
 	;;
-*) die "--kernel must be stock or debug" ;;
+*) die "--kernel must be stock, stock61 or debug" ;;
 esac
 [ -r "$kernel" ] || die "kernel image $kernel missing: run scripts/deps.sh"
 

@@ -14,9 +14,10 @@ struct scale_result {
 	double op_ns[SCALE_NCOUNTS][3];	/* create, open, destroy: ns per op */
 	double rate1, rate8;		/* messages/s with 1 and 8 senders */
 	double reserved_per_msg;	/* GET_ATTR reserved_bytes / capacity */
-	double mem_mbox, mem_mq;	/* MemFree drop per queued message (slope) */
-	double mem_mbox_avg, mem_mq_avg;	/* MemFree drop / messages at mem_cap */
+	double mem_mbox, mem_mq;	/* memcg bytes per queued message (slope) */
+	double mem_mbox_avg, mem_mq_avg;	/* memcg bytes / messages at mem_cap */
 	int mem_boxes, mem_cap;
+	char mem_err[200];		/* why memory was not measured, if so */
 	char err[200];			/* first error, if any */
 };
 
