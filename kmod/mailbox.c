@@ -6,19 +6,19 @@
  * Storage. Creation allocates capacity + 1 fixed-size slots, each a
  * 32-byte header and room for the largest message. Queued messages form
  * one singly linked FIFO per priority (indices, not pointers, to keep the
- * header small); free slots form a free list. The extra slot is the
- * "spare": the one sender allowed to copy at a time copies into it
- * without holding the spinlock, then links it in and takes a new spare
- * from the free list. There is always one, because at most capacity
- * slots are queued.
+ * header small); free slots form a free list.
+ *
+ * Sending. A sender reserves free slots under the spinlock (inflight
+ * counts them), copies into them without any lock, then links them under
+ * a second hold, taking sequence numbers and the timestamp there. No
+ * sender waits for another's copy, so a sender preempted mid-copy holds
+ * up nobody. Under block, depth + inflight never exceeds capacity. Under
+ * drop-oldest a full mailbox still lends the extra slot, and the link
+ * drops the oldest message then; a failed copy gives its slots back, so
+ * EFAULT loses nothing. A sender's messages are linked in its order, so
+ * they stay FIFO within a priority.
  *
  * Locks:
- *
- * send_mutex serialises senders from the copy into the spare until it is
- *	linked. Holding it across copy_from_iter() is why copying needs no
- *	spinlock and sending needs no allocation. While it is held, the
- *	depth can only go down, so a sender may test for room without the
- *	spinlock.
  *
  * recv_mutex serialises receivers from choosing a message until it is
  *	removed. The chosen message is "pinned" for the copy-out: it stays
@@ -92,9 +92,6 @@ struct ipcchan_mbox {
 	u32 policy;
 	u8 *slots;
 
-	struct mutex send_mutex;	/* senders: copy-in and spare */
-	u32 spare;
-
 	struct mutex recv_mutex;	/* receivers: choice and pin */
 
 	spinlock_t lock;		/* everything below */
@@ -102,6 +99,7 @@ struct ipcchan_mbox {
 	u32 tail[MBOX_NPRIO];
 	unsigned long prio_mask;	/* bit p set: list p not empty */
 	u32 free;
+	u32 inflight;			/* slots reserved by senders copying */
 	u32 pinned;
 	u32 depth;
 	u32 readers;
@@ -152,9 +150,14 @@ static bool mbox_recv_ready(struct ipcchan_mbox *mb)
 	return READ_ONCE(mb->depth) || mbox_no_writers(mb);
 }
 
+/* A waiting sender can go on: room, or a slot to copy into. */
 static bool mbox_send_ready(struct ipcchan_mbox *mb)
 {
-	return READ_ONCE(mb->depth) < mb->capacity || mbox_no_readers(mb);
+	if (mbox_no_readers(mb))
+		return true;
+	if (mb->policy == IPCCHAN_MBOX_DROP_OLDEST)
+		return READ_ONCE(mb->free) != MBOX_NIL;
+	return READ_ONCE(mb->depth) + READ_ONCE(mb->inflight) < mb->capacity;
 }
 
 /*
@@ -269,7 +272,7 @@ static struct pid *mbox_unlink(struct ipcchan_mbox *mb, u32 prio, u32 prev)
 
 	m->pid = NULL;
 	m->next = mb->free;
-	mb->free = idx;
+	WRITE_ONCE(mb->free, idx);
 	return pid;
 }
 
@@ -300,155 +303,208 @@ static bool mbox_drop_oldest(struct ipcchan_mbox *mb, struct pid **pid)
 	return false;
 }
 
-/* One message dropped (counted under the lock): a rate-limited event. */
-static void mbox_dropped(struct ipcchan_mbox *mb)
-{
-	ipcchan_nl_drop(&mb->obj, 1);
-}
-
 /* The depth whose reaching raises a hiwat event: 3/4 of the capacity. */
 static u32 mbox_hiwat(const struct ipcchan_mbox *mb)
 {
 	return mb->capacity - mb->capacity / 4;
 }
 
-/*
- * Take send_mutex with room for one message, or decide to drop. Returns
- * 1 when the mailbox is full under drop-newest (mutex not held), 0 with
- * the mutex held, or an error.
- */
-static int mbox_send_begin(struct ipcchan_mbox *mb, struct mbox_wait *w)
+/* Put the @n slots chained from @first back on the free list. Lock held. */
+static void mbox_free_chain(struct ipcchan_mbox *mb, u32 first, u32 n)
 {
+	u32 idx = first, next;
+
+	while (n--) {
+		next = mbox_slot(mb, idx)->next;
+		mbox_slot(mb, idx)->next = mb->free;
+		WRITE_ONCE(mb->free, idx);
+		idx = next;
+	}
+}
+
+/*
+ * Reserve up to @want free slots for a sender to copy @len-byte messages
+ * into, or decide to drop. Under block, room is what neither queued
+ * messages nor other senders' reservations take; a full mailbox waits.
+ * Under drop-oldest a full mailbox still lends its one extra slot (the
+ * link drops the oldest message then), and waits only while every slot
+ * is being copied into by other senders, however briefly. Under
+ * drop-newest a full mailbox counts the message as dropped. Returns 1
+ * when it was dropped, 0 with *@n slots chained from *@first (->next), or
+ * an error.
+ */
+static int mbox_reserve(struct ipcchan_mbox *mb, u32 want, size_t len,
+			struct mbox_wait *w, u32 *first, u32 *n)
+{
+	struct mbox_wait slot_wait;
+	u32 k, idx, room, used;
 	int ret;
 
 	for (;;) {
-		ret = mbox_lock_mutex(&mb->send_mutex, w);
-		if (ret)
-			return ret;
+		spin_lock(&mb->lock);
 		if (mbox_no_readers(mb)) {
 			ret = -EPIPE;
 			break;
 		}
-		if (READ_ONCE(mb->depth) < mb->capacity ||
-		    mb->policy == IPCCHAN_MBOX_DROP_OLDEST)
+		used = mb->depth + mb->inflight;
+		room = used < mb->capacity ? mb->capacity - used : 0;
+		if (room || (mb->policy == IPCCHAN_MBOX_DROP_OLDEST &&
+			     mb->free != MBOX_NIL)) {
+			*n = room ? min(room, want) : 1;
+			*first = idx = mb->free;
+			for (k = 1; k < *n; k++)
+				idx = mbox_slot(mb, idx)->next;
+			WRITE_ONCE(mb->free, mbox_slot(mb, idx)->next);
+			mbox_slot(mb, idx)->next = MBOX_NIL;
+			WRITE_ONCE(mb->inflight, mb->inflight + *n);
+			spin_unlock(&mb->lock);
 			return 0;
+		}
 		if (mb->policy == IPCCHAN_MBOX_DROP_NEWEST) {
+			mb->next_seq++;
+			mb->st.msgs_dropped++;
+			mb->st.bytes_dropped += len;
 			ret = 1;
 			break;
 		}
-		mutex_unlock(&mb->send_mutex);
-		ret = mbox_wait_for(mb, &mb->wait_send, mbox_send_ready, w,
-				    true);
+		spin_unlock(&mb->lock);
+		if (mb->policy == IPCCHAN_MBOX_DROP_OLDEST) {
+			/* Not "full": only a non-blocking-at-all call fails. */
+			slot_wait = *w;
+			slot_wait.nonblock = w->nowait;
+			ret = mbox_wait_for(mb, &mb->wait_send, mbox_send_ready,
+					    &slot_wait, true);
+		} else {
+			ret = mbox_wait_for(mb, &mb->wait_send, mbox_send_ready,
+					    w, true);
+		}
 		if (ret)
 			return ret;
 	}
-	mutex_unlock(&mb->send_mutex);
+	spin_unlock(&mb->lock);
+	if (ret > 0)
+		ipcchan_nl_drop(&mb->obj, 1);
 	return ret;
 }
 
 /*
- * Copy one message into the spare and link it, dropping the oldest if the
- * mailbox is full (drop-oldest only: other policies wait or drop before
- * getting here). Called with send_mutex held. Returns 0 when the message
- * was queued or dropped, or -EFAULT with the mailbox unchanged.
+ * Give back the @n reserved slots chained from @first (copies that
+ * failed or were not needed), and wake a sender the room may let in.
  */
-static int mbox_send_locked(struct ipcchan_mbox *mb, struct iov_iter *from,
-			    size_t len, u32 prio)
+static void mbox_unreserve(struct ipcchan_mbox *mb, u32 first, u32 n)
 {
-	struct pid *victim = NULL, *self;
-	struct mbox_msg *m;
-	bool dropped = false, hiwat;
+	spin_lock(&mb->lock);
+	mbox_free_chain(mb, first, n);
+	WRITE_ONCE(mb->inflight, mb->inflight - n);
+	spin_unlock(&mb->lock);
+	if (mbox_send_ready(mb))
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+}
 
-	m = mbox_slot(mb, mb->spare);
-	if (!copy_from_iter_full(m->data, len, from))
-		return -EFAULT;
-	self = get_pid(task_tgid(current));
+/*
+ * Queue the @n copied slots chained from @first, in chain order, under
+ * one hold of the lock and with one timestamp; each has its length set
+ * and holds its priority in seq_lo until linked. Sequence numbers are
+ * taken here, so they follow the queue order. Under drop-oldest a full
+ * mailbox drops its oldest unpinned message for each, or the new one
+ * when only the pinned message is queued.
+ */
+static void mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
+{
+	struct pid *self = task_tgid(current), *victim;
+	kuid_t uid = current_euid();
+	u32 k, idx, next, prio, drops = 0;
+	struct mbox_msg *m;
+	u64 bytes = 0, now;
+	bool hiwat;
 
 	spin_lock(&mb->lock);
 	hiwat = mb->depth < mbox_hiwat(mb);
-	if (mb->depth == mb->capacity) {
-		dropped = true;
-		if (!mbox_drop_oldest(mb, &victim)) {
-			victim = self;
-			mb->next_seq++;
-			mb->st.msgs_dropped++;
-			mb->st.bytes_dropped += len;
-			goto unlock;
+	now = ktime_get_ns();
+	for (k = 0, idx = first; k < n; k++, idx = next) {
+		m = mbox_slot(mb, idx);
+		next = m->next;
+		prio = m->seq_lo;
+		if (mb->depth == mb->capacity) {
+			drops++;
+			victim = NULL;
+			if (!mbox_drop_oldest(mb, &victim)) {
+				/* Only the pinned one is queued: drop ours. */
+				mb->next_seq++;
+				mb->st.msgs_dropped++;
+				mb->st.bytes_dropped += m->len;
+				mbox_free_chain(mb, idx, 1);
+				continue;
+			}
+			put_pid(victim);
 		}
+		m->uid = uid;
+		m->pid = get_pid(self);
+		m->time_ns = now;
+		bytes += m->len;
+		mbox_link(mb, idx, prio);
+		m->seq_lo = (u32)mb->next_seq++;
+		mb->st.msgs_in++;
 	}
-	m->len = len;
-	m->uid = current_euid();
-	m->pid = self;
-	m->seq_lo = (u32)mb->next_seq++;
-	m->time_ns = ktime_get_ns();
-	mbox_link(mb, mb->spare, prio);
-	mb->spare = mb->free;
-	mb->free = mbox_slot(mb, mb->free)->next;
-	mb->st.msgs_in++;
-	mb->st.bytes_in += len;
+	WRITE_ONCE(mb->inflight, mb->inflight - n);
+	mb->st.bytes_in += bytes;
 	if (mb->depth > mb->st.peak_depth)
 		mb->st.peak_depth = mb->depth;
 	hiwat = hiwat && mb->depth >= mbox_hiwat(mb);
-unlock:
 	spin_unlock(&mb->lock);
 
-	put_pid(victim);
-	if (dropped)
-		mbox_dropped(mb);
+	if (drops)
+		ipcchan_nl_drop(&mb->obj, drops);
 	if (hiwat)
 		ipcchan_nl_hiwat(&mb->obj, mbox_hiwat(mb));
-	return 0;
-}
-
-/* Drop-newest on a full mailbox: count the message, do not read it. */
-static void mbox_drop_newest(struct ipcchan_mbox *mb, size_t len)
-{
-	spin_lock(&mb->lock);
-	mb->next_seq++;
-	mb->st.msgs_dropped++;
-	mb->st.bytes_dropped += len;
-	spin_unlock(&mb->lock);
-	mbox_dropped(mb);
 }
 
 /*
  * After a send: wake the receivers, and, if room is left, the next
  * blocked sender (a receive wakes one sender however many slots it
- * freed, so senders pass the wakeup along).
+ * freed, so senders pass the wakeup along). Each wake looks at its
+ * queue first and costs nothing when nobody waits.
  */
-static void mbox_send_done(struct ipcchan_mbox *mb, bool queued)
+static void mbox_send_done(struct ipcchan_mbox *mb)
 {
-	if (queued)
-		mbox_wake(&mb->wait_recv, MBOX_POLLIN);
-	if (READ_ONCE(mb->depth) < mb->capacity)
+	mbox_wake(&mb->wait_recv, MBOX_POLLIN);
+	if (mbox_send_ready(mb))
 		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
 }
 
 /*
- * Send one message of @len bytes from @from. Returns 0 when it was queued
- * or dropped by the policy, or an error with the mailbox unchanged.
+ * Send one message of @len bytes from @from: reserve a slot under the
+ * spinlock, copy into it without any lock, queue it. Returns 0 when it
+ * was queued or dropped by the policy, or an error with the mailbox
+ * unchanged.
  */
 static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 			 size_t len, u32 prio, struct mbox_wait *w)
 {
+	struct mbox_msg *m;
+	u32 idx, n;
 	int ret;
 
 	if (len > mb->msgsize_max)
 		return -EMSGSIZE;
 
-	ret = mbox_send_begin(mb, w);
+	ret = mbox_reserve(mb, 1, len, w, &idx, &n);
 	if (ret < 0)
 		return ret;
 	if (ret > 0) {
 		iov_iter_advance(from, len);
-		mbox_drop_newest(mb, len);
 		return 0;
 	}
-	ret = mbox_send_locked(mb, from, len, prio);
-	mutex_unlock(&mb->send_mutex);
-	if (!ret)
-		mbox_send_done(mb, true);
-	return ret;
+	m = mbox_slot(mb, idx);
+	if (!copy_from_iter_full(m->data, len, from)) {
+		mbox_unreserve(mb, idx, 1);
+		return -EFAULT;
+	}
+	m->len = len;
+	m->seq_lo = prio;
+	mbox_commit(mb, idx, 1);
+	mbox_send_done(mb);
+	return 0;
 }
 
 /* What a receive learns about its message, before translation. */
@@ -640,7 +696,8 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 		if (mbox_no_readers(mb))
 			mask |= EPOLLERR;
 		else if (mb->policy != IPCCHAN_MBOX_BLOCK ||
-			 READ_ONCE(mb->depth) < mb->capacity)
+			 READ_ONCE(mb->depth) + READ_ONCE(mb->inflight) <
+			 mb->capacity)
 			mask |= MBOX_POLLOUT;
 	}
 	return mask;
@@ -706,96 +763,11 @@ static int mbox_send_msg(struct ipcchan_mbox *mb,
 }
 
 /*
- * Send messages *@done onwards of a batch, as many as fit, with
- * send_mutex held and room for at least one; element *@done is already
- * read into @msg and @iter. Takes that many free slots (the spare first)
- * under one hold of the spinlock, copies into them without it, and links
- * the ones copied under a second hold. Returns 0, or the error of the
- * first message not sent (the ones before it are queued).
- */
-static int mbox_send_chunk(struct ipcchan_mbox *mb,
-			   const struct ipcchan_mbox_xfer *x, u32 *done,
-			   struct ipcchan_mbox_msg *msg, struct iov_iter *iter)
-{
-	struct pid *self = task_tgid(current);
-	kuid_t uid = current_euid();
-	u32 n, k, idx, first, next, last;
-	struct mbox_msg *m;
-	u64 bytes = 0, now;
-	bool hiwat;
-	int ret = 0;
-
-	spin_lock(&mb->lock);
-	n = min(mb->capacity - mb->depth, x->count - *done);
-	first = mb->spare;
-	for (k = 1, idx = first; k < n; k++) {
-		next = mb->free;
-		mb->free = mbox_slot(mb, next)->next;
-		mbox_slot(mb, idx)->next = next;
-		idx = next;
-	}
-	mbox_slot(mb, idx)->next = MBOX_NIL;
-	spin_unlock(&mb->lock);
-
-	/* Private slots: seq_lo holds the priority until linked. */
-	for (k = 0, idx = first; k < n; k++, idx = m->next) {
-		m = mbox_slot(mb, idx);
-		if (k)
-			ret = mbox_send_msg(mb, x, *done + k, msg, iter);
-		if (!ret && !copy_from_iter_full(m->data, msg->len, iter))
-			ret = -EFAULT;
-		if (ret)
-			break;
-		m->len = msg->len;
-		m->seq_lo = msg->prio;
-	}
-	n = k;
-
-	spin_lock(&mb->lock);
-	hiwat = mb->depth < mbox_hiwat(mb);
-	now = ktime_get_ns();
-	for (k = 0, idx = first; k < n; k++, idx = next) {
-		m = mbox_slot(mb, idx);
-		next = m->next;
-		m->uid = uid;
-		m->pid = get_pid(self);
-		m->time_ns = now;
-		bytes += m->len;
-		mbox_link(mb, idx, m->seq_lo);
-		m->seq_lo = (u32)mb->next_seq++;
-	}
-	if (idx != MBOX_NIL) {
-		/* Unused: the first is the new spare, the rest go back. */
-		mb->spare = idx;
-		next = mbox_slot(mb, idx)->next;
-		if (next != MBOX_NIL) {
-			for (last = next; mbox_slot(mb, last)->next != MBOX_NIL;
-			     last = mbox_slot(mb, last)->next)
-				;
-			mbox_slot(mb, last)->next = mb->free;
-			mb->free = next;
-		}
-	} else {
-		mb->spare = mb->free;
-		mb->free = mbox_slot(mb, mb->free)->next;
-	}
-	mb->st.msgs_in += n;
-	mb->st.bytes_in += bytes;
-	if (mb->depth > mb->st.peak_depth)
-		mb->st.peak_depth = mb->depth;
-	hiwat = hiwat && mb->depth >= mbox_hiwat(mb);
-	spin_unlock(&mb->lock);
-
-	if (hiwat)
-		ipcchan_nl_hiwat(&mb->obj, mbox_hiwat(mb));
-	*done += n;
-	return ret;
-}
-
-/*
- * IPCCHAN_IOC_MBOX_SEND: one hold of send_mutex for every run of messages
- * that fits, and one wakeup of the receivers per run: at the end of the
- * batch, or before sleeping for room.
+ * IPCCHAN_IOC_MBOX_SEND: reserve as many slots as the rest of the batch
+ * needs and the mailbox has room for under one hold of the spinlock, copy
+ * into them without it, queue the ones copied under a second hold, and
+ * wake the receivers once per run: at the end of the batch, or before
+ * sleeping for room.
  */
 static long mbox_send_batch(struct ipcchan_mbox *mb,
 			    const struct ipcchan_mbox_xfer *x,
@@ -803,34 +775,40 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 {
 	struct ipcchan_mbox_msg msg;
 	struct iov_iter iter;
-	u32 done = 0, before;
+	u32 done = 0, first, n, k, idx;
+	struct mbox_msg *m;
 	int ret = 0;
 
 	while (done < x->count) {
 		ret = mbox_send_msg(mb, x, done, &msg, &iter);
 		if (ret)
 			break;
-		ret = mbox_send_begin(mb, w);
+		ret = mbox_reserve(mb, x->count - done, msg.len, w, &first, &n);
 		if (ret < 0)
 			break;
 		if (ret > 0) {
-			mbox_drop_newest(mb, msg.len);
 			done++;
 			ret = 0;
 			continue;
 		}
-		before = done;
-		if (READ_ONCE(mb->depth) < mb->capacity) {
-			ret = mbox_send_chunk(mb, x, &done, &msg, &iter);
-		} else {
-			/* Full under drop-oldest: one at a time. */
-			ret = mbox_send_locked(mb, &iter, msg.len, msg.prio);
-			if (!ret)
-				done++;
+		for (k = 0, idx = first; k < n; k++, idx = m->next) {
+			m = mbox_slot(mb, idx);
+			if (k)
+				ret = mbox_send_msg(mb, x, done + k, &msg, &iter);
+			if (!ret && !copy_from_iter_full(m->data, msg.len, &iter))
+				ret = -EFAULT;
+			if (ret)
+				break;
+			m->len = msg.len;
+			m->seq_lo = msg.prio;
 		}
-		mutex_unlock(&mb->send_mutex);
-		if (done != before)
-			mbox_send_done(mb, true);
+		if (k < n)
+			mbox_unreserve(mb, idx, n - k);
+		if (k) {
+			mbox_commit(mb, first, k);
+			mbox_send_done(mb);
+		}
+		done += k;
 		if (ret)
 			break;
 	}
@@ -1241,7 +1219,6 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	mb->msgsize_max = op->msgsize_max;
 	mb->slot_size = slot_size;
 	mb->policy = op->policy;
-	mutex_init(&mb->send_mutex);
 	mutex_init(&mb->recv_mutex);
 	spin_lock_init(&mb->lock);
 	init_waitqueue_head(&mb->wait_recv);
@@ -1264,11 +1241,10 @@ static struct ipcchan_obj *mbox_create(void *arg)
 		ipcchan_obj_put(&mb->obj);
 		return ERR_PTR(-ENOMEM);
 	}
-	/* Slot 0 is the spare; the others start free. */
-	mb->spare = 0;
-	for (i = 1; i <= mb->capacity; i++)
+	/* All capacity + 1 slots start free. */
+	for (i = 0; i <= mb->capacity; i++)
 		mbox_slot(mb, i)->next = i < mb->capacity ? i + 1 : MBOX_NIL;
-	mb->free = 1;
+	mb->free = 0;
 	return &mb->obj;
 }
 
