@@ -62,7 +62,9 @@ if [ "$rc" -eq 0 ]; then
 		mount -t overlay overlay \
 			-o lowerdir=/host,upperdir=/ovl/upper,workdir=/ovl/work /newroot || rc=1
 		if [ "$rc" -eq 0 ]; then
-			for d in proc sys dev dev/pts dev/shm dev/mqueue tmp; do
+			# Not /tmp: the work tree may live there (a CI clone),
+			# and the overlay already makes the host's /tmp writable.
+			for d in proc sys dev dev/pts dev/shm dev/mqueue; do
 				mount --bind "/$d" "/newroot/$d" 2>/dev/null
 			done
 			[ -d /out ] && mkdir -p /newroot/out && mount --bind /out /newroot/out
