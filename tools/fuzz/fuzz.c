@@ -115,7 +115,9 @@ static const int misc_errnos[] = { EBADF, EINTR, EMFILE, ENOMEM, EAGAIN, EINVAL,
  */
 static const int vm_errnos[] = {
 	EINVAL, EFAULT, ENOMEM, EAGAIN, EACCES, EPERM, ENODEV, EOPNOTSUPP,
-	EBUSY, EIO, 0,
+	EBUSY, EIO,
+	ENOSYS,		/* the debug kernel has no CONFIG_ADVISE_SYSCALLS */
+	0,
 };
 /* Netlink: send() and the errors in acks of requests to our family. */
 static const int nl_send_errnos[] = {
