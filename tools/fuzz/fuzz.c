@@ -1379,9 +1379,18 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (f.ops < nops) {
+		unsigned long before = f.ops;
+
 		one_op(dev);
 		if (f.bad > 20)
 			break;
+		/* Long runs under TCG: say how far they got. */
+		if (f.ops / 100000 != before / 100000) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fprintf(stderr, "ipcchan-fuzz: progress: %lu ops, %lu wrong, %.0f s\n",
+				f.ops, f.bad, t1.tv_sec - t0.tv_sec +
+				(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
 	}
 	it = (struct itimerval){ 0 };
 	setitimer(ITIMER_REAL, &it, NULL);
