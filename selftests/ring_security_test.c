@@ -84,6 +84,17 @@ static void count_case(void)
 	}								\
 } while (0)
 
+/*
+ * The harness runs each test in a child of its own: map the counter
+ * before it forks the first one, so that the last test sees the total.
+ */
+static int setup_cases(void);
+
+static void __attribute__((constructor)) cases_early(void)
+{
+	setup_cases();
+}
+
 static int setup_cases(void)
 {
 	if (!cases) {
