@@ -17,7 +17,8 @@
 #   make debug-test       kselftests in the VM, debug kernel
 #   make ynl-test         the kernel's YNL CLI against the module, in the VM
 #   make deps             install dependencies (root)
-#   make stress           conservation stress, 10^6 messages, debug kernel
+#   make stress           conservation stress, 10^6 messages over mailboxes
+#                         and 10^6 records over rings, debug kernel
 #   make fuzz             ipcchan-fuzz, 10^6 operations, debug kernel
 #   make faultinject      the suite under failslab/fail_page_alloc, swept
 
@@ -73,8 +74,10 @@ STRESS_MSGS ?= 1000000
 FUZZ_OPS ?= 1000000
 FUZZ_SEED ?= 1
 stress:
-	scripts/vm.sh --kernel debug --timeout 7200 -- \
-		env IPCCHAN_STRESS_MSGS=$(STRESS_MSGS) run-selftests stress_test
+	scripts/vm.sh --kernel debug --timeout 10800 -- \
+		env IPCCHAN_STRESS_MSGS=$(STRESS_MSGS) \
+		IPCCHAN_STRESS_RECORDS=$(STRESS_MSGS) \
+		run-selftests stress_test ring_stress_test
 
 faultinject:
 	scripts/faultinject.sh

@@ -98,16 +98,21 @@ failing() {
 	sh -c 'echo 1 >/proc/self/make-it-fail && exec "$@"' failing "$@"
 }
 
+# The fuzzer opens, maps and scribbles on rings, and sends netlink
+# requests and joins the monitor group, so its events are built too;
+# ring_test, netlink_test and ring_security_test reach the ring and
+# netlink allocation sites by their ordinary paths as well, and the
+# lifecycle test creates a ring and a listener in every cycle.
 if [ "$quick" -eq 1 ]; then
 	probs="10 50"
 	fuzz_ops=3000
-	tests="core_test mailbox_test security_test"
+	tests="core_test mailbox_test security_test ring_test netlink_test ring_security_test"
 	lifecycle_cycles=3
 	stress_msgs=3000
 else
 	probs="2 10 30 70"
 	fuzz_ops=20000
-	tests="core_test mailbox_test security_test stress_test fuzz_test"
+	tests="core_test mailbox_test security_test ring_test netlink_test ring_security_test stress_test ring_stress_test fuzz_test"
 	lifecycle_cycles=10
 	stress_msgs=20000
 fi
@@ -121,7 +126,8 @@ for p in $probs; do
 	quiet_console
 	failing ipcchan-fuzz --seed "$p" --ops "$fuzz_ops" >/tmp/fi-fuzz.log 2>&1
 	fuzz_rc=$?
-	IPCCHAN_STRESS_MSGS=$stress_msgs IPCCHAN_FUZZ_OPS=2000 \
+	IPCCHAN_STRESS_MSGS=$stress_msgs IPCCHAN_STRESS_RECORDS=$stress_msgs \
+		IPCCHAN_FUZZ_OPS=2000 \
 		failing run-selftests $tests >/tmp/fi-tests.log 2>&1
 	IPCCHAN_LIFECYCLE_CYCLES=$lifecycle_cycles \
 		failing run-selftests lifecycle_test >>/tmp/fi-tests.log 2>&1

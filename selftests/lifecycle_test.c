@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Module lifecycle: rmmod is refused while any object fd is alive, even
- * with /dev/ipcchan closed and even in another process; and many cycles
- * of insmod -> create objects (anonymous, named with queued messages,
- * named in an IPC namespace whose processes are gone) -> close -> rmmod
- * run clean. The VM runner's kmemleak scan and report check after the
+ * with /dev/ipcchan closed and even in another process, while a ring
+ * mapping is alive with every fd closed, and while a netlink dump is in
+ * progress; and many cycles of insmod -> create objects (anonymous
+ * mailbox, named mailbox with queued messages, named in an IPC namespace
+ * whose processes are gone, a mapped kernel-producer ring with records,
+ * a netlink listener that hears them) -> close -> rmmod run clean. The VM runner's kmemleak scan and report check after the
  * test catch what any cycle leaked.
  *
  * IPCCHAN_KO overrides the module path, IPCCHAN_LIFECYCLE_CYCLES the
@@ -16,11 +18,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
@@ -46,6 +53,118 @@ static int mb_open(const char *name, unsigned int flags)
 	fd = fd < 0 ? -errno : fd;
 	close(dev);
 	return fd;
+}
+
+/* An anonymous ring; *@peer gets the consumer fd, *@op the layout. */
+static int ring_open(const char *name, struct ipcchan_ring_open *op,
+		     unsigned int ring_flags)
+{
+	int dev, fd;
+
+	memset(op, 0, sizeof(*op));
+	op->size = sizeof(*op);
+	op->flags = IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_NONBLOCK;
+	op->role = IPCCHAN_RING_PRODUCER;
+	op->mode = 0600;
+	op->nr_pages = 2;
+	op->ring_flags = ring_flags;
+	if (name) {
+		op->name = (uintptr_t)name;
+		op->name_len = strlen(name);
+	}
+	dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		return -errno;
+	fd = ioctl(dev, IPCCHAN_IOC_RING_OPEN, op);
+	fd = fd < 0 ? -errno : fd;
+	close(dev);
+	return fd;
+}
+
+static int ring_unlink(const char *name)
+{
+	struct ipcchan_unlink u = {
+		.size = sizeof(u), .type = IPCCHAN_OBJ_RING,
+		.name = (uintptr_t)name, .name_len = strlen(name),
+	};
+	int dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC), ret;
+
+	ret = ioctl(dev, IPCCHAN_IOC_UNLINK, &u) ? -errno : 0;
+	close(dev);
+	return ret;
+}
+
+/* A generic netlink socket; with @join, in the family's monitor group. */
+static int nl_open(bool join, uint16_t *family)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct {
+		struct nlmsghdr nlh;
+		struct genlmsghdr genl;
+		char attrs[64];
+	} req = {};
+	static char buf[8192];
+	struct nlattr *nla, *g;
+	struct nlmsghdr *nlh;
+	int fd, n, len, grp = 0;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		return -1;
+	req.nlh.nlmsg_type = GENL_ID_CTRL;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST;
+	req.genl.cmd = CTRL_CMD_GETFAMILY;
+	req.genl.version = 1;
+	nla = (struct nlattr *)req.attrs;
+	nla->nla_type = CTRL_ATTR_FAMILY_NAME;
+	nla->nla_len = NLA_HDRLEN + sizeof(IPCCHAN_FAMILY_NAME);
+	memcpy(nla + 1, IPCCHAN_FAMILY_NAME, sizeof(IPCCHAN_FAMILY_NAME));
+	req.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(nla->nla_len);
+	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0)
+		goto err;
+	n = recv(fd, buf, sizeof(buf), 0);
+	nlh = (struct nlmsghdr *)buf;
+	if (n < 0 || !NLMSG_OK(nlh, n) || nlh->nlmsg_type != GENL_ID_CTRL)
+		goto err;
+	len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	/* Family id, then the first group (monitor) id inside the groups. */
+	for (nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	     len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= len;
+	     len -= NLA_ALIGN(nla->nla_len),
+	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
+		if (nla->nla_type == CTRL_ATTR_FAMILY_ID)
+			*family = *(uint16_t *)(nla + 1);
+		if ((nla->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS)
+			continue;
+		g = nla + 1;		/* the first group's nest */
+		for (struct nlattr *a = g + 1;
+		     (char *)a < (char *)g + g->nla_len;
+		     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
+			if (a->nla_type == CTRL_ATTR_MCAST_GRP_ID)
+				grp = *(uint32_t *)(a + 1);
+	}
+	if (join && (!grp || setsockopt(fd, 270 /* SOL_NETLINK */,
+					NETLINK_ADD_MEMBERSHIP, &grp,
+					sizeof(grp))))
+		goto err;
+	return fd;
+err:
+	close(fd);
+	return -1;
+}
+
+/* Messages queued on @fd, read without waiting. */
+static int nl_count(int fd)
+{
+	static char buf[65536];
+	struct nlmsghdr *nlh;
+	int n, count = 0;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n))
+			count++;
+	return count;
 }
 
 static int unload(void)
@@ -120,14 +239,126 @@ TEST_F(mod, rmmod_refused_while_child_holds_fd)
 	ASSERT_EQ(0, load(self->kofd));
 }
 
+/*
+ * A ring mapping pins the module with every fd closed: the mapping holds
+ * the file, the file the module.
+ */
+TEST_F(mod, rmmod_refused_while_ring_mapped)
+{
+	struct ipcchan_ring_open op;
+	int fd = ring_open(NULL, &op, 0);
+	uint32_t *pos;
+	void *data;
+
+	ASSERT_LE(0, fd);
+	data = mmap(NULL, 2 * op.off.data_size, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, fd, op.off.data_off);
+	ASSERT_NE(MAP_FAILED, data);
+	pos = mmap(NULL, op.off.ctrl_len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   fd, op.off.prod_off);
+	ASSERT_NE(MAP_FAILED, pos);
+	close(fd);
+	close(op.peer_fd);
+	EXPECT_EQ(-EWOULDBLOCK, unload());
+	/* The pages are still there and still shared. */
+	memset(data, 0x5a, 64);
+	EXPECT_EQ(0x5a, ((unsigned char *)data)[op.off.data_size]);
+	munmap(data, 2 * op.off.data_size);
+	EXPECT_EQ(-EWOULDBLOCK, unload());
+	pos[0] = 8;
+	munmap(pos, op.off.ctrl_len);
+	ASSERT_EQ(0, unload());
+	ASSERT_EQ(0, load(self->kofd));
+}
+
+/*
+ * A dump in progress pins the module (genetlink takes a module reference
+ * for the dump's callbacks) until it ends or its socket is closed.
+ */
+#define DUMP_OBJECTS 200
+TEST_F(mod, rmmod_refused_while_netlink_dump_in_progress)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct genlmsghdr genl;
+	} req = {};
+	static char buf[4096];
+	int fds[DUMP_OBJECTS], nl, i, n, tries, rc;
+	struct nlmsghdr *nlh;
+	uint16_t family = 0;
+	bool done = false;
+	int round;
+
+	for (i = 0; i < DUMP_OBJECTS; i++) {
+		fds[i] = mb_open(NULL, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE);
+		ASSERT_LE(0, fds[i]);
+	}
+	for (round = 0; round < 2; round++) {
+		nl = nl_open(false, &family);
+		ASSERT_LE(0, nl);
+		ASSERT_NE(0, family);
+		req.nlh.nlmsg_len = sizeof(req);
+		req.nlh.nlmsg_type = family;
+		req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+		req.genl.cmd = IPCCHAN_CMD_OBJ_GET;
+		req.genl.version = 1;
+		ASSERT_EQ(sizeof(req), send(nl, &req, sizeof(req), 0));
+		/* One small read: the dump goes on with the rest. */
+		ASSERT_LT(0, recv(nl, buf, sizeof(buf), 0));
+		for (i = 0; i < DUMP_OBJECTS; i++)
+			if (round == 0 || fds[i] >= 0) {
+				close(fds[i]);
+				fds[i] = -1;
+			}
+		EXPECT_EQ(-EWOULDBLOCK, unload());
+		if (round == 0) {
+			/* Read it to its end. */
+			while (!done) {
+				n = recv(nl, buf, sizeof(buf), 0);
+				ASSERT_LT(0, n);
+				for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+				     nlh = NLMSG_NEXT(nlh, n))
+					done |= nlh->nlmsg_type == NLMSG_DONE ||
+						nlh->nlmsg_type == NLMSG_ERROR;
+			}
+		}
+		/* Round 1: closing the socket abandons the dump. */
+		close(nl);
+		/* The socket's destruction may be deferred by RCU. */
+		for (tries = 0; (rc = unload()) == -EWOULDBLOCK && tries < 50; tries++)
+			usleep(20000);
+		ASSERT_EQ(0, rc) TH_LOG("round %d", round);
+		ASSERT_EQ(0, load(self->kofd));
+		if (round == 0)
+			for (i = 0; i < DUMP_OBJECTS; i++) {
+				fds[i] = mb_open(NULL, IPCCHAN_OPEN_READ |
+						       IPCCHAN_OPEN_WRITE);
+				ASSERT_LE(0, fds[i]);
+			}
+	}
+}
+
 /* Named objects without fds do not pin it: exit unlinks and frees them. */
 static void one_cycle(struct __test_metadata *_metadata, int kofd, int i)
 {
-	char name[32];
-	int fd, anon, st;
+	struct ipcchan_ring_open op;
+	int fd, anon, st, ring, mon;
+	uint16_t family;
+	char name[32], rname[32];
+	void *data;
 	pid_t pid;
 
 	ASSERT_EQ(0, load(kofd)) TH_LOG("cycle %d: insmod", i);
+	mon = nl_open(true, &family);
+	ASSERT_LE(0, mon) TH_LOG("cycle %d: netlink listener", i);
+	snprintf(rname, sizeof(rname), "ring-%d", i);
+	ring = ring_open(rname, &op, IPCCHAN_RING_KERNEL_PRODUCER);
+	ASSERT_LE(0, ring) TH_LOG("cycle %d: ring: %s", i, strerror(-ring));
+	ASSERT_EQ(5, write(ring, "ring!", 5));
+	data = mmap(NULL, 2 * op.off.data_size, PROT_READ, MAP_SHARED, ring,
+		    op.off.data_off);
+	ASSERT_NE(MAP_FAILED, data);
+	ASSERT_EQ(5, *(uint32_t *)data);	/* the record's length */
 	snprintf(name, sizeof(name), "cycle-%d", i);
 	fd = mb_open(name, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
 			   IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL);
@@ -153,8 +384,17 @@ static void one_cycle(struct __test_metadata *_metadata, int kofd, int i)
 	close(anon);
 	EXPECT_EQ(-EWOULDBLOCK, unload());
 	close(fd);
+	/* A named ring left mapped after its fds and name are gone. */
+	close(ring);
+	EXPECT_EQ(0, ring_unlink(rname));
+	EXPECT_EQ(-EWOULDBLOCK, unload());
+	munmap(data, 2 * op.off.data_size);
+	/* The listener heard the ring and mailboxes come and go. */
+	EXPECT_LE(8, nl_count(mon)) TH_LOG("cycle %d: events", i);
+	/* It stays open across the family's unregistration. */
 	ASSERT_EQ(0, unload()) TH_LOG("cycle %d: rmmod", i);
 	ASSERT_NE(0, access(IPCCHAN_DEVICE_PATH, F_OK));
+	close(mon);
 }
 
 TEST_F_TIMEOUT(mod, insmod_create_destroy_rmmod_cycles, 3600)

@@ -13,6 +13,22 @@
  * are shared across processes and released in random orders). A 10 ms
  * interval timer interrupts any call that would block.
  *
+ * Rings: RING_OPEN (every role, flag and size, named and anonymous),
+ * GET_INFO, GET_STATS, KICK and WAIT with mutated arguments, write() to
+ * kernel-producer rings; mmap of each region with random offsets, sizes
+ * and protections, mprotect, munmap, mremap and madvise of the mappings;
+ * and, from the writable mappings the fuzzer's own roles own, random
+ * positions, waiting flags and record headers (lengths, flags) written
+ * into the shared control pages and data area, which the kernel must
+ * treat as untrusted (EIO at worst, never a report).
+ *
+ * Netlink: requests to the generic netlink family "ipcchan" with random
+ * commands, flags (do, dump, ack), versions and attributes: known and
+ * unknown types, wrong lengths, nested flags, TLVs that run past their
+ * message, and truncated headers; dumps left half read; joins of the
+ * multicast groups (monitor-admin must be refused, the fuzzer is
+ * unprivileged). Error acks must carry a netlink-documented errno.
+ *
  * The process runs as nobody (65534) when started as root, so the
  * per-user limits bound what it can allocate.
  *
@@ -37,13 +53,20 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
 #include <linux/ipcchan.h>
+
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE	25
+#endif
 
 #define MAX_FDS		48
 #define MAX_MAPS	16
@@ -55,33 +78,63 @@ enum op_kind {
 	OP_OPEN_DEV, OP_MBOX_OPEN, OP_UNLINK, OP_INFO, OP_SEND, OP_RECV,
 	OP_ATTR, OP_STATS, OP_RAW_IOCTL, OP_READ, OP_WRITE, OP_READV, OP_WRITEV,
 	OP_MMAP, OP_MPROTECT, OP_MUNMAP, OP_POLL, OP_DUP, OP_CLOSE, OP_FORK,
-	OP_FCNTL, NR_OPS,
+	OP_FCNTL, OP_RING_OPEN, OP_RING_INFO, OP_RING_KICK, OP_RING_WAIT,
+	OP_RING_MAP, OP_MADVISE, OP_MREMAP, OP_CORRUPT, OP_NETLINK, OP_NL_JOIN,
+	NR_OPS,
 };
 
 static const char *const op_names[NR_OPS] = {
 	"open_dev", "mbox_open", "unlink", "get_info", "send", "recv",
 	"get_attr", "get_stats", "raw_ioctl", "read", "write", "readv",
 	"writev", "mmap", "mprotect", "munmap", "poll", "dup", "close", "fork",
-	"fcntl",
+	"fcntl", "ring_open", "ring_info", "ring_kick", "ring_wait",
+	"ring_map", "madvise", "mremap", "corrupt", "netlink", "nl_join",
 };
 
 /* Errnos each kind of call may return (documented in ipcchan.h/.rst). */
 static const int ioctl_errnos[] = {
 	EFAULT, EINVAL, E2BIG, ENOTTY, EBADF, ENAMETOOLONG, ENOENT, EEXIST,
 	EACCES, EPERM, EDQUOT, ENOMEM, EMFILE, ENFILE, EMSGSIZE, EAGAIN,
-	ETIMEDOUT, EINTR, EPIPE, ENOSPC, 0,
+	ETIMEDOUT, EINTR, EPIPE, ENOSPC, EIO, 0,
 };
 static const int rw_errnos[] = {
-	EFAULT, EINVAL, EBADF, EMSGSIZE, EAGAIN, EINTR, EPIPE, ENOMEM, 0,
+	EFAULT, EINVAL, EBADF, EMSGSIZE, EAGAIN, EINTR, EPIPE, ENOMEM,
+	EOPNOTSUPP, EIO, 0,
 };
 static const int mmap_errnos[] = {
-	ENODEV, EACCES, EINVAL, EPERM, ENOMEM, EBADF, EAGAIN, 0,
+	ENODEV, EACCES, EINVAL, EPERM, ENOMEM, EBADF, EAGAIN,
+	EOVERFLOW,	/* offset + length past the end of the file offsets */
+	EEXIST,		/* MAP_FIXED_NOREPLACE on something mapped */
+	0,
 };
 static const int misc_errnos[] = { EBADF, EINTR, EMFILE, ENOMEM, EAGAIN, EINVAL, 0 };
+/*
+ * madvise and mremap of ring mappings: the core mm's answers (EFAULT for
+ * growing a VM_DONTEXPAND mapping, ENODEV or EINVAL for advice that does
+ * not apply to driver pages).
+ */
+static const int vm_errnos[] = {
+	EINVAL, EFAULT, ENOMEM, EAGAIN, EACCES, EPERM, ENODEV, EOPNOTSUPP,
+	EBUSY, EIO,
+	ENOSYS,		/* the debug kernel has no CONFIG_ADVISE_SYSCALLS */
+	0,
+};
+/* Netlink: send() and the errors in acks of requests to our family. */
+static const int nl_send_errnos[] = {
+	EINVAL, ENOBUFS, EAGAIN, ENOMEM, EMSGSIZE, ECONNREFUSED, EINTR, EFAULT,
+	ENODATA,	/* af_netlink refuses a zero-length datagram */
+	0,
+};
+static const int nl_ack_errnos[] = {
+	EINVAL, ENOENT, EOPNOTSUPP, EPERM, ERANGE, EMSGSIZE, ENOMEM, ENOBUFS,
+	EBUSY, 0,
+};
 
 struct map {
 	void *addr;
 	size_t len;
+	int prot;
+	bool dontfork;		/* MADV_DONTFORK: absent in forked children */
 };
 
 static struct {
@@ -102,6 +155,10 @@ static struct {
 	unsigned long errnos[256];
 	bool verbose;
 	bool child;
+	int nl;			/* generic netlink socket, or -1 */
+	uint16_t nl_family;
+	uint32_t grp_monitor, grp_admin;
+	unsigned long nl_acks, nl_msgs, corruptions;
 } f;
 
 static uint64_t rnd(void)
@@ -496,17 +553,22 @@ static void op_mmap(int fd)
 		munmap(f.maps[0].addr, f.maps[0].len);
 		f.maps[0] = f.maps[--f.nmaps];
 	}
-	f.maps[f.nmaps++] = (struct map){ p, len };
+	f.maps[f.nmaps++] = (struct map){ p, len, prot, false };
 }
 
 static void op_mprotect(void)
 {
+	int prot = below(8);
 	struct map *m;
+	long ret;
 
 	if (!f.nmaps)
 		return;
 	m = &f.maps[below(f.nmaps)];
-	result(OP_MPROTECT, mprotect(m->addr, m->len, below(8)), mmap_errnos);
+	ret = mprotect(m->addr, m->len, prot);
+	if (!ret)
+		m->prot = prot;
+	result(OP_MPROTECT, ret, mmap_errnos);
 }
 
 static void op_munmap(void)
@@ -529,6 +591,575 @@ static void op_poll(void)
 	for (i = 0; i < n; i++)
 		p[i] = (struct pollfd){ .fd = pick_fd(), .events = rnd() };
 	result(OP_POLL, poll(p, n, below(3)), misc_errnos);
+}
+
+/* ---------------------------------------------------------------- */
+/* Rings                                                             */
+/* ---------------------------------------------------------------- */
+
+static void add_map(void *p, size_t len, int prot)
+{
+	if (f.nmaps == MAX_MAPS) {
+		munmap(f.maps[0].addr, f.maps[0].len);
+		f.maps[0] = f.maps[--f.nmaps];
+	}
+	f.maps[f.nmaps++] = (struct map){ p, len, prot, false };
+}
+
+static uint32_t ring_pages(void)
+{
+	switch (below(8)) {
+	case 0:
+		return 0;
+	case 1:
+		return 3 + below(5);		/* not a power of two */
+	case 2:
+		return 1U << below(12);		/* up to ring_max_pages and past */
+	case 3:
+		return rnd();
+	default:
+		return 1U << below(3);
+	}
+}
+
+static void op_ring_open(int dev)
+{
+	struct ipcchan_ring_open op = {
+		.size = sizeof(op),
+		.flags = below(4) ? IPCCHAN_OPEN_CREATE : 0,
+		.role = below(8) ? 1 + below(3) : below(6),
+		.mode = below(2) ? 0600 : below(01000),
+		.nr_pages = ring_pages(),
+		.ring_flags = below(3) ? 0 : IPCCHAN_RING_KERNEL_PRODUCER,
+	};
+	long ret;
+
+	if (chance(2))
+		op.flags |= IPCCHAN_OPEN_NONBLOCK;
+	if (chance(6))
+		op.flags |= IPCCHAN_OPEN_EXCL;
+	set_name(&op.name, &op.name_len);
+	if (chance(8))
+		op.flags = mutate_u32(op.flags);
+	if (chance(12))
+		op.ring_flags = mutate_u32(op.ring_flags);
+	if (chance(12))
+		op.peer_fd = mutate_u32(0);
+	op.size = mutate_size(sizeof(op), IPCCHAN_RING_OPEN_SIZE_VER0);
+	ret = ioctl(dev, IPCCHAN_IOC_RING_OPEN,
+		    chance(30) ? (void *)(uintptr_t)uptr(sizeof(op)) :
+				 place(&op, sizeof(op), op.size));
+	result(OP_RING_OPEN, ret, ioctl_errnos);
+	if (ret < 0)
+		return;
+	add_fd(ret, true);
+	/* The anonymous ring's second fd, read back from where it was put. */
+	memcpy(&op, f.buf + BUFSZ - 8192, sizeof(op));
+	if (op.peer_fd >= 0 && fcntl(op.peer_fd, F_GETFD) >= 0 &&
+	    op.peer_fd != (int)ret)
+		add_fd(op.peer_fd, true);
+}
+
+static void op_ring_info(int fd)
+{
+	unsigned char arg[sizeof(struct ipcchan_ring_stats)] = { 0 };
+	bool stats = chance(2);
+	uint32_t real = stats ? sizeof(struct ipcchan_ring_stats) :
+				sizeof(struct ipcchan_ring_info);
+	uint32_t size = mutate_size(real, stats ? IPCCHAN_RING_STATS_SIZE_VER0 :
+					  IPCCHAN_RING_INFO_SIZE_VER0);
+	long ret;
+
+	memcpy(arg, &size, 4);
+	if (chance(10))
+		arg[4 + below(real - 4)] = rnd();
+	ret = ioctl(fd, stats ? IPCCHAN_IOC_RING_GET_STATS :
+				IPCCHAN_IOC_RING_GET_INFO,
+		    chance(20) ? (void *)(uintptr_t)uptr(real) :
+				 place(arg, real, size));
+	result(OP_RING_INFO, ret, ioctl_errnos);
+}
+
+static void op_ring_kick(int fd)
+{
+	result(OP_RING_KICK, ioctl(fd, IPCCHAN_IOC_RING_KICK,
+				   chance(4) ? (unsigned long)rnd() : 0UL),
+	       ioctl_errnos);
+}
+
+static void op_ring_wait(int fd)
+{
+	struct ipcchan_ring_wait w = {
+		.size = sizeof(w),
+		.flags = chance(6) ? IPCCHAN_RING_WAIT_ABSTIME : 0,
+		.min_bytes = below(3) ? 0 : below(3) ? below(1 << 14) : rnd(),
+		.timeout_ns = below(3) ? 0 : below(2) ? -1 : (int64_t)below(3000000),
+	};
+	struct timespec now;
+
+	if (w.flags & IPCCHAN_RING_WAIT_ABSTIME) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		w.timeout_ns = now.tv_sec * 1000000000LL + now.tv_nsec +
+			       below(3000000) - 1000000;
+	}
+	if (chance(10))
+		w.flags = mutate_u32(w.flags);
+	if (chance(10))
+		w.timeout_ns = (int64_t)rnd();
+	if (chance(15))
+		w.avail = mutate_u32(0);
+	w.size = mutate_size(sizeof(w), IPCCHAN_RING_WAIT_SIZE_VER0);
+	result(OP_RING_WAIT, ioctl(fd, IPCCHAN_IOC_RING_WAIT,
+				   chance(20) ? (void *)(uintptr_t)uptr(sizeof(w)) :
+						place(&w, sizeof(w), w.size)),
+	       ioctl_errnos);
+}
+
+/*
+ * Map one region of a ring fd: mostly right (offset and length from
+ * GET_INFO), sometimes with the offset or length off by pages, the other
+ * region's length, or random protections and flags.
+ */
+static void op_ring_map(int fd)
+{
+	struct ipcchan_ring_info in = { .size = sizeof(in) };
+	int prot, flags = MAP_SHARED, r;
+	uint64_t off;
+	size_t len;
+	void *p;
+
+	if (ioctl(fd, IPCCHAN_IOC_RING_GET_INFO, &in)) {
+		result(OP_RING_MAP, -1, ioctl_errnos);
+		return;
+	}
+	/* Mostly a region the role may write, to scribble on later. */
+	r = below(4);
+	if (chance(2) && in.role == IPCCHAN_RING_PRODUCER)
+		r = below(2) ? 1 : 3;
+	else if (chance(2) && in.role == IPCCHAN_RING_CONSUMER)
+		r = 2;
+	switch (r) {
+	case 0:
+		off = in.off.info_off;
+		len = in.off.info_len;
+		break;
+	case 1:
+		off = in.off.prod_off;
+		len = in.off.ctrl_len;
+		break;
+	case 2:
+		off = in.off.cons_off;
+		len = in.off.ctrl_len;
+		break;
+	default:
+		off = in.off.data_off;
+		len = 2 * (size_t)in.off.data_size;
+		break;
+	}
+	/* The role's own writable regions most of the time. */
+	prot = below(3) ? PROT_READ | PROT_WRITE : below(2) ? PROT_READ : below(8);
+	if (chance(8))
+		off += 4096 * (below(5) - 2);
+	if (chance(8))
+		len = chance(2) ? len + 4096 * (below(4) + 1) - 4096 * below(2) :
+				  4096 * (1 + below(4));
+	if (chance(12))
+		flags = MAP_PRIVATE;
+	if (chance(20))
+		flags |= MAP_FIXED_NOREPLACE;
+	p = mmap(chance(20) ? (void *)f.hole : NULL, len, prot, flags, fd, off);
+	result(OP_RING_MAP, p == MAP_FAILED ? -1 : 0, mmap_errnos);
+	if (p != MAP_FAILED)
+		add_map(p, len, prot);
+}
+
+static void op_madvise(void)
+{
+	static const int advice[] = {
+		MADV_DONTNEED, MADV_WILLNEED, MADV_RANDOM, MADV_SEQUENTIAL,
+		MADV_DONTFORK, MADV_DOFORK, MADV_DONTDUMP, MADV_WIPEONFORK,
+		MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT, MADV_POPULATE_READ,
+		MADV_POPULATE_WRITE, MADV_FREE, MADV_REMOVE, MADV_MERGEABLE,
+		MADV_HUGEPAGE, MADV_COLLAPSE,
+	};
+	int adv = advice[below(sizeof(advice) / sizeof(advice[0]))];
+	struct map *m;
+	size_t pages, first;
+	long ret;
+
+	if (!f.nmaps)
+		return;
+	m = &f.maps[below(f.nmaps)];
+	pages = m->len / 4096;
+	first = below(pages);
+	ret = madvise((char *)m->addr + first * 4096,
+		      4096 * (1 + below(pages - first)), adv);
+	if (!ret && adv == MADV_DONTFORK)
+		m->dontfork = true;
+	result(OP_MADVISE, ret, vm_errnos);
+}
+
+static void op_mremap(void)
+{
+	struct map *m;
+	size_t newlen;
+	void *p;
+
+	if (!f.nmaps)
+		return;
+	m = &f.maps[below(f.nmaps)];
+	newlen = below(3) ? m->len : below(2) ? m->len + 4096 :
+				     4096 * (1 + below(m->len / 4096));
+	p = mremap(m->addr, m->len, newlen, chance(2) ? MREMAP_MAYMOVE : 0);
+	result(OP_MREMAP, p == MAP_FAILED ? -1 : 0, vm_errnos);
+	if (p == MAP_FAILED)
+		return;
+	if (newlen < m->len) {
+		m->addr = p;
+		m->len = newlen;
+	} else {
+		m->addr = p;
+		m->len = newlen;
+	}
+}
+
+/*
+ * Scribble on a writable mapping the fuzzer holds: positions, waiting
+ * flags and counters of a control page, record headers in a data area,
+ * or random bytes anywhere. The kernel reads all of it as untrusted.
+ */
+static void op_corrupt(void)
+{
+	static const uint32_t interesting[] = {
+		0, 1, 4, 7, 8, 4088, 4096, 8192, 0x7fffffff, 0x80000000,
+		0xfffffff8, 0xffffffff, 16, 24,
+	};
+	struct map *m = NULL;
+	uint32_t v, *w;
+	size_t at;
+	int i, n;
+
+	if (!f.nmaps)
+		return;
+	/* A writable (and readable) mapping, if there is one. */
+	n = below(f.nmaps);
+	for (i = 0; i < f.nmaps; i++) {
+		m = &f.maps[(n + i) % f.nmaps];
+		if ((m->prot & PROT_WRITE) && (m->prot & PROT_READ))
+			break;
+	}
+	if (i == f.nmaps)
+		return;
+	n = 1 + below(4);
+	for (i = 0; i < n; i++) {
+		switch (below(4)) {
+		case 0:		/* a position or waiting flag: offsets 0, 128 */
+			at = below(3) * 128;
+			break;
+		case 1:		/* a record header at an aligned place */
+			at = 8 * below(m->len / 8);
+			break;
+		default:
+			at = 4 * below(m->len / 4);
+			break;
+		}
+		if (at + 4 > m->len)
+			continue;
+		w = (uint32_t *)((char *)m->addr + at);
+		switch (below(4)) {
+		case 0:
+			v = interesting[below(sizeof(interesting) / 4)];
+			break;
+		case 1:
+			v = *w + below(64) - 32;
+			break;
+		case 2:
+			v = rnd();
+			break;
+		default:
+			v = *w ^ (1U << below(32));
+			break;
+		}
+		__atomic_store_n(w, v, __ATOMIC_RELEASE);
+	}
+	f.corruptions++;
+	f.ops++;
+	f.per_op[OP_CORRUPT]++;
+	f.per_op_ok[OP_CORRUPT]++;
+}
+
+/* ---------------------------------------------------------------- */
+/* Generic netlink                                                   */
+/* ---------------------------------------------------------------- */
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static int nl_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd, one = 1;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    NETLINK_GENERIC);
+	if (fd < 0)
+		return -1;
+	if (chance(2))
+		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (chance(2))
+		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static struct nlattr *nl_attr(void *start, int len, uint16_t type)
+{
+	struct nlattr *nla;
+
+	for (nla = start; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
+	     nla->nla_len <= len;
+	     len -= NLA_ALIGN(nla->nla_len),
+	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len)))
+		if ((nla->nla_type & NLA_TYPE_MASK) == type)
+			return nla;
+	return NULL;
+}
+
+/* The family id and group ids, once, with a blocking socket. */
+static void nl_resolve(void)
+{
+	struct {
+		struct nlmsghdr nlh;
+		struct genlmsghdr genl;
+		char attrs[64];
+	} req = {};
+	static char buf[8192];
+	struct nlattr *nla, *grps, *g, *name, *id;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *nlh;
+	int fd, n, len, glen;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		goto out;
+	req.nlh.nlmsg_type = GENL_ID_CTRL;
+	req.nlh.nlmsg_flags = NLM_F_REQUEST;
+	req.genl.cmd = CTRL_CMD_GETFAMILY;
+	req.genl.version = 1;
+	nla = (struct nlattr *)req.attrs;
+	nla->nla_type = CTRL_ATTR_FAMILY_NAME;
+	nla->nla_len = NLA_HDRLEN + sizeof(IPCCHAN_FAMILY_NAME);
+	memcpy(nla + 1, IPCCHAN_FAMILY_NAME, sizeof(IPCCHAN_FAMILY_NAME));
+	req.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(nla->nla_len);
+	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0)
+		goto out;
+	n = recv(fd, buf, sizeof(buf), 0);
+	nlh = (struct nlmsghdr *)buf;
+	if (n < 0 || !NLMSG_OK(nlh, n) || nlh->nlmsg_type != GENL_ID_CTRL)
+		goto out;
+	len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	id = nl_attr(nla, len, CTRL_ATTR_FAMILY_ID);
+	if (id)
+		f.nl_family = *(uint16_t *)(id + 1);
+	grps = nl_attr(nla, len, CTRL_ATTR_MCAST_GROUPS);
+	if (!grps)
+		goto out;
+	glen = grps->nla_len - NLA_HDRLEN;
+	for (g = grps + 1; glen >= NLA_HDRLEN && g->nla_len <= glen;
+	     glen -= NLA_ALIGN(g->nla_len),
+	     g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
+		name = nl_attr(g + 1, g->nla_len - NLA_HDRLEN, CTRL_ATTR_MCAST_GRP_NAME);
+		id = nl_attr(g + 1, g->nla_len - NLA_HDRLEN, CTRL_ATTR_MCAST_GRP_ID);
+		if (!name || !id)
+			continue;
+		if (!strcmp((char *)(name + 1), IPCCHAN_MCGRP_MONITOR))
+			f.grp_monitor = *(uint32_t *)(id + 1);
+		if (!strcmp((char *)(name + 1), IPCCHAN_MCGRP_MONITOR_ADMIN))
+			f.grp_admin = *(uint32_t *)(id + 1);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (!f.nl_family)
+		fprintf(stderr, "ipcchan-fuzz: no netlink family, netlink ops skipped\n");
+}
+
+/* Read what is queued (a half-read dump goes on here); check the acks. */
+static void nl_drain(int max)
+{
+	static char buf[32768];
+	struct nlmsghdr *nlh;
+	int n, err;
+
+	while (max-- > 0) {
+		n = recv(f.nl, buf, chance(8) ? 64 + below(4096) : sizeof(buf),
+			 MSG_DONTWAIT | (chance(16) ? MSG_TRUNC : 0));
+		if (n < 0) {
+			/* A dump that fails part-way reports through sk_err. */
+			if (errno != EAGAIN && errno != EINTR &&
+			    !allowed(nl_ack_errnos, errno))
+				wrong("netlink recv errno", errno);
+			return;
+		}
+		if (n > (int)sizeof(buf))
+			n = sizeof(buf);
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			f.nl_msgs++;
+			if (nlh->nlmsg_type != NLMSG_ERROR ||
+			    nlh->nlmsg_len < NLMSG_LENGTH(sizeof(int)))
+				continue;
+			err = -*(int *)NLMSG_DATA(nlh);
+			f.nl_acks++;
+			/* seq 1: a request to our family (see op_netlink). */
+			if (err && nlh->nlmsg_seq == 1 &&
+			    !allowed(nl_ack_errnos, err)) {
+				f.bad++;
+				fprintf(stderr, "ipcchan-fuzz: op %lu netlink: undocumented ack errno %d (%s)\n",
+					f.ops, err, strerror(err));
+			}
+			if (err > 0 && err < 256)
+				f.errnos[err]++;
+		}
+	}
+}
+
+/* One attribute; sometimes lying about its length or nesting others. */
+static size_t nl_put_attr(unsigned char *at, size_t room, int depth)
+{
+	struct nlattr *nla = (struct nlattr *)at;
+	size_t plen, i, used;
+
+	if (room < NLA_HDRLEN + 8)
+		return 0;
+	nla->nla_type = below(4) ? below(IPCCHAN_A_OBJ_MAX + 3) :
+		       below(2) ? below(IPCCHAN_A_LIMITS_MAX + 2) : rnd();
+	if (chance(8))
+		nla->nla_type |= NLA_F_NESTED;
+	switch (below(6)) {
+	case 0:
+		plen = 0;
+		break;
+	case 1:
+		plen = 4;
+		break;
+	case 2:
+		plen = 8;
+		break;
+	default:
+		plen = below(room - NLA_HDRLEN < 64 ? room - NLA_HDRLEN : 64);
+		break;
+	}
+	if (depth < 3 && chance(6) && room > 64) {
+		/* A nest of a few attributes. */
+		used = NLA_HDRLEN;
+		for (i = 0; i < 1 + below(3); i++)
+			used += nl_put_attr(at + used, room - used - 8, depth + 1);
+		nla->nla_len = used;
+		return NLA_ALIGN(used);
+	}
+	for (i = 0; i < plen; i++)
+		at[NLA_HDRLEN + i] = below(3) ? below(4) : rnd();
+	if (plen >= 4 && chance(2)) {
+		uint32_t v = below(2) ? below(64) : mutate_u32(1);
+
+		memcpy(at + NLA_HDRLEN, &v, 4);
+	}
+	nla->nla_len = NLA_HDRLEN + plen;
+	if (chance(15))
+		nla->nla_len = below(4);			/* below the header */
+	else if (chance(15))
+		nla->nla_len += 1 + below(200);			/* past the end */
+	return NLA_ALIGN(NLA_HDRLEN + plen);
+}
+
+static void op_netlink(void)
+{
+	static unsigned char msg[1024];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)msg;
+	struct genlmsghdr *g = NLMSG_DATA(nlh);
+	size_t len = NLMSG_LENGTH(GENL_HDRLEN);
+	int i, n;
+	long ret;
+
+	if (!f.nl_family)
+		return;
+	if (f.nl < 0 || chance(200)) {
+		if (f.nl >= 0)
+			close(f.nl);	/* perhaps in the middle of a dump */
+		f.nl = nl_socket();
+		if (f.nl < 0) {
+			result(OP_NETLINK, -1, misc_errnos);
+			return;
+		}
+	}
+	memset(msg, 0, sizeof(msg));
+	nlh->nlmsg_type = below(16) ? f.nl_family : below(2) ? GENL_ID_CTRL : rnd();
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	if (chance(2))
+		nlh->nlmsg_flags |= NLM_F_ACK;
+	if (chance(3))
+		nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (chance(10))
+		nlh->nlmsg_flags = rnd();
+	nlh->nlmsg_seq = nlh->nlmsg_type == f.nl_family ? 1 : 2;
+	g->cmd = below(8) ? below(IPCCHAN_CMD_MAX + 2) : rnd();
+	g->version = below(4) ? 1 : rnd();
+	n = below(5);
+	for (i = 0; i < n; i++)
+		len += nl_put_attr(msg + len, sizeof(msg) - len, 0);
+	nlh->nlmsg_len = len;
+	if (chance(12))
+		nlh->nlmsg_len = below(len + 32);	/* truncated or too long */
+	if (chance(20))
+		len = below(len + 1);			/* a short datagram */
+	ret = send(f.nl, msg, len, 0);
+	/* Only requests to our family are held to our list of errnos. */
+	if (ret < 0 && nlh->nlmsg_type != f.nl_family && len >= NLMSG_HDRLEN)
+		ret = 0;
+	result(OP_NETLINK, ret, nl_send_errnos);
+	nl_drain(chance(4) ? 1 : 64);
+}
+
+static void op_nl_join(void)
+{
+	uint32_t grp;
+	long ret;
+
+	if (!f.nl_family)
+		return;
+	if (f.nl < 0)
+		f.nl = nl_socket();
+	if (f.nl < 0)
+		return;
+	switch (below(4)) {
+	case 0:
+		grp = f.grp_admin;
+		ret = setsockopt(f.nl, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				 &grp, sizeof(grp));
+		/* The fuzzer runs unprivileged: the admin group is closed. */
+		if (!ret && geteuid() != 0)
+			wrong("unprivileged join of monitor-admin succeeded", grp);
+		f.ops++;
+		f.per_op[OP_NL_JOIN]++;
+		break;
+	case 1:
+		grp = f.grp_monitor;
+		ret = setsockopt(f.nl, SOL_NETLINK, chance(3) ?
+				 NETLINK_DROP_MEMBERSHIP : NETLINK_ADD_MEMBERSHIP,
+				 &grp, sizeof(grp));
+		result(OP_NL_JOIN, ret, misc_errnos);
+		break;
+	default:
+		/* Events are read (and checked for acks) like replies. */
+		nl_drain(4);
+		break;
+	}
 }
 
 static void reap_children(bool all)
@@ -564,6 +1195,10 @@ static void op_fork(int dev)
 	if (!pid) {
 		f.child = true;
 		f.bad = 0;
+		/* Forget what fork did not copy. */
+		for (i = 0; i < f.nmaps; i++)
+			if (f.maps[i].dontfork)
+				f.maps[i--] = f.maps[--f.nmaps];
 		f.rng ^= 0x5bd1e995;
 		/* Interval timers are not inherited. */
 		setitimer(ITIMER_REAL, &(struct itimerval){ { 0, 10000 }, { 0, 10000 } },
@@ -655,6 +1290,36 @@ static void one_op(int dev)
 		result(OP_FCNTL, fcntl(fd, F_SETFL, chance(2) ? O_NONBLOCK : 0),
 		       misc_errnos);
 		break;
+	case OP_RING_OPEN:
+		op_ring_open(chance(10) ? fd : dev);
+		break;
+	case OP_RING_INFO:
+		op_ring_info(pick_obj_fd());
+		break;
+	case OP_RING_KICK:
+		op_ring_kick(pick_obj_fd());
+		break;
+	case OP_RING_WAIT:
+		op_ring_wait(pick_obj_fd());
+		break;
+	case OP_RING_MAP:
+		op_ring_map(pick_obj_fd());
+		break;
+	case OP_MADVISE:
+		op_madvise();
+		break;
+	case OP_MREMAP:
+		op_mremap();
+		break;
+	case OP_CORRUPT:
+		op_corrupt();
+		break;
+	case OP_NETLINK:
+		op_netlink();
+		break;
+	case OP_NL_JOIN:
+		op_nl_join();
+		break;
 	default:
 		break;
 	}
@@ -695,6 +1360,8 @@ int main(int argc, char **argv)
 	mprotect(f.robuf, 4096, PROT_READ);
 	munmap(f.hole, 4096);
 
+	f.nl = -1;
+	nl_resolve();
 	dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		perror("ipcchan-fuzz: " IPCCHAN_DEVICE_PATH);
@@ -712,9 +1379,18 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (f.ops < nops) {
+		unsigned long before = f.ops;
+
 		one_op(dev);
 		if (f.bad > 20)
 			break;
+		/* Long runs under TCG: say how far they got. */
+		if (f.ops / 100000 != before / 100000) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fprintf(stderr, "ipcchan-fuzz: progress: %lu ops, %lu wrong, %.0f s\n",
+				f.ops, f.bad, t1.tv_sec - t0.tv_sec +
+				(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
 	}
 	it = (struct itimerval){ 0 };
 	setitimer(ITIMER_REAL, &it, NULL);
@@ -733,6 +1409,8 @@ int main(int argc, char **argv)
 	for (e = 1; e < 256; e++)
 		if (f.errnos[e])
 			printf(" %s=%lu", strerrorname_np(e) ?: "?", f.errnos[e]);
+	printf("\nipcchan-fuzz: rings: %lu control/data scribbles; netlink: %lu messages received, %lu acks",
+	       f.corruptions, f.nl_msgs, f.nl_acks);
 	printf("\nipcchan-fuzz: seed %llu: %lu ops (%lu failed as documented, %lu wrong) in %.1f s\n",
 	       seed, f.ops, f.fails - f.bad, f.bad,
 	       t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9);
