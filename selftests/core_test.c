@@ -288,6 +288,29 @@ TEST_F(dev, read_write_are_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/* The CLI names every feature the module announces (no bare "bitN"). */
+TEST(cli_names_every_feature)
+{
+	char exe[4096], cmd[4200], out[4096] = "";
+	ssize_t n;
+	size_t len;
+	FILE *p;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_LT(0, n);
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(cmd, sizeof(cmd), "%s/ipcchan info --json", exe);
+	p = popen(cmd, "r");
+	ASSERT_NE(NULL, p);
+	len = fread(out, 1, sizeof(out) - 1, p);
+	out[len] = '\0';
+	ASSERT_EQ(0, pclose(p));
+	ASSERT_NE(NULL, strstr(out, "\"features\": ["));
+	EXPECT_EQ(NULL, strstr(out, "\"bit")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"mailbox\""));
+}
+
 /*
  * An open fd pins the module: rmmod fails with EWOULDBLOCK until the last
  * fd is closed. The test then loads the module again so later tests run.
