@@ -149,6 +149,21 @@ for p in $probs; do
 	dmesg -c >>/tmp/fi-dmesg.log
 done
 
+# A test that failed under injection can leave a child behind (say, a
+# reader blocked on a mailbox its failed parent never fills). Such a
+# process holds real references and would make the rmmod after this run
+# fail for a reason that is not a leak. List every process still running
+# one of our binaries, with its ipcchan fds, then end it; the kmemleak
+# scan and the rmmod that follow then test for leaked references only.
+for d in /proc/[0-9]*; do
+	exe=$(readlink "$d/exe" 2>/dev/null) || continue
+	case $exe in /opt/ipcchan/bin/*) ;; *) continue ;; esac
+	echo "faultinject: leftover ${d#/proc/} $exe:" \
+		"$(ls -l "$d/fd" 2>/dev/null | grep -c ipcchan) ipcchan fds"
+	kill -9 "${d#/proc/}" 2>/dev/null
+done
+sleep 1
+
 # Sites: the innermost ipcchan frame of every forced-failure stack. Report
 # lines: anything that matches outside those dumps and the allocator's
 # own "page allocation failure" dumps (both end with </TASK>).

@@ -90,11 +90,36 @@ if [ -w /sys/kernel/debug/kmemleak ]; then
 	cat /sys/kernel/debug/kmemleak
 fi
 
+# Show who still holds the module: its reference count and every process
+# with an ipcchan fd or mapping.
+holders() {
+	echo "ipcchan-vm: refcnt $(cat /sys/module/ipcchan/refcnt 2>/dev/null)" >&2
+	for d in /proc/[0-9]*; do
+		n=$(ls -l "$d/fd" 2>/dev/null | grep -c ipcchan)
+		m=$(grep -c ipcchan "$d/maps" 2>/dev/null)
+		[ "${n:-0}" -gt 0 ] || [ "${m:-0}" -gt 0 ] || continue
+		echo "ipcchan-vm: pid ${d#/proc/} ($(cat "$d/comm")): $n fds, $m mappings" >&2
+	done
+}
+
+# Some references go away just after their process (deferred fput, RCU),
+# so a refused rmmod is retried for a few seconds; a leaked reference
+# stays and fails the run.
 if grep -q '^ipcchan ' /proc/modules; then
-	if ! rmmod ipcchan; then
-		echo "ipcchan-vm: rmmod ipcchan failed" >&2
-		[ "$rc" -eq 0 ] && rc=1
-	fi
+	tries=0
+	until rmmod ipcchan 2>/dev/null; do
+		tries=$((tries + 1))
+		[ "$tries" -eq 1 ] && holders
+		if [ "$tries" -ge 5 ]; then
+			echo "ipcchan-vm: rmmod ipcchan failed" >&2
+			rmmod ipcchan
+			[ "$rc" -eq 0 ] && rc=1
+			break
+		fi
+		sleep 1
+	done
+	[ "$tries" -gt 0 ] && [ "$tries" -lt 5 ] &&
+		echo "ipcchan-vm: rmmod succeeded after $tries retries" >&2
 fi
 
 sync
