@@ -166,9 +166,10 @@ sleep 1
 
 # Sites: the innermost ipcchan frame of every forced-failure stack. Report
 # lines: anything that matches outside those dumps and the allocator's
-# own "page allocation failure" dumps (both end with </TASK>).
+# own "page allocation failure" and "vmalloc error" dumps (warn_alloc();
+# all end with </TASK>). A report line is shown with the line before it.
 awk '
-	/FAULT_INJECTION: forcing a failure|page allocation failure/ { dump = 1; site = ""; next }
+	/FAULT_INJECTION: forcing a failure|page allocation failure|vmalloc error:/ { dump = 1; site = ""; next }
 	dump && /\[ipcchan\]/ && site == "" {
 		site = $0
 		sub(/^.*\] +/, "", site); sub(/^\? +/, "", site)
@@ -178,8 +179,9 @@ awk '
 	dump && /<\/TASK>/ { dump = 0; next }
 	dump { next }
 	/BUG:|WARNING:|Oops|general protection|Kernel panic|KASAN:|UBSAN:|possible recursive locking|possible circular locking|blocked for more than|Call Trace:/ {
-		print "FAULTINJECT report: " $0; reports++
+		print "FAULTINJECT report: " prev; print "FAULTINJECT report: " $0; reports++
 	}
+	{ prev = $0 }
 	END {
 		for (s in count) { print "FAULTINJECT site " s " " count[s]; n++ }
 		print "FAULTINJECT-SUMMARY sites=" n+0 " reports=" reports+0
