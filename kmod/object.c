@@ -639,11 +639,6 @@ void ipcchan_user_usage(kuid_t uid, unsigned int *objects, u64 *bytes)
 	spin_unlock(&ipcchan_users_lock);
 }
 
-int __init ipcchan_object_init(void)
-{
-	return 0;
-}
-
 /*
  * Every fd pins the module, so what is left now are named objects that
  * nobody has open. Unlinking them frees them.

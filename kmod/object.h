@@ -130,7 +130,6 @@ void ipcchan_user_usage(kuid_t uid, unsigned int *objects, u64 *bytes);
 
 long ipcchan_obj_ioctl_unlink(void __user *uarg);
 
-int ipcchan_object_init(void);
 void ipcchan_object_exit(void);
 
 #endif /* _IPCCHAN_OBJECT_H */
