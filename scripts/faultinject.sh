@@ -167,8 +167,14 @@ sleep 1
 # Sites: the innermost ipcchan frame of every forced-failure stack. Report
 # lines: anything that matches outside those dumps and the allocator's
 # own "page allocation failure" and "vmalloc error" dumps (warn_alloc();
-# all end with </TASK>). A report line is shown with the line before it.
+# all end with </TASK>). Report lines are matched by their headers on
+# every line, inside a dump too: with two vCPUs the dumps interleave, so
+# a bare "Call Trace:" says nothing about which dump it belongs to, and
+# every kind of report has a header of its own.
 awk '
+	/BUG:|WARNING:|Oops|general protection|Kernel panic|KASAN:|UBSAN:|possible recursive locking|possible circular locking|blocked for more than/ {
+		print "FAULTINJECT report: " $0; reports++
+	}
 	/FAULT_INJECTION: forcing a failure|page allocation failure|vmalloc error:/ { dump = 1; site = ""; next }
 	dump && /\[ipcchan\]/ && site == "" {
 		site = $0
@@ -178,10 +184,6 @@ awk '
 	}
 	dump && /<\/TASK>/ { dump = 0; next }
 	dump { next }
-	/BUG:|WARNING:|Oops|general protection|Kernel panic|KASAN:|UBSAN:|possible recursive locking|possible circular locking|blocked for more than|Call Trace:/ {
-		print "FAULTINJECT report: " prev; print "FAULTINJECT report: " $0; reports++
-	}
-	{ prev = $0 }
 	END {
 		for (s in count) { print "FAULTINJECT site " s " " count[s]; n++ }
 		print "FAULTINJECT-SUMMARY sites=" n+0 " reports=" reports+0
