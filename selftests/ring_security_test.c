@@ -54,13 +54,13 @@
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
+#include "test_util.h"
 
 #define OWNER		1001
 #define GROUPMATE	1002	/* primary gid 1002, supplementary 1001 */
 #define GROUPPRIM	1004	/* primary gid 1001 */
 #define OTHER		1003
 #define NOBODY		65534
-#define PARAM_DIR	"/sys/module/ipcchan/parameters/"
 #define PAGE		4096
 
 #ifndef SOL_NETLINK
@@ -157,17 +157,6 @@ static int rg_unlink(const char *name)
 	return ret;
 }
 
-static void become(uid_t uid, gid_t gid, const gid_t *groups, int ngroups)
-{
-	if (setgroups(ngroups, groups) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid)) {
-		fprintf(stderr, "# become %u/%u: %s\n", uid, gid,
-			strerror(errno));
-		_exit(2);
-	}
-	prctl(PR_SET_DUMPABLE, 1);
-}
-
 /* Run @fn in a child as @uid/@gid; returns its exit status (0: pass). */
 static int as_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 		   void (*fn)(void *), void *arg)
@@ -188,35 +177,6 @@ static int as_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static void write_param(const char *name, unsigned long long val)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "w");
-	if (f) {
-		fprintf(f, "%llu\n", val);
-		fclose(f);
-	}
-}
-
-static unsigned long long read_param(const char *name)
-{
-	unsigned long long v = 0;
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
 }
 
 static void user_namespace_root(void)

@@ -41,13 +41,13 @@
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
+#include "test_util.h"
 
 #define OWNER		1001
 #define GROUPMATE	1002	/* primary gid 1002, supplementary 1001 */
 #define GROUPPRIM	1004	/* primary gid 1001 */
 #define OTHER		1003
 #define NOBODY		65534
-#define PARAM_DIR	"/sys/module/ipcchan/parameters/"
 
 /* Cases checked, summed over children through a shared page. */
 static unsigned long *cases;
@@ -133,18 +133,6 @@ static int mb_recv(int fd, void *buf, unsigned int len,
 	return ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x) < 0 ? -errno : 0;
 }
 
-static void become(uid_t uid, gid_t gid, const gid_t *groups, int ngroups)
-{
-	if (setgroups(ngroups, groups) || setresgid(gid, gid, gid) ||
-	    setresuid(uid, uid, uid)) {
-		fprintf(stderr, "# become %u/%u: %s\n", uid, gid,
-			strerror(errno));
-		_exit(2);
-	}
-	/* setresuid() cleared it; the user namespace maps need it. */
-	prctl(PR_SET_DUMPABLE, 1);
-}
-
 /* Run @fn in a child as @uid/@gid; returns its exit status (0: pass). */
 static int as_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 		   void (*fn)(void *), void *arg)
@@ -164,35 +152,6 @@ static int as_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static void write_param(const char *name, unsigned long long val)
-{
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "w");
-	if (f) {
-		fprintf(f, "%llu\n", val);
-		fclose(f);
-	}
-}
-
-static unsigned long long read_param(const char *name)
-{
-	unsigned long long v = 0;
-	char path[128];
-	FILE *f;
-
-	snprintf(path, sizeof(path), PARAM_DIR "%s", name);
-	f = fopen(path, "r");
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v;
 }
 
 static int setup_cases(void)
