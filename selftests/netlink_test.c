@@ -27,6 +27,7 @@
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
+#include "genl_util.h"
 
 #define MODULE_PATH_DEFAULT "/lib/ipcchan/ipcchan.ko"
 #define BUF_SIZE 65536
@@ -40,12 +41,6 @@ struct ack {
 	char msg[256];		/* NLMSGERR_ATTR_MSG */
 	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE, 0 if none */
 	uint32_t offs;		/* NLMSGERR_ATTR_OFFS, 0 if none */
-};
-
-struct req {
-	struct nlmsghdr nlh;
-	struct genlmsghdr genl;
-	char attrs[512];
 };
 
 /* True when the running kernel is older than @major.@minor. */
@@ -74,28 +69,6 @@ static int nl_socket(void)
 		return -1;
 	}
 	return fd;
-}
-
-static void req_init(struct req *r, uint16_t type, uint16_t flags, uint8_t cmd)
-{
-	memset(r, 0, sizeof(*r));
-	r->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	r->nlh.nlmsg_type = type;
-	r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	r->nlh.nlmsg_seq = 1;
-	r->genl.cmd = cmd;
-	r->genl.version = 1;
-}
-
-/* Append an attribute with @len bytes of payload; @len may lie short. */
-static void req_put(struct req *r, uint16_t type, const void *data, int len)
-{
-	struct nlattr *nla = (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nlh.nlmsg_len));
-
-	nla->nla_type = type;
-	nla->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)nla + NLA_HDRLEN, data, len);
-	r->nlh.nlmsg_len = NLMSG_ALIGN(r->nlh.nlmsg_len) + NLA_ALIGN(nla->nla_len);
 }
 
 static void req_put_u32(struct req *r, uint16_t type, uint32_t v)

@@ -54,6 +54,7 @@
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
+#include "genl_util.h"
 #include "test_util.h"
 
 #define OWNER		1001
@@ -759,33 +760,6 @@ static void *genl_attrs(struct nlmsghdr *nlh, int *len)
 static uint32_t nla_u32(struct nlattr *nla)
 {
 	return *(uint32_t *)((char *)nla + NLA_HDRLEN);
-}
-
-struct req {
-	struct nlmsghdr nlh;
-	struct genlmsghdr genl;
-	char attrs[256];
-};
-
-static void req_init(struct req *r, uint16_t type, uint16_t flags, uint8_t cmd)
-{
-	memset(r, 0, sizeof(*r));
-	r->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	r->nlh.nlmsg_type = type;
-	r->nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	r->nlh.nlmsg_seq = 1;
-	r->genl.cmd = cmd;
-	r->genl.version = 1;
-}
-
-static void req_put(struct req *r, uint16_t type, const void *data, int len)
-{
-	struct nlattr *nla = (struct nlattr *)((char *)r + NLMSG_ALIGN(r->nlh.nlmsg_len));
-
-	nla->nla_type = type;
-	nla->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)nla + NLA_HDRLEN, data, len);
-	r->nlh.nlmsg_len = NLMSG_ALIGN(r->nlh.nlmsg_len) + NLA_ALIGN(nla->nla_len);
 }
 
 /*
