@@ -236,6 +236,52 @@ static int mbox_lock_mutex(struct mutex *m, struct mbox_wait *w)
 	return 0;
 }
 
+/*
+ * Copies between a slot and user memory. Slots in vmalloc space are copied
+ * page by page with copy_page_{to,from}_iter(): for a vmalloc address,
+ * copy_{to,from}_iter() run the hardened-usercopy check, which looks the
+ * address up in the tree of vmap areas under a spinlock, and that cost
+ * more per message than copying a small message. Every caller bounds the
+ * length by the slot (msgsize_max).
+ */
+static size_t mbox_copy_to_iter(const u8 *src, size_t len, struct iov_iter *to)
+{
+	size_t done = 0, off, n, c;
+
+	if (!is_vmalloc_addr(src))
+		return copy_to_iter(src, len, to);
+	while (done < len) {
+		off = offset_in_page(src + done);
+		n = min_t(size_t, len - done, PAGE_SIZE - off);
+		c = copy_page_to_iter(vmalloc_to_page(src + done), off, n, to);
+		done += c;
+		if (c != n)
+			break;
+	}
+	return done;
+}
+
+static bool mbox_copy_from_iter_full(u8 *dst, size_t len,
+				     struct iov_iter *from)
+{
+	size_t done = 0, off, n, c;
+
+	if (!is_vmalloc_addr(dst))
+		return copy_from_iter_full(dst, len, from);
+	while (done < len) {
+		off = offset_in_page(dst + done);
+		n = min_t(size_t, len - done, PAGE_SIZE - off);
+		c = copy_page_from_iter(vmalloc_to_page(dst + done), off, n,
+					from);
+		done += c;
+		if (c != n) {
+			iov_iter_revert(from, done);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Append slot @idx to list @prio. Called with the lock held. */
 static void mbox_link(struct ipcchan_mbox *mb, u32 idx, u32 prio)
 {
@@ -496,7 +542,7 @@ static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 		return 0;
 	}
 	m = mbox_slot(mb, idx);
-	if (!copy_from_iter_full(m->data, len, from)) {
+	if (!mbox_copy_from_iter_full(m->data, len, from)) {
 		mbox_unreserve(mb, idx, 1);
 		return -EFAULT;
 	}
@@ -517,6 +563,36 @@ struct mbox_meta {
 	struct pid *pid;
 	kuid_t uid;
 };
+
+/*
+ * Write the output fields of the receiver's struct ipcchan_mbox_msg at
+ * @umsg for a message of which @copied bytes were copied. Field by field
+ * in one user-access section: cheaper than building the struct and
+ * copying it, and the input fields (@buf, @reserved) are left alone.
+ */
+static int mbox_put_meta(struct ipcchan_mbox_msg __user *umsg,
+			 const struct mbox_meta *meta, size_t copied)
+{
+	s32 pid = pid_nr_ns(meta->pid, task_active_pid_ns(current));
+	u32 uid = from_kuid_munged(current_user_ns(), meta->uid);
+	u32 flags = copied < meta->len ? IPCCHAN_MSG_TRUNCATED : 0;
+
+	if (!user_write_access_begin(umsg, sizeof(*umsg)))
+		return -EFAULT;
+	unsafe_put_user(meta->len, &umsg->len, efault);
+	unsafe_put_user(meta->prio, &umsg->prio, efault);
+	unsafe_put_user(flags, &umsg->flags, efault);
+	unsafe_put_user(meta->seq, &umsg->seq, efault);
+	unsafe_put_user(meta->time_ns, &umsg->enqueue_ns, efault);
+	unsafe_put_user(pid, &umsg->sender_pid, efault);
+	unsafe_put_user(uid, &umsg->sender_uid, efault);
+	unsafe_put_user(meta->dropped, &umsg->dropped, efault);
+	user_write_access_end();
+	return 0;
+efault:
+	user_write_access_end();
+	return -EFAULT;
+}
 
 /*
  * Nothing queued: fail with EPIPE if nothing can ever arrive, else wait.
@@ -545,8 +621,7 @@ static unsigned int mbox_hist_bucket(u64 ns)
  */
 static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 			     u32 flags, struct mbox_wait *w,
-			     struct ipcchan_mbox_msg *msg,
-			     void __user *umsg, u32 umsg_size)
+			     struct ipcchan_mbox_msg __user *umsg)
 {
 	struct pid *done_pid = NULL;
 	struct mbox_meta meta;
@@ -590,22 +665,10 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 
 	/* Pinned: the slot and its pid reference stay valid. */
 	n = min_t(size_t, meta.len, iov_iter_count(to));
-	if (copy_to_iter(m->data, n, to) != n)
+	if (mbox_copy_to_iter(m->data, n, to) != n)
 		ret = -EFAULT;
-	if (!ret && umsg) {
-		msg->len = meta.len;
-		msg->prio = meta.prio;
-		msg->flags = n < meta.len ? IPCCHAN_MSG_TRUNCATED : 0;
-		msg->seq = meta.seq;
-		msg->enqueue_ns = meta.time_ns;
-		msg->sender_pid = pid_nr_ns(meta.pid,
-					    task_active_pid_ns(current));
-		msg->sender_uid = from_kuid_munged(current_user_ns(),
-						   meta.uid);
-		msg->dropped = meta.dropped;
-		if (copy_to_user(umsg, msg, min_t(u32, umsg_size, sizeof(*msg))))
-			ret = -EFAULT;
-	}
+	if (!ret && umsg)
+		ret = mbox_put_meta(umsg, &meta, n);
 
 	spin_lock(&mb->lock);
 	mb->pinned = MBOX_NIL;
@@ -655,7 +718,7 @@ static ssize_t mbox_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	ssize_t ret;
 
 	mbox_wait_init(&w, iocb->ki_filp, iocb->ki_flags & IOCB_NOWAIT);
-	ret = mbox_recv_one(mb, to, 0, &w, NULL, NULL, 0);
+	ret = mbox_recv_one(mb, to, 0, &w, NULL);
 	if (ret < 0 && ret != -EAGAIN)
 		mbox_pass_wakeup(mb, false);
 	return ret;
@@ -729,19 +792,36 @@ static int mbox_xfer_wait(struct mbox_wait *w, struct file *file,
 
 /* Read element @i of the message array and set up its iterator. */
 static int mbox_xfer_msg(const struct ipcchan_mbox_xfer *x, u32 i, int dir,
-			 struct ipcchan_mbox_msg *msg, void __user **umsg,
+			 struct ipcchan_mbox_msg *msg,
+			 struct ipcchan_mbox_msg __user **umsg,
 			 struct iov_iter *iter)
 {
+	struct ipcchan_mbox_msg __user *u;
 	int ret;
 
-	*umsg = u64_to_user_ptr(x->msgs + (u64)i * x->msg_size);
-	ret = copy_struct_from_user(msg, sizeof(*msg), *umsg, x->msg_size);
-	if (ret)
-		return ret;
+	u = u64_to_user_ptr(x->msgs + (u64)i * x->msg_size);
+	*umsg = u;
+	if (x->msg_size != sizeof(*msg)) {
+		ret = copy_struct_from_user(msg, sizeof(*msg), u, x->msg_size);
+		if (ret)
+			return ret;
+	} else {
+		/* The common case: read just the input fields. */
+		if (!user_read_access_begin(u, sizeof(*u)))
+			return -EFAULT;
+		unsafe_get_user(msg->buf, &u->buf, efault);
+		unsafe_get_user(msg->len, &u->len, efault);
+		unsafe_get_user(msg->prio, &u->prio, efault);
+		unsafe_get_user(msg->reserved, &u->reserved, efault);
+		user_read_access_end();
+	}
 	if (msg->reserved)
 		return -EINVAL;
 	iov_iter_ubuf(iter, dir, u64_to_user_ptr(msg->buf), msg->len);
 	return 0;
+efault:
+	user_read_access_end();
+	return -EFAULT;
 }
 
 /* Read and check element @i of a send batch. */
@@ -749,7 +829,7 @@ static int mbox_send_msg(struct ipcchan_mbox *mb,
 			 const struct ipcchan_mbox_xfer *x, u32 i,
 			 struct ipcchan_mbox_msg *msg, struct iov_iter *iter)
 {
-	void __user *umsg;
+	struct ipcchan_mbox_msg __user *umsg;
 	int ret;
 
 	ret = mbox_xfer_msg(x, i, ITER_SOURCE, msg, &umsg, iter);
@@ -795,7 +875,8 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 			m = mbox_slot(mb, idx);
 			if (k)
 				ret = mbox_send_msg(mb, x, done + k, &msg, &iter);
-			if (!ret && !copy_from_iter_full(m->data, msg.len, &iter))
+			if (!ret &&
+			    !mbox_copy_from_iter_full(m->data, msg.len, &iter))
 				ret = -EFAULT;
 			if (ret)
 				break;
@@ -830,7 +911,7 @@ static long mbox_recv_batch(struct ipcchan_mbox *mb,
 	struct ipcchan_mbox_msg msg;
 	struct mbox_meta meta;
 	struct iov_iter iter;
-	void __user *umsg;
+	struct ipcchan_mbox_msg __user *umsg;
 	struct mbox_msg *m;
 	u32 done = 0, idx;
 	int ret, next_ret;
@@ -878,23 +959,10 @@ static long mbox_recv_batch(struct ipcchan_mbox *mb,
 		put_pid(done_pid);
 		done_pid = NULL;
 		n = min_t(size_t, meta.len, iov_iter_count(&iter));
-		if (copy_to_iter(m->data, n, &iter) != n)
+		if (mbox_copy_to_iter(m->data, n, &iter) != n)
 			ret = -EFAULT;
-		if (!ret) {
-			msg.len = meta.len;
-			msg.prio = meta.prio;
-			msg.flags = n < meta.len ? IPCCHAN_MSG_TRUNCATED : 0;
-			msg.seq = meta.seq;
-			msg.enqueue_ns = meta.time_ns;
-			msg.sender_pid = pid_nr_ns(meta.pid,
-						   task_active_pid_ns(current));
-			msg.sender_uid = from_kuid_munged(current_user_ns(),
-							  meta.uid);
-			msg.dropped = meta.dropped;
-			if (copy_to_user(umsg, &msg,
-					 min_t(u32, x->msg_size, sizeof(msg))))
-				ret = -EFAULT;
-		}
+		if (!ret)
+			ret = mbox_put_meta(umsg, &meta, n);
 		next_ret = 0;
 		if (!ret && done + 1 < x->count)
 			next_ret = mbox_xfer_msg(x, done + 1, ITER_DEST, &msg,
@@ -941,7 +1009,7 @@ static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
 	struct ipcchan_mbox_xfer x;
 	struct ipcchan_mbox_msg msg;
 	struct iov_iter iter;
-	void __user *umsg;
+	struct ipcchan_mbox_msg __user *umsg;
 	struct mbox_wait w;
 	long ret = 0;
 
@@ -971,8 +1039,7 @@ static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
 	} else if (x.flags & IPCCHAN_XFER_PEEK) {
 		ret = mbox_xfer_msg(&x, 0, ITER_DEST, &msg, &umsg, &iter);
 		if (!ret)
-			ret = mbox_recv_one(mb, &iter, x.flags, &w, &msg, umsg,
-					    x.msg_size);
+			ret = mbox_recv_one(mb, &iter, x.flags, &w, umsg);
 		if (ret >= 0)
 			ret = 1;
 	} else {

@@ -424,6 +424,87 @@ TEST_F(mb, read_bad_pointer_efault)
 	EXPECT_INTACT(self->fd);
 }
 
+/*
+ * Messages larger than a page, in slots that start at odd offsets within
+ * the mailbox's pages, arrive whole and in order through both the read()
+ * and the ioctl paths, truncated receives copy the right prefix, and a
+ * payload whose second page faults fails with EFAULT and loses nothing.
+ */
+TEST(multipage_slots)
+{
+	const unsigned int len = 3 * 4096 + 123;
+	unsigned char *src, *dst, *hole;
+	struct ipcchan_mbox_msg out;
+	unsigned int i, k;
+	int fd;
+
+	fd = mb_anon(4, len, IPCCHAN_MBOX_BLOCK);
+	ASSERT_LE(0, fd);
+	src = malloc(len);
+	dst = malloc(len);
+	ASSERT_TRUE(src && dst);
+
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < len; i++)
+			src[i] = (unsigned char)(i * 7 + k);
+		if (k & 1) {
+			ASSERT_EQ((ssize_t)len, write(fd, src, len));
+		} else {
+			ASSERT_EQ(1, mb_send(fd, src, len, 0, 0));
+		}
+	}
+	for (k = 0; k < 4; k++) {
+		for (i = 0; i < len; i++)
+			src[i] = (unsigned char)(i * 7 + k);
+		memset(dst, 0, len);
+		if (k == 3) {
+			/* A truncated receive: the first 5000 bytes only. */
+			ASSERT_EQ(1, mb_recv(fd, dst, 5000,
+					     IPCCHAN_XFER_TRUNC, &out));
+			EXPECT_EQ(len, out.len);
+			EXPECT_EQ(IPCCHAN_MSG_TRUNCATED, out.flags);
+			EXPECT_EQ(0, memcmp(dst, src, 5000));
+			EXPECT_EQ(0, dst[5000]);
+		} else if (k & 1) {
+			ASSERT_EQ((ssize_t)len, read(fd, dst, len));
+			EXPECT_EQ(0, memcmp(dst, src, len));
+		} else {
+			ASSERT_EQ(1, mb_recv(fd, dst, len, 0, &out));
+			EXPECT_EQ(len, out.len);
+			EXPECT_EQ(0, out.flags);
+			EXPECT_EQ(0, memcmp(dst, src, len));
+		}
+	}
+
+	/*
+	 * A payload whose first page is readable and second is not: the
+	 * send fails with EFAULT and queues nothing; a receive buffer that
+	 * faults after its first page leaves the message queued.
+	 */
+	hole = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	ASSERT_EQ(0, munmap(hole + 4096, 4096));
+	memset(hole, 0x5a, 4096);
+	EXPECT_EQ(-1, write(fd, hole + 100, 5000));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, mb_send(fd, hole + 100, 5000, 0, 0));
+	EXPECT_EQ(-EAGAIN, mb_recv(fd, dst, len, IPCCHAN_XFER_NONBLOCK, NULL));
+
+	ASSERT_EQ(1, mb_send(fd, src, len, 0, 0));
+	EXPECT_EQ(-1, read(fd, hole + 100, len));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EFAULT, mb_recv(fd, hole + 100, len, 0, NULL));
+	memset(dst, 0, len);
+	ASSERT_EQ((ssize_t)len, read(fd, dst, len));
+	EXPECT_EQ(0, memcmp(dst, src, len));
+
+	munmap(hole, 4096);
+	free(src);
+	free(dst);
+	close(fd);
+}
+
 TEST_F(mb, prio_out_of_range_einval)
 {
 	EXPECT_EQ(-EINVAL, mb_send(self->fd, "x", 1,
