@@ -9,7 +9,9 @@
 #                                                           5 reps: the targets)
 #                                          ipcbench sweep  (64 B..1 MiB, same CPU)
 #                                          ipcbench cross  (64 B, 4 KiB, cross CPU)
-#   <-- core.{txt,csv,json}, sweep.*, cross.*
+#                                          ipcbench --scale (mailbox count, 1 vs 8
+#                                                           senders, memory per message)
+#   <-- core.{txt,csv,json}, sweep.*, cross.*, scale.{txt,json}
 #   gnuplot: latency.{svg,png}, throughput.{svg,png} from sweep.csv
 #
 # Usage: bench.sh [--quick] [--render DIR] [--out DIR] [-- IPCBENCH-ARGS...]
@@ -93,12 +95,14 @@ if [ "$quick" -eq 1 ]; then
 	core="-s 64,4K -r 3 -t 0.1 -w 0.05"
 	sweep="-s 64,4K,64K,1M -r 3 -t 0.05 -w 0.02"
 	cross="-s 64 -r 3 -t 0.05 -w 0.02"
+	scale="-r 1 -t 0.1 -w 0.05"
 	timeout=600
 else
 	# About 10 minutes under TCG on 2 cores (see Documentation/benchmarks.rst).
 	core="-s 64,4K -r 5 -t 0.3 -w 0.2"
 	sweep="-s sweep -r 3 -t 0.2 -w 0.1"
 	cross="-s 64,4K -r 3 -t 0.2 -w 0.1"
+	scale="-r 3 -t 0.3 -w 0.1"
 	timeout=1800
 fi
 
@@ -118,6 +122,11 @@ for part in core sweep cross; do
 	[ \$rc -le 1 ] || exit \$rc
 	[ \$rc -eq 0 ] || failed=1
 done
+echo \"ipcbench-suite: scale: ipcbench --scale $scale\" >&2
+rc=0
+ipcbench --scale $scale --json scale.json >scale.txt || rc=\$?
+[ \$rc -le 1 ] || exit \$rc
+[ \$rc -eq 0 ] || failed=1
 [ -z \"\${failed:-}\" ]"
 
 log "bench.sh: results in $out"
@@ -126,5 +135,6 @@ rc=0
 git -C "$TOP" describe --always --dirty >"$out/version" 2>/dev/null || true
 [ -r "$out/sweep.csv" ] && render_plots "$out"
 [ -r "$out/core.txt" ] && cat "$out/core.txt"
+[ -r "$out/scale.txt" ] && cat "$out/scale.txt"
 [ "$rc" -eq 0 ] || log "bench.sh: the suite failed (status $rc): see $out/*.txt and $out/serial.log"
 exit "$rc"
