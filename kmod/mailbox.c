@@ -31,15 +31,32 @@
  *	is the innermost lock and is never held across user copies.
  *
  * Waiting. Receivers wait on wait_recv and senders on wait_send, both
- * exclusively, so a message or a free slot wakes one waiter; poll and
- * epoll add non-exclusive entries to both queues, and every call that
- * queues or removes messages wakes them (a batch once, at its end or
- * before it sleeps), so edge-triggered epoll sees every change. One
- * wakeup may stand for several messages or slots, so a receiver that
- * leaves messages queued and a sender that leaves room pass it on to the
- * next exclusive waiter. A waiter
- * that was woken but leaves without taking what it was woken for (signal,
- * EMSGSIZE, EFAULT) passes the wakeup on.
+ * exclusively, so a message or enough room wakes one waiter; poll and
+ * epoll add non-exclusive entries to both queues.
+ *
+ * A receiver may go on as soon as one message is queued. Under block a
+ * sender that found no room at all may go on only once send_lowat slots
+ * are free, or the mailbox is empty with any room (mbox_send_ready()):
+ * waking it for every freed slot made a full mailbox with many senders
+ * cost two context switches per message, as each woken sender sent one
+ * message and slept again. A sender that finds room when it comes in
+ * never waits, and at its deadline it takes whatever room there is; the
+ * watermark only decides when a sleeping sender is woken. EPOLLOUT is
+ * reported on the same condition as wakes a sender, so level and edge
+ * triggers agree with blocking writes.
+ *
+ * Every call that queues messages wakes the receive queue, and every call
+ * that frees room (receive, unreserve) wakes the send queue when the
+ * sender condition holds afterwards (a batch once, at its end or before
+ * it sleeps). Each checks after its own change under the lock, so the
+ * change that makes the condition true is the one that wakes, and
+ * edge-triggered epoll sees every edge. One wakeup may stand for several
+ * messages or many slots, so a receiver that leaves messages queued and a
+ * sender that leaves the condition true pass it on to the next exclusive
+ * waiter. A waiter that was woken but leaves without taking what it was
+ * woken for (signal, EMSGSIZE, EFAULT, EPIPE) passes the wakeup on under
+ * the same rule. Losing the last reader or writer, or the name, wakes
+ * everyone.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -90,6 +107,7 @@ struct ipcchan_mbox {
 	u32 msgsize_max;
 	u32 slot_size;
 	u32 policy;
+	u32 send_lowat;		/* free slots that wake a blocked sender */
 	u8 *slots;
 
 	struct mutex recv_mutex;	/* receivers: choice and pin */
@@ -150,14 +168,41 @@ static bool mbox_recv_ready(struct ipcchan_mbox *mb)
 	return READ_ONCE(mb->depth) || mbox_no_writers(mb);
 }
 
-/* A waiting sender can go on: room, or a slot to copy into. */
-static bool mbox_send_ready(struct ipcchan_mbox *mb)
+/* A sender can go on now: room, or a slot to copy into. */
+static bool mbox_send_fits(struct ipcchan_mbox *mb)
 {
 	if (mbox_no_readers(mb))
 		return true;
 	if (mb->policy == IPCCHAN_MBOX_DROP_OLDEST)
 		return READ_ONCE(mb->free) != MBOX_NIL;
 	return READ_ONCE(mb->depth) + READ_ONCE(mb->inflight) < mb->capacity;
+}
+
+/*
+ * Under block: send_lowat slots free, or an empty mailbox with any room
+ * (slots reserved by senders still copying count as taken).
+ */
+static bool mbox_lowat_room(struct ipcchan_mbox *mb)
+{
+	u32 depth = READ_ONCE(mb->depth);
+	u32 used = depth + READ_ONCE(mb->inflight);
+
+	if (used >= mb->capacity)
+		return false;
+	return mb->capacity - used >= mb->send_lowat || !depth;
+}
+
+/*
+ * A waiting sender may be woken: as mbox_send_fits(), but under block only
+ * once the room reaches the send low watermark.
+ */
+static bool mbox_send_ready(struct ipcchan_mbox *mb)
+{
+	if (mbox_no_readers(mb))
+		return true;
+	if (mb->policy == IPCCHAN_MBOX_DROP_OLDEST)
+		return READ_ONCE(mb->free) != MBOX_NIL;
+	return mbox_lowat_room(mb);
 }
 
 /*
@@ -175,7 +220,8 @@ static void mbox_wake(struct wait_queue_head *wq, __poll_t events)
 
 /*
  * Sleep until @ready or the deadline, a signal or EAGAIN. Returns 0 when
- * @ready, so the caller retries under its locks.
+ * @ready, so the caller retries under its locks; at the deadline also when
+ * a sender's message fits below the watermark.
  */
 static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 			 bool (*ready)(struct ipcchan_mbox *mb),
@@ -212,7 +258,8 @@ static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 		if (!schedule_hrtimeout_range(&w->deadline,
 					      current->timer_slack_ns,
 					      HRTIMER_MODE_ABS)) {
-			ret = ready(mb) ? 0 : -ETIMEDOUT;
+			ret = (sender ? mbox_send_fits(mb) : ready(mb)) ?
+			      0 : -ETIMEDOUT;
 			break;
 		}
 	}
@@ -371,7 +418,8 @@ static void mbox_free_chain(struct ipcchan_mbox *mb, u32 first, u32 n)
 /*
  * Reserve up to @want free slots for a sender to copy @len-byte messages
  * into, or decide to drop. Under block, room is what neither queued
- * messages nor other senders' reservations take; a full mailbox waits.
+ * messages nor other senders' reservations take; a full mailbox waits
+ * until the room reaches the send low watermark, then takes what it can.
  * Under drop-oldest a full mailbox still lends its one extra slot (the
  * link drops the oldest message then), and waits only while every slot
  * is being copied into by other senders, however briefly. Under
@@ -435,7 +483,8 @@ static int mbox_reserve(struct ipcchan_mbox *mb, u32 want, size_t len,
 
 /*
  * Give back the @n reserved slots chained from @first (copies that
- * failed or were not needed), and wake a sender the room may let in.
+ * failed or were not needed), and wake a sender if the room now reaches
+ * the watermark.
  */
 static void mbox_unreserve(struct ipcchan_mbox *mb, u32 first, u32 n)
 {
@@ -506,10 +555,10 @@ static void mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 }
 
 /*
- * After a send: wake the receivers, and, if room is left, the next
- * blocked sender (a receive wakes one sender however many slots it
- * freed, so senders pass the wakeup along). Each wake looks at its
- * queue first and costs nothing when nobody waits.
+ * After a send: wake the receivers, and, if the room left still reaches
+ * the watermark, the next blocked sender (a receive wakes one sender
+ * however many slots are free, so senders pass the wakeup along). Each
+ * wake looks at its queue first and costs nothing when nobody waits.
  */
 static void mbox_send_done(struct ipcchan_mbox *mb)
 {
@@ -686,7 +735,8 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 
 	if (done_pid) {
 		put_pid(done_pid);
-		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		if (mbox_send_ready(mb))
+			mbox_wake(&mb->wait_send, MBOX_POLLOUT);
 	}
 	return ret ? ret : n;
 }
@@ -759,8 +809,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 		if (mbox_no_readers(mb))
 			mask |= EPOLLERR;
 		else if (mb->policy != IPCCHAN_MBOX_BLOCK ||
-			 READ_ONCE(mb->depth) + READ_ONCE(mb->inflight) <
-			 mb->capacity)
+			 mbox_lowat_room(mb))
 			mask |= MBOX_POLLOUT;
 	}
 	return mask;
@@ -901,7 +950,8 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
  * then take what is queued, up to x->count, under one hold of recv_mutex.
  * Each message is pinned while it is copied out (so EFAULT or EMSGSIZE
  * leaves it queued); removing one and choosing the next share one hold
- * of the spinlock. Senders are woken once, at the end.
+ * of the spinlock. Senders are woken once, at the end, if the room
+ * reaches the watermark.
  */
 static long mbox_recv_batch(struct ipcchan_mbox *mb,
 			    const struct ipcchan_mbox_xfer *x,
@@ -993,7 +1043,8 @@ static long mbox_recv_batch(struct ipcchan_mbox *mb,
 	put_pid(done_pid);
 
 	if (done) {
-		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		if (mbox_send_ready(mb))
+			mbox_wake(&mb->wait_send, MBOX_POLLOUT);
 		/* Left some for another receiver, which may be asleep. */
 		if (READ_ONCE(mb->depth))
 			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
@@ -1060,7 +1111,7 @@ static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
 				 uarg);
 	if (usize < 0)
 		return usize;
-	if (a.flags || a.reserved)
+	if (a.flags || a.reserved || a.reserved1)
 		return -EINVAL;
 
 	memset(&a, 0, sizeof(a));
@@ -1076,6 +1127,7 @@ static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
 	a.gid = from_kgid_munged(uns, mb->obj.gid);
 	a.depth = READ_ONCE(mb->depth);
 	a.reserved_bytes = mb->obj.charged;
+	a.send_lowat = mb->send_lowat;
 	if (copy_to_user(uarg, &a, a.size))
 		return -EFAULT;
 	return 0;
@@ -1251,6 +1303,10 @@ static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
 	total = (u64)(op->capacity + 1) * *slot_size;
 	if (total > IPCCHAN_MBOX_HARD_MAX_BYTES)
 		return -EINVAL;
+	if (!op->send_lowat)
+		op->send_lowat = max(1U, op->capacity / 4);
+	if (op->send_lowat > op->capacity)
+		return -EINVAL;
 
 	ipcchan_limits_get(&lim);
 	if ((op->capacity > lim.mbox_max_msgs ||
@@ -1286,6 +1342,7 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	mb->msgsize_max = op->msgsize_max;
 	mb->slot_size = slot_size;
 	mb->policy = op->policy;
+	mb->send_lowat = op->send_lowat;
 	mutex_init(&mb->recv_mutex);
 	spin_lock_init(&mb->lock);
 	init_waitqueue_head(&mb->wait_recv);
@@ -1336,7 +1393,7 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 			       uarg);
 	if (ret < 0)
 		return ret;
-	if ((op.flags & ~allowed) || op.reserved ||
+	if ((op.flags & ~allowed) || op.reserved || op.reserved1 ||
 	    !(op.flags & (IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE)) ||
 	    ((op.flags & IPCCHAN_OPEN_EXCL) &&
 	     !(op.flags & IPCCHAN_OPEN_CREATE)))

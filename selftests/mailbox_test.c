@@ -53,6 +53,7 @@ struct mb_opts {
 	unsigned int msgsize;
 	unsigned int policy;
 	unsigned int mode;
+	unsigned int lowat;	/* send_lowat; 0 for the default */
 };
 
 /* Returns an fd or -errno. */
@@ -65,6 +66,7 @@ static int mb_open(const struct mb_opts *o)
 		.capacity = o->capacity,
 		.msgsize_max = o->msgsize,
 		.policy = o->policy,
+		.send_lowat = o->lowat,
 	};
 	int dev, fd;
 
@@ -775,6 +777,8 @@ TEST(open_bad_args)
 	EXPECT_EQ(-EINVAL, OP(.flags = IPCCHAN_OPEN_READ | 0x100));
 	EXPECT_EQ(-EINVAL, OP(.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_EXCL));
 	EXPECT_EQ(-EINVAL, OP(.reserved = 1));
+	EXPECT_EQ(-EINVAL, OP(.reserved1 = 1));
+	EXPECT_EQ(-EINVAL, OP(.capacity = 8, .send_lowat = 9));
 	EXPECT_EQ(-EINVAL, OP(.size = 16));
 	EXPECT_EQ(-EINVAL, OP(.policy = __IPCCHAN_MBOX_POLICY_MAX));
 	EXPECT_EQ(-EINVAL, OP(.mode = 01000));
@@ -1710,13 +1714,23 @@ TEST(epoll_edge_triggered)
 	EXPECT_EQ(0, reap(pid));
 	EXPECT_EQ(2, read(fd, b, sizeof(b)));
 
-	/* EPOLLOUT edge when room appears. */
+	/*
+	 * EPOLLOUT edge when room reaches the send low watermark (the
+	 * default, 2 of 8 slots): not at the first free slot.
+	 */
 	ev.events = EPOLLOUT | EPOLLET;
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_MOD, fd, &ev));
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
 	while (write(fd, "f", 1) == 1 && mb_depth(fd) < 8)
 		;
 	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	EXPECT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+	EXPECT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+	EXPECT_EQ(EPOLLOUT, out.events);
+	EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));	/* edge consumed */
+	/* Every receive above the watermark is an edge. */
 	EXPECT_EQ(1, read(fd, b, sizeof(b)));
 	EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
 	close(ep);
@@ -1784,6 +1798,496 @@ TEST(hangup)
 	EXPECT_EQ(-1, write(wr, "y", 1));
 	EXPECT_EQ(EPIPE, errno);
 	close(wr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Send low watermark                                                  */
+/* ------------------------------------------------------------------ */
+
+static int mb_lowat(unsigned int capacity, unsigned int lowat)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE,
+		.capacity = capacity, .msgsize = 8, .lowat = lowat,
+	};
+
+	return mb_open(&o);
+}
+
+static unsigned int mb_send_lowat(int fd)
+{
+	struct ipcchan_mbox_attr a;
+
+	return mb_attr(fd, &a) ? ~0U : a.send_lowat;
+}
+
+/* Fill @fd's mailbox to its capacity with 1-byte messages. */
+static int mb_fill(int fd)
+{
+	struct ipcchan_mbox_attr a;
+
+	if (mb_attr(fd, &a))
+		return -1;
+	while (a.depth < a.capacity) {
+		if (mb_send(fd, "f", 1, 0, IPCCHAN_XFER_NONBLOCK) != 1)
+			return -1;
+		a.depth++;
+	}
+	return mb_depth(fd) == a.capacity ? 0 : -1;
+}
+
+/* Wait up to 2 s until @n senders are blocked on @fd. */
+static unsigned int wait_senders_blocked(int fd, unsigned int n)
+{
+	struct ipcchan_mbox_stats st = { 0 };
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		if (mb_stats(fd, &st))
+			return ~0U;
+		if (st.senders_blocked == n)
+			break;
+		msleep(5);
+	}
+	return st.senders_blocked;
+}
+
+static unsigned int senders_blocked(int fd)
+{
+	struct ipcchan_mbox_stats st;
+
+	return mb_stats(fd, &st) ? ~0U : st.senders_blocked;
+}
+
+struct writer_arg {
+	int fd;
+	int done;
+	int ret;		/* the SEND result or -errno */
+	uint64_t timeout_ns;	/* with IPCCHAN_XFER_TIMEOUT when non-zero */
+};
+
+static void *writer_thread(void *p)
+{
+	struct writer_arg *a = p;
+	struct ipcchan_mbox_msg m = { .buf = (uintptr_t)"w", .len = 1 };
+
+	a->ret = mb_xfer(a->fd, true, &m,
+			 a->timeout_ns ? IPCCHAN_XFER_TIMEOUT : 0,
+			 a->timeout_ns);
+	__atomic_store_n(&a->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static int writers_done(struct writer_arg *a, int n)
+{
+	int i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += __atomic_load_n(&a[i].done, __ATOMIC_SEQ_CST);
+	return c;
+}
+
+/* Wait up to 5 s for a writer thread to finish its send. */
+static int wait_writer(struct writer_arg *w)
+{
+	int i;
+
+	for (i = 0; i < 1000 && !writers_done(w, 1); i++)
+		msleep(5);
+	return writers_done(w, 1);
+}
+
+TEST(send_lowat_default_and_range)
+{
+	static const unsigned int caps[] = { 1, 2, 3, 4, 7, 8, 9, 4096 };
+	struct ipcchan_mbox_open op;
+	struct ipcchan_mbox_attr a;
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE |
+			 IPCCHAN_OPEN_EXCL,
+		.name = uniq("lowat"), .mode = 0600, .capacity = 16,
+		.lowat = 3,
+	};
+	unsigned int i;
+	int dev, fd, fd2;
+
+	/* Default: a quarter of the capacity, at least 1. */
+	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+		fd = mb_anon(caps[i], 8, 0);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(caps[i] / 4 ?: 1, mb_send_lowat(fd));
+		close(fd);
+	}
+	fd = mb_anon(0, 8, 0);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(IPCCHAN_MBOX_DEFAULT_CAPACITY / 4, mb_send_lowat(fd));
+	close(fd);
+
+	/* Settable from 1 to the capacity, for every policy. */
+	fd = mb_lowat(8, 1);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(1, mb_send_lowat(fd));
+	close(fd);
+	fd = mb_lowat(8, 8);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(8, mb_send_lowat(fd));
+	close(fd);
+	EXPECT_EQ(-EINVAL, mb_lowat(8, 9));
+	EXPECT_EQ(-EINVAL, mb_lowat(1, 2));
+	EXPECT_EQ(-EINVAL, mb_lowat(0, IPCCHAN_MBOX_DEFAULT_CAPACITY + 1));
+	fd = mb_lowat(0, IPCCHAN_MBOX_DEFAULT_CAPACITY);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(IPCCHAN_MBOX_DEFAULT_CAPACITY, mb_send_lowat(fd));
+	close(fd);
+
+	/* Fixed at creation: a second open's value is ignored. */
+	fd = mb_open(&o);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(3, mb_send_lowat(fd));
+	o.flags = IPCCHAN_OPEN_WRITE;
+	o.lowat = 100;
+	fd2 = mb_open(&o);
+	ASSERT_LE(0, fd2);
+	EXPECT_EQ(3, mb_send_lowat(fd2));
+	close(fd2);
+	ASSERT_EQ(0, mb_unlink(o.name));
+	close(fd);
+
+	/* A VER0 MBOX_OPEN (without send_lowat) gets the default. */
+	dev = dev_fd();
+	ASSERT_LE(0, dev);
+	memset(&op, 0xff, sizeof(op));
+	memset(&op, 0, IPCCHAN_MBOX_OPEN_SIZE_VER0);
+	op.size = IPCCHAN_MBOX_OPEN_SIZE_VER0;
+	op.flags = IPCCHAN_OPEN_READ;
+	op.capacity = 40;
+	fd = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op);
+	ASSERT_LE(0, fd);
+	close(dev);
+	EXPECT_EQ(10, mb_send_lowat(fd));
+
+	/* A VER0 GET_ATTR is answered without send_lowat... */
+	memset(&a, 0xff, sizeof(a));
+	memset(&a, 0, IPCCHAN_MBOX_ATTR_SIZE_VER0);
+	a.size = IPCCHAN_MBOX_ATTR_SIZE_VER0;
+	ASSERT_EQ(0, ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a));
+	EXPECT_EQ(IPCCHAN_MBOX_ATTR_SIZE_VER0, a.size);
+	EXPECT_EQ(40, a.capacity);
+	EXPECT_EQ(~0U, a.send_lowat);
+	EXPECT_EQ(~0U, a.reserved1);
+	/* ...a VER1 one with it, and reserved1 must be zero on input. */
+	memset(&a, 0, sizeof(a));
+	a.size = IPCCHAN_MBOX_ATTR_SIZE_VER1;
+	ASSERT_EQ(0, ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a));
+	EXPECT_EQ(IPCCHAN_MBOX_ATTR_SIZE_VER1, a.size);
+	EXPECT_EQ(10, a.send_lowat);
+	EXPECT_EQ(0, a.reserved1);
+	a.reserved1 = 1;
+	EXPECT_EQ(-1, ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
+}
+
+/* Watermarks of a mailbox of 8, and the receives that wake a sender. */
+static const struct { unsigned int lowat, wakes_at; } lowat_v[] = {
+	{ 0, 2 },	/* the default, 8 / 4 */
+	{ 1, 1 },	/* per slot, as POSIX mq */
+	{ 5, 5 },
+	{ 8, 8 },	/* only draining to empty wakes */
+};
+
+#define for_each_lowat(k) \
+	for ((k) = 0; (k) < sizeof(lowat_v) / sizeof(lowat_v[0]); (k)++)
+
+/* A full mailbox of 8 and one sender thread blocked on it. */
+struct lowat_ctx {
+	int fd;
+	pthread_t t;
+	struct writer_arg w;
+};
+
+static int lowat_block(struct lowat_ctx *c, unsigned int lowat)
+{
+	c->fd = mb_lowat(8, lowat);
+	if (c->fd < 0 || mb_fill(c->fd))
+		return -1;
+	c->w = (struct writer_arg){ .fd = c->fd };
+	if (pthread_create(&c->t, NULL, writer_thread, &c->w))
+		return -1;
+	return wait_senders_blocked(c->fd, 1) == 1 ? 0 : -1;
+}
+
+/* Let the writer finish whatever the test did, and close. */
+static void lowat_done(struct lowat_ctx *c)
+{
+	char b[8];
+
+	while (!__atomic_load_n(&c->w.done, __ATOMIC_SEQ_CST) &&
+	       read(c->fd, b, sizeof(b)) > 0)
+		;
+	pthread_join(c->t, NULL);
+	close(c->fd);
+}
+
+/* Woken by the receive that brings the room to the watermark, no sooner. */
+TEST(send_lowat_wakes_blocked_sender)
+{
+	struct ipcchan_mbox_stats st;
+	struct lowat_ctx c;
+	unsigned int k, i;
+	char b[8];
+
+	for_each_lowat(k) {
+		ASSERT_EQ(0, lowat_block(&c, lowat_v[k].lowat));
+		for (i = 1; i < lowat_v[k].wakes_at; i++) {
+			ASSERT_EQ(1, read(c.fd, b, sizeof(b)));
+			msleep(i == 1 ? 100 : 20);
+			EXPECT_EQ(0, writers_done(&c.w, 1));
+			EXPECT_EQ(1, senders_blocked(c.fd));
+			EXPECT_EQ(8 - i, mb_depth(c.fd));
+		}
+		ASSERT_EQ(1, read(c.fd, b, sizeof(b)));
+		ASSERT_EQ(1, wait_writer(&c.w));
+		EXPECT_EQ(1, c.w.ret);
+		EXPECT_EQ(8 - lowat_v[k].wakes_at + 1, mb_depth(c.fd));
+		ASSERT_EQ(0, mb_stats(c.fd, &st));
+		EXPECT_EQ(0, st.senders_blocked);
+		EXPECT_EQ(1, st.sender_waits);	/* no spurious wakeup */
+		lowat_done(&c);
+	}
+}
+
+/* The same through batch receives; a batch wakes once, at its end. */
+TEST(send_lowat_batch_receive_wakes)
+{
+	struct ipcchan_mbox_msg m[8];
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .msgs = (uintptr_t)m, .msg_size = sizeof(m[0]),
+	};
+	struct lowat_ctx c;
+	unsigned int k;
+	char b[8][8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)b[i],
+						  .len = 8 };
+	for_each_lowat(k) {
+		ASSERT_EQ(0, lowat_block(&c, lowat_v[k].lowat));
+		if (lowat_v[k].wakes_at > 1) {
+			x.count = lowat_v[k].wakes_at - 1;
+			ASSERT_EQ(x.count, ioctl(c.fd, IPCCHAN_IOC_MBOX_RECV, &x));
+			msleep(100);
+			EXPECT_EQ(0, writers_done(&c.w, 1));
+			EXPECT_EQ(1, senders_blocked(c.fd));
+		}
+		x.count = 1;
+		ASSERT_EQ(1, ioctl(c.fd, IPCCHAN_IOC_MBOX_RECV, &x));
+		ASSERT_EQ(1, wait_writer(&c.w));
+		EXPECT_EQ(1, c.w.ret);
+		lowat_done(&c);
+	}
+}
+
+/* A signal ends the wait below the watermark; nothing is sent. */
+TEST(send_lowat_signal_below_watermark)
+{
+	struct lowat_ctx c;
+	unsigned int k, depth;
+	char b[8];
+
+	set_handler(SIGUSR1, 0);
+	for_each_lowat(k) {
+		if (lowat_v[k].wakes_at < 2)
+			continue;
+		ASSERT_EQ(0, lowat_block(&c, lowat_v[k].lowat));
+		ASSERT_EQ(1, read(c.fd, b, sizeof(b)));
+		depth = mb_depth(c.fd);
+		ASSERT_EQ(0, pthread_kill(c.t, SIGUSR1));
+		ASSERT_EQ(1, wait_writer(&c.w));
+		EXPECT_EQ(-EINTR, c.w.ret);
+		EXPECT_EQ(depth, mb_depth(c.fd));
+		EXPECT_EQ(0, senders_blocked(c.fd));
+		lowat_done(&c);
+	}
+	signal(SIGUSR1, SIG_DFL);
+}
+
+/*
+ * EPOLLOUT, level and edge, appears with the receive that would wake a
+ * blocked sender (the one that brings the room to the watermark), no
+ * sooner, for every watermark.
+ */
+TEST(send_lowat_epollout)
+{
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET };
+	struct epoll_event out;
+	unsigned int k, i;
+	int fd, ep;
+	pid_t pid;
+	char b[8];
+
+	for_each_lowat(k) {
+		fd = mb_lowat(8, lowat_v[k].lowat);
+		ASSERT_LE(0, fd);
+		ep = epoll_create1(EPOLL_CLOEXEC);
+		ASSERT_LE(0, ep);
+		ASSERT_EQ(0, mb_fill(fd));
+		ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev));
+		EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+		EXPECT_EQ(0, poll_now(fd, POLLOUT));
+		for (i = 1; i < lowat_v[k].wakes_at; i++) {
+			ASSERT_EQ(1, read(fd, b, sizeof(b)));
+			EXPECT_EQ(0, poll_now(fd, POLLOUT));
+			EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+		}
+		ASSERT_EQ(1, read(fd, b, sizeof(b)));
+		EXPECT_EQ(POLLOUT, poll_now(fd, POLLOUT));
+		EXPECT_EQ(1, epoll_wait(ep, &out, 1, 0));
+		EXPECT_EQ(EPOLLOUT, out.events);
+		EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));	/* edge consumed */
+		/* A send that takes the room below the mark clears it. */
+		ASSERT_EQ(1, write(fd, "a", 1));
+		EXPECT_EQ(0, poll_now(fd, POLLOUT));
+		/* A blocked epoll_wait is woken by another process's receives. */
+		ASSERT_EQ(0, mb_fill(fd));
+		EXPECT_EQ(0, epoll_wait(ep, &out, 1, 0));
+		pid = fork();
+		if (!pid) {
+			msleep(100);
+			for (i = 0; i < lowat_v[k].wakes_at; i++)
+				if (read(fd, b, sizeof(b)) != 1)
+					_exit(1);
+			_exit(0);
+		}
+		EXPECT_EQ(1, epoll_wait(ep, &out, 1, 5000));
+		EXPECT_EQ(0, reap(pid));
+		close(ep);
+		close(fd);
+	}
+}
+
+/* The last reader leaving wakes the sender with EPIPE, below the mark. */
+TEST(send_lowat_reader_close_epipe)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE |
+			 IPCCHAN_OPEN_EXCL,
+		.name = uniq("lowat-hup"), .mode = 0600, .capacity = 8,
+		.msgsize = 8, .lowat = 8,
+	};
+	struct writer_arg w;
+	pthread_t t;
+	int rd, wr;
+	char b[8];
+
+	rd = mb_open(&o);
+	ASSERT_LE(0, rd);
+	o.flags = IPCCHAN_OPEN_WRITE;
+	wr = mb_open(&o);
+	ASSERT_LE(0, wr);
+	ASSERT_EQ(0, mb_unlink(o.name));
+	ASSERT_EQ(0, mb_fill(wr));
+	w = (struct writer_arg){ .fd = wr };
+	ASSERT_EQ(0, pthread_create(&t, NULL, writer_thread, &w));
+	ASSERT_EQ(1, wait_senders_blocked(wr, 1));
+	ASSERT_EQ(1, read(rd, b, sizeof(b)));
+	msleep(50);
+	EXPECT_EQ(0, writers_done(&w, 1));
+	close(rd);
+	pthread_join(t, NULL);
+	EXPECT_EQ(-EPIPE, w.ret);
+	EXPECT_EQ(POLLERR, poll_now(wr, POLLOUT));
+	close(wr);
+}
+
+/*
+ * Timeouts still end a blocked send; a sender that finds room never
+ * waits, and one whose message fits at its deadline sends it.
+ */
+TEST(send_lowat_timeouts)
+{
+	int fd = mb_lowat(8, 4);
+	struct ipcchan_mbox_msg m = { .buf = (uintptr_t)"t", .len = 1 };
+	struct writer_arg w;
+	pthread_t t;
+	uint64_t t0;
+	char b[8];
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mb_fill(fd));
+	t0 = now_ns();
+	EXPECT_EQ(-ETIMEDOUT, mb_xfer(fd, true, &m, IPCCHAN_XFER_TIMEOUT,
+				      50000000));
+	EXPECT_LE(t0 + 50000000, now_ns());
+	EXPECT_EQ(-EAGAIN, mb_send(fd, "n", 1, 0, IPCCHAN_XFER_NONBLOCK));
+
+	/* One slot free, below the watermark: taken at once. */
+	ASSERT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(1, mb_xfer(fd, true, &m, IPCCHAN_XFER_TIMEOUT, 0));
+	ASSERT_EQ(1, read(fd, b, sizeof(b)));
+	EXPECT_EQ(1, mb_send(fd, "n", 1, 0, IPCCHAN_XFER_NONBLOCK));
+	EXPECT_EQ(8, mb_depth(fd));
+
+	/* Blocked, a slot frees below the watermark: sent at the deadline. */
+	w = (struct writer_arg){ .fd = fd, .timeout_ns = 300000000 };
+	t0 = now_ns();
+	ASSERT_EQ(0, pthread_create(&t, NULL, writer_thread, &w));
+	ASSERT_EQ(1, wait_senders_blocked(fd, 1));
+	ASSERT_EQ(1, read(fd, b, sizeof(b)));
+	msleep(50);
+	EXPECT_EQ(0, writers_done(&w, 1));
+	pthread_join(t, NULL);
+	EXPECT_EQ(1, w.ret);
+	EXPECT_LE(t0 + 300000000, now_ns());
+	EXPECT_EQ(8, mb_depth(fd));
+	close(fd);
+}
+
+/*
+ * One receive wakes one blocked sender; a sender that leaves the room at
+ * or above the watermark passes the wakeup on, one that leaves it below
+ * does not.
+ */
+TEST(send_lowat_exclusive_pass_on)
+{
+	struct ipcchan_mbox_msg m[4];
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .msgs = (uintptr_t)m, .msg_size = sizeof(m[0]),
+	};
+	struct writer_arg w[3];
+	pthread_t t[3];
+	int fd = mb_lowat(8, 2), i;
+	char b[4][8];
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 4; i++)
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)b[i],
+						  .len = 8 };
+	ASSERT_EQ(0, mb_fill(fd));
+	for (i = 0; i < 3; i++) {
+		w[i] = (struct writer_arg){ .fd = fd };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, writer_thread, &w[i]));
+	}
+	ASSERT_EQ(3, wait_senders_blocked(fd, 3));
+	/* Room 2: one sender goes, leaves 1, and the other two sleep on. */
+	x.count = 2;
+	ASSERT_EQ(2, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	for (i = 0; i < 400 && writers_done(w, 3) < 1; i++)
+		msleep(5);
+	msleep(100);
+	EXPECT_EQ(1, writers_done(w, 3));
+	EXPECT_EQ(2, senders_blocked(fd));
+	EXPECT_EQ(7, mb_depth(fd));
+	/* Room 5 in one receive, one wakeup: passed on to both. */
+	x.count = 4;
+	ASSERT_EQ(4, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(1, w[i].ret);
+	EXPECT_EQ(5, mb_depth(fd));
+	close(fd);
 }
 
 /* ------------------------------------------------------------------ */

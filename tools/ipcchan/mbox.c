@@ -28,7 +28,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"Usage: %s mbox create NAME [--capacity N] [--msgsize BYTES]\n"
-		"                   [--policy block|drop-newest|drop-oldest] [--mode OCTAL] [--excl]\n"
+		"                   [--policy block|drop-newest|drop-oldest] [--send-lowat N]\n"
+		"                   [--mode OCTAL] [--excl]\n"
 		"       %s mbox send NAME [--prio P] [--timeout MS] [--nonblock] [MESSAGE...]\n"
 		"                   (without MESSAGE: one message per line of stdin)\n"
 		"       %s mbox recv NAME [--count N | --loop] [--timeout MS] [--nonblock]\n"
@@ -78,6 +79,7 @@ static int do_create(int argc, char *argv[])
 		{ "capacity", required_argument, NULL, 'c' },
 		{ "msgsize", required_argument, NULL, 's' },
 		{ "policy", required_argument, NULL, 'p' },
+		{ "send-lowat", required_argument, NULL, 'l' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "excl", no_argument, NULL, 'x' },
 		{ 0 }
@@ -99,6 +101,11 @@ static int do_create(int argc, char *argv[])
 			if (parse_uint(optarg, UINT32_MAX, &v, 0))
 				return 1;
 			attr.msgsize_max = v;
+			break;
+		case 'l':
+			if (parse_uint(optarg, UINT32_MAX, &v, 0))
+				return 1;
+			attr.send_lowat = v;
 			break;
 		case 'm':
 			if (parse_uint(optarg, 0777, &v, 8))

@@ -323,9 +323,21 @@ enum ipcchan_mbox_policy {
  *	%IPCCHAN_MBOX_DEFAULT_MSGSIZE.
  * @policy: on creation: &enum ipcchan_mbox_policy.
  * @reserved: must be zero.
+ * @send_lowat: on creation: the send low watermark, in free slots, 1 to
+ *	@capacity (after the default for @capacity is applied), else EINVAL;
+ *	0 for the default, a quarter of the capacity rounded down but at
+ *	least 1 (as sockets wake a blocked writer once a good part of the
+ *	buffer is free, not for every byte). Under %IPCCHAN_MBOX_BLOCK a
+ *	sender that has to wait for room sleeps until this many slots are
+ *	free (or the mailbox is empty), and %EPOLLOUT is reported on the
+ *	same condition. 1 wakes a blocked sender for every slot freed, as
+ *	POSIX mq does. Ignored by the drop policies. Since
+ *	%IPCCHAN_MBOX_OPEN_SIZE_VER1.
+ * @reserved1: must be zero.
  *
- * @mode, @capacity, @msgsize_max and @policy are ignored when an existing
- * name is opened; read them back with %IPCCHAN_IOC_MBOX_GET_ATTR.
+ * @mode, @capacity, @msgsize_max, @policy and @send_lowat are ignored when
+ * an existing name is opened; read them back with
+ * %IPCCHAN_IOC_MBOX_GET_ATTR.
  */
 struct ipcchan_mbox_open {
 	__u32 size;
@@ -337,10 +349,14 @@ struct ipcchan_mbox_open {
 	__u32 msgsize_max;
 	__u32 policy;
 	__u32 reserved;
+	__u32 send_lowat;
+	__u32 reserved1;
 };
 
 /** IPCCHAN_MBOX_OPEN_SIZE_VER0 - size of the first published &struct ipcchan_mbox_open */
 #define IPCCHAN_MBOX_OPEN_SIZE_VER0	40
+/** IPCCHAN_MBOX_OPEN_SIZE_VER1 - &struct ipcchan_mbox_open with @send_lowat */
+#define IPCCHAN_MBOX_OPEN_SIZE_VER1	48
 
 /**
  * IPCCHAN_IOC_MBOX_OPEN - create or open a mailbox
@@ -352,7 +368,8 @@ struct ipcchan_mbox_open {
  *   WRITE, EXCL without CREATE, non-zero @reserved, malformed name; on
  *   creation: @mode beyond 0777, unknown @policy, @capacity or
  *   @msgsize_max above the module limits without CAP_SYS_RESOURCE or
- *   above the hard limits);
+ *   above the hard limits, @send_lowat above the capacity; non-zero
+ *   @reserved1);
  * - ENAMETOOLONG, ENOENT (no such name and no CREATE), EEXIST (CREATE and
  *   EXCL, name exists), EACCES (mode bits deny the access asked for);
  * - EDQUOT (per-user object or byte limit), ENOMEM, EMFILE, ENFILE.
@@ -495,6 +512,9 @@ struct ipcchan_mbox_xfer {
  * @reserved: out: zero.
  * @reserved_bytes: out: memory reserved by the mailbox and charged to its
  *	owner.
+ * @send_lowat: out: send low watermark in free slots, see
+ *	&ipcchan_mbox_open.send_lowat. Since %IPCCHAN_MBOX_ATTR_SIZE_VER1.
+ * @reserved1: in: must be zero; out: zero.
  */
 struct ipcchan_mbox_attr {
 	__u32 size;
@@ -510,10 +530,14 @@ struct ipcchan_mbox_attr {
 	__u32 depth;
 	__u32 reserved;
 	__u64 reserved_bytes;
+	__u32 send_lowat;
+	__u32 reserved1;
 };
 
 /** IPCCHAN_MBOX_ATTR_SIZE_VER0 - size of the first published &struct ipcchan_mbox_attr */
 #define IPCCHAN_MBOX_ATTR_SIZE_VER0	56
+/** IPCCHAN_MBOX_ATTR_SIZE_VER1 - &struct ipcchan_mbox_attr with @send_lowat */
+#define IPCCHAN_MBOX_ATTR_SIZE_VER1	64
 
 /** IPCCHAN_IOC_MBOX_GET_ATTR - read a mailbox's attributes. Errors: EFAULT, EINVAL, E2BIG. */
 #define IPCCHAN_IOC_MBOX_GET_ATTR	_IO(IPCCHAN_IOC_MAGIC, 0x12)
