@@ -1269,6 +1269,7 @@ static int mbox_nl_fill(struct sk_buff *skb, struct ipcchan_obj *obj)
 		.msgsize_max = mb->msgsize_max,
 		.policy = mb->policy,
 		.hiwat = mbox_hiwat(mb),
+		.send_lowat = mb->send_lowat,
 	};
 	struct ipcchan_mbox_stats st;
 

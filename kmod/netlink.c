@@ -146,6 +146,7 @@ int ipcchan_nl_put_mbox(struct sk_buff *skb, const struct ipcchan_nl_mbox *mb,
 	    nla_put_u32(skb, IPCCHAN_A_MBOX_MSGSIZE_MAX, mb->msgsize_max) ||
 	    nla_put_u32(skb, IPCCHAN_A_MBOX_POLICY, mb->policy) ||
 	    nla_put_u32(skb, IPCCHAN_A_MBOX_HIWAT, mb->hiwat) ||
+	    nla_put_u32(skb, IPCCHAN_A_MBOX_SEND_LOWAT, mb->send_lowat) ||
 	    PUT64(MSGS_IN, st->msgs_in) ||
 	    PUT64(BYTES_IN, st->bytes_in) ||
 	    PUT64(MSGS_OUT, st->msgs_out) ||

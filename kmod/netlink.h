@@ -49,6 +49,7 @@ struct ipcchan_nl_mbox {
 	u32 msgsize_max;
 	u32 policy;
 	u32 hiwat;
+	u32 send_lowat;
 };
 
 int ipcchan_nl_put_mbox(struct sk_buff *skb, const struct ipcchan_nl_mbox *mb,

@@ -63,6 +63,7 @@ static const char *const mbox_stat_names[IPCCHAN_A_MBOX_MAX + 1] = {
 	[IPCCHAN_A_MBOX_MSGSIZE_MAX] = "msgsize-max",
 	[IPCCHAN_A_MBOX_POLICY] = "policy",
 	[IPCCHAN_A_MBOX_HIWAT] = "hiwat",
+	[IPCCHAN_A_MBOX_SEND_LOWAT] = "send-lowat",
 	[IPCCHAN_A_MBOX_MSGS_IN] = "msgs-in",
 	[IPCCHAN_A_MBOX_BYTES_IN] = "bytes-in",
 	[IPCCHAN_A_MBOX_MSGS_OUT] = "msgs-out",
