@@ -105,6 +105,8 @@ struct rep_result {
 	/* both: CPU time of both processes per message (or round trip) */
 	double cpu_ns_per_msg;
 	double cpu_util;	/* CPU seconds / wall seconds, both processes */
+	/* both: context switches of both processes per message (or round trip) */
+	double csw_per_msg;
 	uint64_t verified, errors;
 	char err[160];		/* first error, if any */
 };
@@ -124,7 +126,7 @@ struct result {
 	int nreps;
 	struct rep_result reps[MAX_REPS];
 	/* Over the successful repetitions (report.c: result_summarise). */
-	struct rep_summary p50, p99, p999, max, rate, mbps, cpu, util;
+	struct rep_summary p50, p99, p999, max, rate, mbps, cpu, util, csw;
 	double n;		/* median samples (round trips or messages) per rep */
 	uint64_t verified, errors;
 	double ratio, ratio_mbps;	/* against the baseline; NAN if none */

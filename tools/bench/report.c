@@ -14,7 +14,7 @@
 
 void result_summarise(struct result *r)
 {
-	double v[8][MAX_REPS];
+	double v[9][MAX_REPS];
 	size_t k = 0, i;
 
 	r->verified = r->errors = 0;
@@ -33,6 +33,7 @@ void result_summarise(struct result *r)
 		v[5][k] = x->mb_per_s;
 		v[6][k] = x->cpu_ns_per_msg;
 		v[7][k] = (double)x->lat.n;
+		v[8][k] = x->csw_per_msg;
 		k++;
 	}
 	rep_summarise(v[0], k, &r->p50);
@@ -42,6 +43,7 @@ void result_summarise(struct result *r)
 	rep_summarise(v[4], k, &r->rate);
 	rep_summarise(v[5], k, &r->mbps);
 	rep_summarise(v[6], k, &r->cpu);
+	rep_summarise(v[8], k, &r->csw);
 	r->n = median(v[7], k);
 	for (i = 0, k = 0; i < (size_t)r->nreps; i++)
 		if (!r->reps[i].err[0] && !r->reps[i].errors)
@@ -145,13 +147,13 @@ static void table_header(FILE *f, const struct report *rp, const struct result *
 		r->mode == MODE_PINGPONG ? "ping-pong round trip" : "one-way streaming",
 		pin_name(r->pin), fmt_size(sz, sizeof(sz), r->req_size));
 	if (r->mode == MODE_PINGPONG)
-		fprintf(f, "%-16s %6s %9s %9s %9s %9s %8s %7s %9s %8s  %s\n",
+		fprintf(f, "%-16s %6s %9s %9s %9s %9s %8s %7s %9s %7s %8s  %s\n",
 			"mechanism", "size", "p50 us", "p99 us", "p99.9 us", "max us",
-			"n/rep", "spread", "cpu us/rt", "x base", "notes");
+			"n/rep", "spread", "cpu us/rt", "csw/rt", "x base", "notes");
 	else
-		fprintf(f, "%-16s %6s %10s %9s %10s %6s %7s %8s %8s  %s\n",
+		fprintf(f, "%-16s %6s %10s %9s %10s %6s %8s %7s %8s %8s  %s\n",
 			"mechanism", "size", "msgs/s", "MB/s", "cpu ns/msg", "cpu%",
-			"spread", "x base", "x MB/s", "notes");
+			"csw/msg", "spread", "x base", "x MB/s", "notes");
 }
 
 void report_table(FILE *f, const struct report *rp)
@@ -187,20 +189,24 @@ void report_table(FILE *f, const struct report *rp)
 				snprintf(p999, sizeof(p999), "(n<1k)");
 			fmt_num(sp, sizeof(sp), r->p50.spread * 100, 1);
 			strcat(sp, "%");
-			fprintf(f, "%-16s %6s %9.1f %9.1f %9s %9.1f %8.0f %7s %9.1f %8s  %s\n",
+			fprintf(f, "%-16s %6s %9.1f %9.1f %9s %9.1f %8.0f %7s %9.1f %7.2f %8s  %s\n",
 				r->mech->name, sz, r->p50.median, r->p99.median, p999,
-				r->max.median, r->n, sp, r->cpu.median / 1e3, rt, nt);
+				r->max.median, r->n, sp, r->cpu.median / 1e3,
+				r->csw.median, rt, nt);
 		} else {
 			fmt_num(sp, sizeof(sp), r->rate.spread * 100, 1);
 			strcat(sp, "%");
-			fprintf(f, "%-16s %6s %10.0f %9.1f %10.0f %5.0f%% %7s %8s %8s  %s\n",
+			fprintf(f, "%-16s %6s %10.0f %9.1f %10.0f %5.0f%% %8.3f %7s %8s %8s  %s\n",
 				r->mech->name, sz, r->rate.median, r->mbps.median,
-				r->cpu.median, r->util.median * 100, sp, rt, rm, nt);
+				r->cpu.median, r->util.median * 100, r->csw.median,
+				sp, rt, rm, nt);
 		}
 	}
 	fprintf(f, "\nx base: p50 / baseline p50 for ping-pong (below 1 is faster), "
 		"msgs/s / baseline msgs/s for streaming (above 1 is faster); "
-		"baseline %s. spread = (max - min) / median over repetitions.\n",
+		"baseline %s. spread = (max - min) / median over repetitions. "
+		"csw: context switches of both processes (voluntary and "
+		"involuntary) per round trip or message.\n",
 		rp->baseline);
 }
 
@@ -218,7 +224,8 @@ void report_csv(FILE *f, const struct report *rp)
 
 	fputs("mode,pin,mechanism,size_req,size_eff,status,reps_ok,n_per_rep,"
 	      "p50_us,p99_us,p999_us,max_us,p50_spread,msgs_per_s,mb_per_s,rate_spread,"
-	      "cpu_ns_per_msg,cpu_util,ratio,ratio_mbps,verified,errors,tcg_distorted\n", f);
+	      "cpu_ns_per_msg,cpu_util,ratio,ratio_mbps,verified,errors,tcg_distorted,"
+	      "csw_per_msg\n", f);
 	for (i = 0; i < rp->nres; i++) {
 		const struct result *r = &rp->res[i];
 		bool pp = r->mode == MODE_PINGPONG;
@@ -228,7 +235,7 @@ void report_csv(FILE *f, const struct report *rp)
 			r->skipped ? "skipped" : r->failed ? "failed" : "ok",
 			r->skipped ? 0 : r->nreps - r->failed);
 		if (r->skipped || r->failed == r->nreps) {
-			fputs(",,,,,,,,,,,,,,0,0,\n", f);
+			fputs(",,,,,,,,,,,,,,0,0,,\n", f);
 			continue;
 		}
 		csv_num(f, r->n);
@@ -244,8 +251,10 @@ void report_csv(FILE *f, const struct report *rp)
 		csv_num(f, r->util.median);
 		csv_num(f, r->ratio);
 		csv_num(f, r->ratio_mbps);
-		fprintf(f, ",%llu,%llu,%d\n", (unsigned long long)r->verified,
+		fprintf(f, ",%llu,%llu,%d", (unsigned long long)r->verified,
 			(unsigned long long)r->errors, untrusted(rp, r));
+		csv_num(f, r->csw.median);
+		fputc('\n', f);
 	}
 }
 
@@ -282,8 +291,8 @@ static void json_rep(FILE *f, const struct result *r, const struct rep_result *x
 			(unsigned long long)x->lat.min, x->lat.mean);
 	else
 		fprintf(f, "\"msgs_per_s\":%.6g,\"mb_per_s\":%.6g,", x->msgs_per_s, x->mb_per_s);
-	fprintf(f, "\"cpu_ns_per_msg\":%.6g,\"cpu_util\":%.4g,\"error\":", x->cpu_ns_per_msg,
-		x->cpu_util);
+	fprintf(f, "\"cpu_ns_per_msg\":%.6g,\"cpu_util\":%.4g,\"csw_per_msg\":%.6g,\"error\":",
+		x->cpu_ns_per_msg, x->cpu_util, x->csw_per_msg);
 	if (x->err[0])
 		json_print_string(f, x->err);
 	else
@@ -332,6 +341,7 @@ void report_json(FILE *f, const struct report *rp)
 			}
 			json_summary(f, "cpu_ns_per_msg", &r->cpu);
 			json_summary(f, "cpu_util", &r->util);
+			json_summary(f, "csw_per_msg", &r->csw);
 			fputc(',', f);
 			json_num(f, "ratio", r->ratio);
 			fputc(',', f);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +35,7 @@
 /* What the child hands back to the parent. */
 struct shared {
 	double cpu_s;		/* child CPU during the measured part */
+	uint64_t csw;		/* child context switches in that part */
 	double wall_s;		/* streaming: the consumer's timed interval */
 	uint64_t n;		/* streaming: messages in that interval */
 	uint64_t verified, errors;
@@ -63,6 +65,16 @@ uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Context switches of this process so far, voluntary and involuntary. */
+static uint64_t csw(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (uint64_t)ru.ru_nvcsw + (uint64_t)ru.ru_nivcsw;
 }
 
 static double cpu_s(void)
@@ -224,7 +236,7 @@ static void child_pingpong(struct side *s, struct shared *sh)
 	uint32_t flags = 0;
 	double c0 = 0;
 	bool measuring = false;
-	uint64_t seq;
+	uint64_t seq, k0 = 0;
 
 	for (seq = 0;; seq++) {
 		if (side_recv(s, 0, seq, &flags) < 0)
@@ -232,6 +244,7 @@ static void child_pingpong(struct side *s, struct shared *sh)
 		if (!measuring && !(flags & MSG_F_WARMUP)) {
 			measuring = true;
 			c0 = cpu_s();
+			k0 = csw();
 		}
 		if (side_send(s, 1, seq, flags & MSG_F_LAST) < 0)
 			return;
@@ -239,6 +252,7 @@ static void child_pingpong(struct side *s, struct shared *sh)
 			break;
 	}
 	sh->cpu_s = cpu_s() - c0;
+	sh->csw = csw() - k0;
 }
 
 /*
@@ -255,6 +269,7 @@ static void child_stream(struct side *s, struct shared *sh)
 	uint64_t every = stream_clock_every(cfg->size);
 	uint64_t win_ns = (uint64_t)(cfg->measure_s * 1e9 / STREAM_WINDOWS);
 	uint32_t flags = 0;
+	uint64_t k0 = 0;
 	double c0 = 0;
 
 	for (;; seq++) {
@@ -265,6 +280,7 @@ static void child_stream(struct side *s, struct shared *sh)
 		if (!t_first) {
 			t_first = t_win = now_ns();
 			c0 = cpu_s();
+			k0 = csw();
 			first = n_win = seq;
 		}
 		if (flags & MSG_F_LAST)
@@ -281,6 +297,7 @@ static void child_stream(struct side *s, struct shared *sh)
 	}
 	t_last = now_ns();
 	sh->cpu_s = cpu_s() - c0;
+	sh->csw = csw() - k0;
 	/* seq - first messages arrived in the timed interval. */
 	sh->n = seq - first;
 	sh->wall_s = (double)(t_last - t_first) / 1e9;
@@ -289,7 +306,7 @@ static void child_stream(struct side *s, struct shared *sh)
 static int parent_pingpong(struct side *s, struct shared *sh, struct rep_result *res)
 {
 	const struct run_cfg *cfg = s->cfg;
-	uint64_t seq = 0, t0, t1, t_end, *samples = NULL, start;
+	uint64_t seq = 0, t0, t1, t_end, *samples = NULL, start, k0;
 	size_t n = 0, cap = 0;
 	uint32_t flags;
 	double c0, wall;
@@ -303,6 +320,7 @@ static int parent_pingpong(struct side *s, struct shared *sh, struct rep_result 
 	} while (now_ns() < t_end);
 
 	c0 = cpu_s();
+	k0 = csw();
 	start = now_ns();
 	t_end = start + (uint64_t)(cfg->measure_s * 1e9);
 	for (;;) {
@@ -327,6 +345,7 @@ static int parent_pingpong(struct side *s, struct shared *sh, struct rep_result 
 	if (side_send(s, 0, seq, MSG_F_LAST) < 0 || side_recv(s, 1, seq, &flags) < 0)
 		goto out;
 	res->cpu_util = cpu_s() - c0;	/* child's part added after wait */
+	res->csw_per_msg = (double)(csw() - k0);	/* likewise */
 	res->cpu_ns_per_msg = wall;	/* stash; finished in run_rep */
 	lat_summarise(samples, n, &res->lat);
 	ret = 0;
@@ -339,7 +358,7 @@ out:
 static int parent_stream(struct side *s, struct shared *sh, struct rep_result *res)
 {
 	const struct run_cfg *cfg = s->cfg;
-	uint64_t seq = 0, t, t_end, every, i;
+	uint64_t seq = 0, t, t_end, every, i, k0;
 	double c0;
 
 	t_end = now_ns() + (uint64_t)(cfg->warmup_s * 1e9);
@@ -349,6 +368,7 @@ static int parent_stream(struct side *s, struct shared *sh, struct rep_result *r
 		t = now_ns();
 	} while (t < t_end);
 	c0 = cpu_s();
+	k0 = csw();
 	t_end = t + (uint64_t)(cfg->measure_s * 1e9);
 	every = stream_clock_every(cfg->size);
 	do {
@@ -360,6 +380,7 @@ static int parent_stream(struct side *s, struct shared *sh, struct rep_result *r
 	if (side_send(s, 0, seq, MSG_F_LAST) < 0)
 		return -1;
 	res->cpu_util = cpu_s() - c0;	/* finished in run_rep with the child's */
+	res->csw_per_msg = (double)(csw() - k0);
 	return 0;
 }
 
@@ -509,6 +530,8 @@ reap:
 		cpu = res->cpu_util + sh->cpu_s;
 		res->cpu_util = wall > 0 ? cpu / wall : 0;
 		res->cpu_ns_per_msg = res->lat.n ? cpu * 1e9 / (double)res->lat.n : 0;
+		res->csw_per_msg = res->lat.n ? (res->csw_per_msg + (double)sh->csw) /
+				   (double)res->lat.n : 0;
 	}
 	munmap(sh, sizeof(*sh));
 	if (res->errors)
