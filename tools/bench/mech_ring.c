@@ -22,6 +22,11 @@
  * four records; the message size is capped by what ring_max_pages allows.
  * Each mechanism needs /dev/ipcchan with IPCCHAN_FEAT_RING, and is
  * skipped otherwise.
+ *
+ * With IPCBENCH_RING_STATS=1 in the environment, the parent prints each
+ * ring's IPCCHAN_IOC_RING_GET_STATS counters per record to stderr at
+ * teardown (warm-up included): the system calls and wakeups the protocol
+ * costs per message.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -108,8 +113,39 @@ static size_t ring_cap(size_t want)
 	return want < max ? want : max;
 }
 
+static void ring_print_stats(struct chan *c)
+{
+	const char *env = getenv("IPCBENCH_RING_STATS");
+	static const char *const kind[] = { "ring", "ring-busy", "ring-write" };
+
+	if (!env || strcmp(env, "1"))
+		return;
+	for (int d = 0; d < c->ndirs; d++) {
+		int fd = c->pfd[d] >= 0 ? c->pfd[d] : c->cfd[d];
+		struct ipcchan_ring_stats st;
+		double n;
+
+		if (fd < 0 || ipcchan_ring_get_stats(fd, &st))
+			continue;
+		n = (double)(c->kind == K_WRITE ? st.write_records :
+			     st.consumer.records);
+		if (n < 1)
+			n = 1;
+		fprintf(stderr,
+			"ring-stats %s dir %d: %.0f records; per record: prod kicks %.5f cons kicks %.5f idle %.5f waits %.5f; prod waits %llu stalls %llu, cons waits %llu stalls %llu\n",
+			kind[c->kind], d, n, st.producer_kicks / n,
+			st.consumer_kicks / n, st.kicks_idle / n, st.waits / n,
+			(unsigned long long)st.producer.waits,
+			(unsigned long long)st.producer.stalls,
+			(unsigned long long)st.consumer.waits,
+			(unsigned long long)st.consumer.stalls);
+	}
+}
+
 static void ring_teardown(struct chan *c, int role)
 {
+	if (role == 0)
+		ring_print_stats(c);
 	for (int d = 0; d < 2; d++) {
 		if (c->prod[d])
 			ipcchan_ring_unmap(c->prod[d]);
