@@ -697,9 +697,10 @@ struct ipcchan_ring_offsets {
  * struct ipcchan_ring_ctrl_stats - counters a side keeps in its own page
  * @records: records produced, or consumed (padding not included).
  * @bytes: payload bytes of those records.
- * @kicks: %IPCCHAN_IOC_RING_KICK calls this side made.
+ * @kicks: %IPCCHAN_IOC_RING_KICK calls this side made, including kicks
+ *	made through %IPCCHAN_RING_WAIT_KICK_FD.
  * @kicks_avoided: publications after which the other side was not waiting,
- *	so no system call was needed.
+ *	or waited for more than there was, so no system call was needed.
  * @stalls: producer: times the ring was too full to reserve; consumer:
  *	times it found the ring empty.
  * @waits: times this side went to sleep.
