@@ -22,7 +22,9 @@
  * some process. The kernel reads the positions once (READ_ONCE or acquire)
  * and only subtracts and compares them; it indexes the data area only with
  * its own private producer position (kernel-producer rings), never with a
- * value from shared memory.
+ * value from shared memory. It writes the waiting words and never trusts
+ * them: what a side says it waits for only decides whether the other side
+ * bothers to kick, and the kernel wakes a sleeper by its own re-check.
  */
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
@@ -103,6 +105,8 @@ struct ipcchan_ring {
 
 	/* Tasks of a side that wait: consumers for data, producers for space. */
 	wait_queue_head_t wq[RING_NR_SIDES];
+	/* Under wq[side].lock: what ring_wake_side() found there. */
+	u32 wake_avail[RING_NR_SIDES];
 
 	spinlock_t lock;	/* attached[], gone, info page */
 	unsigned int attached[RING_NR_SIDES];
@@ -472,43 +476,98 @@ static u32 ring_default_need(struct ipcchan_ring *ring, enum ring_side side)
 }
 
 /*
- * The waiting flag means "a task of this side is (about to be) asleep".
- * A kick clears the flag of the side it wakes before waking it (see
- * ring_kick()), so the other side's next publications do not kick a side
- * that is already awake and running to consume them. In exchange the
- * kernel re-sets the flag of every sleeper on every pass through its wait
- * (WAIT, write() of a kernel producer, poll), so one that finds its
- * condition still unmet after a wakeup, or shares its side with other
- * sleepers, is never left asleep with the flag clear. For a
- * kernel-producer ring this is also how producer-side sleepers get the
- * flag at all: the kernel owns that page.
+ * A task asleep in ring_sleep(): what it waits for, so that a wakeup can
+ * tell whether it is worth waking.
+ */
+struct ring_waiter {
+	struct wait_queue_entry wq;
+	struct ipcchan_ring *ring;
+	enum ring_side side;
+	u32 need;
+	bool hup;	/* woken because a side went */
+};
+
+/*
+ * Wake a sleeper only when its condition holds (or the ring is corrupt,
+ * which it must learn), or on EPOLLHUP: a peer that leaves wakes everyone.
+ * Leaving the others queued saves each a wakeup, a futile re-check and a
+ * context switch, which is what lets a producer that waits for half the
+ * ring sleep through the consumer's small releases. Runs under the wait
+ * queue's lock, where ring_wake_side() left what is there.
+ */
+static int ring_wake_fn(struct wait_queue_entry *wq, unsigned int mode,
+			int sync, void *key)
+{
+	struct ring_waiter *w = container_of(wq, struct ring_waiter, wq);
+
+	if (key_to_poll(key) & EPOLLHUP)
+		w->hup = true;
+	else if (w->need > w->ring->wake_avail[w->side])
+		return 0;
+	return autoremove_wake_function(wq, mode, sync, key);
+}
+
+/*
+ * What the waiting word of @side should say: the smallest number of bytes
+ * one of its queued waiters needs, 0 if none is queued. poll and epoll
+ * entries count with what poll reports (one record, or room for a
+ * max_record) when @polls is set. Called with the queue's lock held.
+ */
+static u32 ring_waiters_need(struct ipcchan_ring *ring, enum ring_side side,
+			     bool polls)
+{
+	struct wait_queue_entry *e;
+	u32 need = 0, n;
+
+	list_for_each_entry(e, &ring->wq[side].head, entry) {
+		if (e->func == ring_wake_fn)
+			n = container_of(e, struct ring_waiter, wq)->need;
+		else if (polls)
+			n = ring_default_need(ring, side);
+		else
+			continue;
+		if (!need || n < need)
+			need = n;
+	}
+	return need;
+}
+
+/*
+ * The waiting word of a side says how many bytes (published for
+ * consumers, free for producers) its sleepers need, 0 when none sleeps;
+ * the other side kicks after publishing only when its sleeper's condition
+ * can hold. The kernel rewrites the word, under the wait queue's lock, on
+ * every change of the queue it knows of: when a sleeper queues (WAIT,
+ * write() of a kernel producer, poll that finds nothing), when it leaves,
+ * and after a kick has woken those it could. For a kernel-producer ring
+ * this is also how producer-side sleepers get a word at all: the kernel
+ * owns that page.
  *
- * The barrier orders the flag before the caller's re-read of the
+ * The barrier orders the word before the caller's re-read of the
  * positions, pairing with the other side's barrier between publishing its
- * position and reading the flag: either we see what it published or it
- * sees the flag and kicks.
+ * position and reading the word: either we see what it published or it
+ * sees the word and kicks.
  */
 static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
 {
-	WRITE_ONCE(*ring->waiting[side], 1);
-	/* Flag before positions; see above. */
+	wait_queue_head_t *wq = &ring->wq[side];
+
+	spin_lock_irq(&wq->lock);
+	WRITE_ONCE(*ring->waiting[side], ring_waiters_need(ring, side, true));
+	spin_unlock_irq(&wq->lock);
+	/* Word before positions; see above. */
 	smp_mb();
 }
 
 /*
- * A sleeper of @side leaves its wait (condition met, timeout, signal):
- * clear the flag unless other sleepers of the side remain, so that the
- * other side does not kick nobody. A sleeper we do not see queued after
- * the barrier in wq_has_sleeper() sets the flag after our clear (it
- * queues, then sets it, with a barrier between); one we do see gets the
- * flag back. A poll or epoll entry counts as a sleeper, so a side that
- * polls keeps its flag as before.
+ * A sleeper of @side left its wait (condition met, timeout, signal) and
+ * is off the queue: the word now covers the remaining waiters only, or
+ * reads 0 so that the other side does not kick nobody. A sleeper that
+ * queues after this takes the lock after us and writes its own need.
  */
 static void ring_leave_wait(struct ipcchan_ring *ring, enum ring_side side)
 {
-	WRITE_ONCE(*ring->waiting[side], 0);
-	if (wq_has_sleeper(&ring->wq[side]))
-		ring_announce_wait(ring, side);
+	ring_announce_wait(ring, side);
 }
 
 static struct file *ring_file_new(struct ipcchan_ring *ring,
@@ -709,35 +768,96 @@ static __poll_t side_event(enum ring_side side)
 				   EPOLLOUT | EPOLLWRNORM;
 }
 
-/* Wake the sleepers of @side; returns false when there were none. */
+/* The largest need of @side's sleepers in ring_sleep(); with its lock. */
+static u32 ring_waiters_max(struct ipcchan_ring *ring, enum ring_side side)
+{
+	struct wait_queue_entry *e;
+	u32 need = 0, n;
+
+	list_for_each_entry(e, &ring->wq[side].head, entry) {
+		if (e->func != ring_wake_fn)
+			continue;
+		n = container_of(e, struct ring_waiter, wq)->need;
+		need = max(need, n);
+	}
+	return need;
+}
+
+/*
+ * Wake the sleepers of @side whose condition holds. What is there is read
+ * once, here, and ring_wake_fn() compares each sleeper's need with that
+ * same number, so the sleepers left asleep are exactly those counted here.
+ * Their waiting word is set, before anyone wakes, to the smallest need of
+ * those that sleep on, or 0: those woken are awake from now on, so the
+ * other side's next publications do not kick them again while they run.
+ * It must come before the wakeup, as a woken task (or a poll or epoll
+ * user, always woken) may announce itself again at once, from userspace.
+ * They rewrite the word if they sleep again, and need not touch it if
+ * they do not (ring_sleep()). Returns false when nobody was woken.
+ */
+static bool ring_wake_side(struct ipcchan_ring *ring, enum ring_side side)
+{
+	wait_queue_head_t *wq = &ring->wq[side];
+	struct wait_queue_entry *e;
+	bool woken = false;
+	u32 avail, need = 0, n;
+
+	spin_lock_irq(&wq->lock);
+	/*
+	 * Corrupt: wake everyone, to fail with EIO. Consumers that wait for
+	 * any record (the usual case, and all of a ping-pong) are woken
+	 * without a look at the positions, which saves touching both control
+	 * pages on every kick; one woken for nothing looks and sleeps again.
+	 */
+	if (side == RING_CONS && ring_waiters_max(ring, side) <= IPCCHAN_RING_ALIGN)
+		avail = U32_MAX;
+	else if (ring_ready(ring, side, 0, &avail) < 0)
+		avail = U32_MAX;
+	ring->wake_avail[side] = avail;
+	list_for_each_entry(e, &wq->head, entry) {
+		if (e->func != ring_wake_fn) {
+			woken = true;
+			continue;
+		}
+		n = container_of(e, struct ring_waiter, wq)->need;
+		if (n <= avail)
+			woken = true;
+		else if (!need || n < need)
+			need = n;
+	}
+	WRITE_ONCE(*ring->waiting[side], need);
+	if (woken)
+		wake_up_locked_poll(wq, side_event(side));
+	spin_unlock_irq(&wq->lock);
+	return woken;
+}
+
+/*
+ * The kernel producer's wakeup after a record: the barrier in
+ * wq_has_sleeper() orders the publication before the look at the queue.
+ */
 static bool ring_wake(struct ipcchan_ring *ring, enum ring_side side)
 {
 	if (!wq_has_sleeper(&ring->wq[side]))
 		return false;
-	wake_up_interruptible_poll(&ring->wq[side], side_event(side));
-	return true;
+	return ring_wake_side(ring, side);
+}
+
+/* A kick from a file of @side: wake the other side (ring_wake_side()). */
+static void ring_do_kick(struct ipcchan_ring *ring, enum ring_side side)
+{
+	atomic64_inc(&ring->kicks[side]);
+	if (!ring_wake_side(ring, other_side(side)))
+		atomic64_inc(&ring->kicks_idle);
 }
 
 static long ring_kick(struct ring_file *rf, unsigned long arg)
 {
-	struct ipcchan_ring *ring = rf->ring;
-
 	if (arg)
 		return -EINVAL;
 	if (rf->side == RING_OBSERVER)
 		return -EBADF;
-	atomic64_inc(&ring->kicks[rf->side]);
-	/*
-	 * The side we wake is awake from now on: clear its flag so that our
-	 * side's next publications do not kick it again while it runs. Its
-	 * sleepers re-set the flag on every pass (ring_announce_wait()); the
-	 * barrier in wq_has_sleeper() orders this store before looking at
-	 * the queue, so a sleeper we do not see queued sets the flag after
-	 * our store.
-	 */
-	WRITE_ONCE(*ring->waiting[other_side(rf->side)], 0);
-	if (!ring_wake(ring, other_side(rf->side)))
-		atomic64_inc(&ring->kicks_idle);
+	ring_do_kick(rf->ring, rf->side);
 	return 0;
 }
 
@@ -751,13 +871,20 @@ static long ring_kick(struct ring_file *rf, unsigned long arg)
 static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
 		      u32 need, ktime_t *expires, bool *slept, u32 *avail)
 {
-	DEFINE_WAIT(wait);
+	struct ring_waiter w = { .ring = ring, .side = side, .need = need };
 	bool timed_out = false;
 	int ret;
 
 	*slept = false;
+	/* Often there already: then leave the queue and the word alone. */
+	ret = ring_ready(ring, side, need, avail);
+	if (ret)
+		return ret < 0 ? ret : 0;
+
+	init_wait(&w.wq);
+	w.wq.func = ring_wake_fn;
 	for (;;) {
-		prepare_to_wait(&ring->wq[side], &wait, TASK_INTERRUPTIBLE);
+		prepare_to_wait(&ring->wq[side], &w.wq, TASK_INTERRUPTIBLE);
 		ring_announce_wait(ring, side);
 		ret = ring_ready(ring, side, need, avail);
 		if (ret)
@@ -783,10 +910,46 @@ static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
 		*slept = true;
 		if (!schedule_hrtimeout(expires, HRTIMER_MODE_ABS))
 			timed_out = true;
+		/*
+		 * Woken by a kick or a kernel producer: the waker took us off
+		 * the queue, found our condition met and rewrote the word for
+		 * those left. Unless that changed since, go without touching
+		 * the queue or the word again.
+		 */
+		if (list_empty_careful(&w.wq.entry) && !w.hup) {
+			ret = ring_ready(ring, side, need, avail);
+			if (ret)
+				return ret < 0 ? ret : 0;
+		}
 	}
-	finish_wait(&ring->wq[side], &wait);
+	finish_wait(&ring->wq[side], &w.wq);
 	ring_leave_wait(ring, side);
 	return ret < 0 ? ret : 0;
+}
+
+/*
+ * The ring file @fd names for IPCCHAN_RING_WAIT_KICK_FD, with a reference
+ * the caller drops with fput(); EBADF when @fd is not open or is an
+ * observer, EINVAL when it is not a ring.
+ */
+static struct file *ring_kick_file(s32 fd)
+{
+	struct ring_file *krf;
+	struct file *file;
+
+	file = fget(fd);
+	if (!file)
+		return ERR_PTR(-EBADF);
+	if (file->f_op != &ring_fops) {
+		fput(file);
+		return ERR_PTR(-EINVAL);
+	}
+	krf = file->private_data;
+	if (krf->side == RING_OBSERVER) {
+		fput(file);
+		return ERR_PTR(-EBADF);
+	}
+	return file;
 }
 
 static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
@@ -794,6 +957,7 @@ static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
 	struct ipcchan_ring *ring = rf->ring;
 	struct ipcchan_ring_wait w;
 	ktime_t expires, *exp = NULL;
+	struct file *kick = NULL;
 	bool slept;
 	u32 need;
 	int usize, ret;
@@ -804,10 +968,20 @@ static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
 		return usize;
 	if (rf->side == RING_OBSERVER)
 		return -EBADF;
-	if (w.flags & ~IPCCHAN_RING_WAIT_ABSTIME)
+	if (w.flags & ~(IPCCHAN_RING_WAIT_ABSTIME | IPCCHAN_RING_WAIT_KICK_FD))
 		return -EINVAL;
-	if (w.min_bytes > ring->data_size || w.timeout_ns < -1)
+	if (w.min_bytes > ring->data_size || w.timeout_ns < -1 || w.reserved)
 		return -EINVAL;
+	/* A VER0 caller has no kick_fd: the zero it reads as is not its. */
+	if (w.flags & IPCCHAN_RING_WAIT_KICK_FD) {
+		if (usize < IPCCHAN_RING_WAIT_SIZE_VER1)
+			return -EINVAL;
+		kick = ring_kick_file(w.kick_fd);
+		if (IS_ERR(kick))
+			return PTR_ERR(kick);
+	} else if (w.kick_fd) {
+		return -EINVAL;
+	}
 
 	if (w.timeout_ns == 0 && !(w.flags & IPCCHAN_RING_WAIT_ABSTIME)) {
 		expires = 0;	/* check only */
@@ -820,6 +994,27 @@ static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
 		if (!expires)
 			expires = 1;
 		exp = &expires;
+	}
+
+	/*
+	 * Kick before our first check of the positions: the side we wake may
+	 * be the one that will publish what we wait for, and it runs while we
+	 * queue; ring_sleep()'s re-check after queueing loses nothing.
+	 */
+	if (kick) {
+		struct ring_file *krf = kick->private_data;
+
+		ring_do_kick(krf->ring, krf->side);
+		fput(kick);
+		/*
+		 * If the task we woke is to run before us (same CPU), let it
+		 * run now, before we queue and announce ourselves: its answer
+		 * is then often there when we check, it need not kick us, and
+		 * we need not sleep and be woken. This is the order a separate
+		 * KICK would have given (preempted on its way out), in one
+		 * system call.
+		 */
+		cond_resched();
 	}
 
 	need = w.min_bytes ? w.min_bytes : ring_default_need(ring, rf->side);

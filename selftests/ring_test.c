@@ -331,7 +331,7 @@ TEST_F(ring, ring_fd_ioctls_check_arguments)
 	EXPECT_EQ(-1, ioctl(self->pfd, IPCCHAN_IOC_RING_GET_INFO, &ri));
 	EXPECT_EQ(EINVAL, errno);
 
-	w.flags = 2;
+	w.flags = 4;
 	EXPECT_EQ(-1, ioctl(self->cfd, IPCCHAN_IOC_RING_WAIT, &w));
 	EXPECT_EQ(EINVAL, errno);
 	w.flags = 0;
@@ -1079,6 +1079,333 @@ TEST_F(ring, peer_death_gives_hup)
 	close(ep);
 	close(sync[0]);
 	close(sync[1]);
+}
+
+/* ------------------------------------------------------------------ */
+/* WAIT with KICK_FD, and waiting for a number of bytes                */
+/* ------------------------------------------------------------------ */
+
+static int get_stats(int fd, struct ipcchan_ring_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	return ioctl(fd, IPCCHAN_IOC_RING_GET_STATS, st);
+}
+
+/* A check-only WAIT on @fd, kicking @kick_fd; returns 0 or errno. */
+static int wait_kick(int fd, uint32_t size, uint32_t flags, int kick_fd,
+		     uint32_t reserved)
+{
+	struct ipcchan_ring_wait w;
+
+	memset(&w, 0, sizeof(w));
+	w.size = size;
+	w.flags = flags;
+	w.kick_fd = kick_fd;
+	w.reserved = reserved;
+	return ioctl(fd, IPCCHAN_IOC_RING_WAIT, &w) ? errno : 0;
+}
+
+TEST_F(ring, wait_kick_fd_checks_arguments)
+{
+	const char *name = "selftest-ring-kick-observer";
+	const uint32_t kf = IPCCHAN_RING_WAIT_KICK_FD;
+	const uint32_t v1 = IPCCHAN_RING_WAIT_SIZE_VER1;
+	const uint32_t v0 = IPCCHAN_RING_WAIT_SIZE_VER0;
+	struct ipcchan_ring_stats st0, st1;
+	unsigned char big[sizeof(struct ipcchan_ring_wait) + 8];
+	struct ipcchan_ring_wait *bw = (void *)big;
+	int pipefd[2], p, o;
+
+	ASSERT_EQ(32, sizeof(struct ipcchan_ring_wait));
+	ASSERT_EQ(0, pipe(pipefd));
+	/* A producer of an empty ring has room: the waits only check. */
+	EXPECT_EQ(EBADF, wait_kick(self->pfd, v1, kf, -1, 0));
+	EXPECT_EQ(EBADF, wait_kick(self->pfd, v1, kf, 1000000, 0));
+	EXPECT_EQ(EINVAL, wait_kick(self->pfd, v1, kf, self->dev, 0));
+	EXPECT_EQ(EINVAL, wait_kick(self->pfd, v1, kf, pipefd[0], 0));
+	EXPECT_EQ(EINVAL, wait_kick(self->pfd, v1, kf, self->cfd, 1));
+	EXPECT_EQ(EINVAL, wait_kick(self->pfd, v1, 0, 0, 1));
+	/* kick_fd without the flag is a reserved field. */
+	EXPECT_EQ(EINVAL, wait_kick(self->pfd, v1, 0, self->cfd, 0));
+	/* A VER0 caller cannot ask for a kick it has no field for. */
+	EXPECT_EQ(EINVAL, wait_kick(self->pfd, v0, kf, 0, 0));
+	EXPECT_EQ(EINVAL, wait_kick(self->pfd, v0 - 8, 0, 0, 0));
+	memset(big, 0, sizeof(big));
+	bw->size = sizeof(big);
+	big[sizeof(big) - 1] = 1;
+	EXPECT_EQ(-1, ioctl(self->pfd, IPCCHAN_IOC_RING_WAIT, bw));
+	EXPECT_EQ(E2BIG, errno);
+
+	/* Nothing above kicked anyone. */
+	ASSERT_EQ(0, get_stats(self->pfd, &st0));
+	EXPECT_EQ(0, st0.producer_kicks);
+	EXPECT_EQ(0, st0.consumer_kicks);
+
+	/* VER0 without a kick still works, on both roles. */
+	EXPECT_EQ(0, wait_kick(self->pfd, v0, 0, 0, 0));
+	EXPECT_EQ(ETIMEDOUT, wait_kick(self->cfd, v0, 0, 0, 0));
+
+	/* Valid: either role of this ring, from either fd. */
+	EXPECT_EQ(0, wait_kick(self->pfd, v1, kf, self->cfd, 0));
+	EXPECT_EQ(0, wait_kick(self->pfd, v1, kf, self->pfd, 0));
+	EXPECT_EQ(ETIMEDOUT, wait_kick(self->cfd, v1, kf, self->pfd, 0));
+	ASSERT_EQ(0, get_stats(self->pfd, &st1));
+	EXPECT_EQ(2, st1.producer_kicks);
+	EXPECT_EQ(1, st1.consumer_kicks);
+	EXPECT_EQ(3, st1.kicks_idle);
+
+	/* An observer may neither be kicked through nor wait. */
+	ipcchan_ring_unlink(self->dev, name);
+	p = ipcchan_ring_open(self->dev, name, IPCCHAN_OPEN_CREATE,
+			      IPCCHAN_RING_PRODUCER, 1, 0, 0600, NULL);
+	ASSERT_LE(0, p);
+	o = ipcchan_ring_open(self->dev, name, 0, IPCCHAN_RING_OBSERVER, 0, 0,
+			      0, NULL);
+	ASSERT_LE(0, o);
+	EXPECT_EQ(EBADF, wait_kick(self->pfd, v1, kf, o, 0));
+	EXPECT_EQ(EBADF, wait_kick(o, v1, kf, self->cfd, 0));
+	/* Another ring's producer is fine. */
+	EXPECT_EQ(0, wait_kick(self->pfd, v1, kf, p, 0));
+	EXPECT_EQ(0, ipcchan_ring_unlink(self->dev, name));
+	close(o);
+	close(p);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* The waiting word of a control page, mapped read-only. */
+static volatile uint32_t *map_word(int fd, uint64_t ctrl_off,
+				   const struct ipcchan_ring_offsets *off)
+{
+	unsigned char *ctrl = map(fd, ctrl_off, off->ctrl_len, PROT_READ);
+
+	if (ctrl == MAP_FAILED)
+		return NULL;
+	return (volatile uint32_t *)(ctrl + off->waiting);
+}
+
+/* Wait up to 10 s for *@word to read @want. */
+static int word_becomes(volatile uint32_t *word, uint32_t want)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (*word == want)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+/* Whether @fd has something to read within @ms. */
+static int readable(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, ms);
+}
+
+/*
+ * One process publishes on ring A without kicking and waits on ring B
+ * with KICK_FD = A's producer: the consumer of A, asleep in WAIT, must
+ * wake (only the kick can wake it) and answer on B.
+ */
+TEST_F(ring, wait_kick_fd_wakes_the_other_ring)
+{
+	struct ipcchan_ring_wait w = { .size = sizeof(w) };
+	int bp, bc, status;
+	volatile uint32_t *cword;
+	unsigned char *data, *prod;
+	struct ipcchan_ring_rec *rec;
+	pid_t pid;
+
+	bp = ipcchan_ring_open(self->dev, NULL, IPCCHAN_OPEN_CREATE,
+			       IPCCHAN_RING_PRODUCER, 1, 0, 0600, &bc);
+	ASSERT_LE(0, bp);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ipcchan_ring *a, *b;
+		int ret;
+
+		if (ipcchan_ring_map(self->cfd, &a) ||
+		    ipcchan_ring_map(bp, &b))
+			_exit(10);
+		ret = ipcchan_ring_wait(a, 0, 10LL * 1000000000);
+		if (ret)
+			_exit(11);
+		ret = ipcchan_ring_send(b, "pong", 4);
+		_exit(ret ? 12 : 0);
+	}
+	cword = map_word(self->cfd, self->off.cons_off, &self->off);
+	ASSERT_NE(NULL, cword);
+	/* The child is queued once the kernel wrote its need. */
+	ASSERT_EQ(0, word_becomes(cword, 1));
+
+	data = map(self->pfd, self->off.data_off, 2 * self->off.data_size,
+		   PROT_READ | PROT_WRITE);
+	prod = map(self->pfd, self->off.prod_off, self->off.ctrl_len,
+		   PROT_READ | PROT_WRITE);
+	ASSERT_NE(MAP_FAILED, data);
+	ASSERT_NE(MAP_FAILED, prod);
+	rec = (struct ipcchan_ring_rec *)data;
+	rec->len = 4;
+	rec->flags = 0;
+	memcpy(rec + 1, "ping", 4);
+	__atomic_store_n((uint32_t *)(prod + self->off.pos), 16,
+			 __ATOMIC_SEQ_CST);
+
+	w.flags = IPCCHAN_RING_WAIT_KICK_FD;
+	w.kick_fd = self->pfd;
+	w.timeout_ns = 20LL * 1000000000;
+	EXPECT_EQ(0, ioctl(bc, IPCCHAN_IOC_RING_WAIT, &w))
+		TH_LOG("WAIT with KICK_FD: %s", strerror(errno));
+	EXPECT_EQ(16, w.avail);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(bp);
+	close(bc);
+}
+
+/*
+ * Producer asleep until half the ring is free: releases and kicks that
+ * leave less free do not wake it (the kernel counts the kick idle and
+ * rewrites its word), the release that frees enough does (the library
+ * kicks by itself), and the consumer's departure wakes it with EPIPE.
+ */
+TEST_F(ring, producer_waits_for_min_bytes)
+{
+	const uint32_t half = 2 * PAGE, size = 4 * PAGE;
+	struct ipcchan_ring_stats st;
+	volatile uint32_t *pword;
+	struct ipcchan_ring *c;
+	int report[2], status, i;
+	uint32_t avail = 0, len;
+	const void *msg;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(report));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ipcchan_ring_wait w = { .size = sizeof(w) };
+		static char buf[1016];
+		struct ipcchan_ring *p;
+
+		close(self->cfd);
+		if (ipcchan_ring_map(self->pfd, &p))
+			_exit(10);
+		for (i = 0; i < 16; i++)
+			if (ipcchan_ring_send(p, buf, sizeof(buf)))
+				_exit(11);
+		if (ipcchan_ring_send(p, buf, 8) != -EAGAIN)
+			_exit(12);
+		w.min_bytes = half;
+		w.timeout_ns = 30LL * 1000000000;
+		if (ioctl(self->pfd, IPCCHAN_IOC_RING_WAIT, &w))
+			_exit(13);
+		if (write(report[1], &w.avail, sizeof(w.avail)) != 4)
+			_exit(14);
+		w.min_bytes = size;
+		if (ioctl(self->pfd, IPCCHAN_IOC_RING_WAIT, &w) == 0)
+			_exit(15);
+		_exit(errno == EPIPE ? 0 : 16);
+	}
+	close(self->pfd);
+	self->pfd = -1;
+	pword = map_word(self->cfd, self->off.prod_off, &self->off);
+	ASSERT_NE(NULL, pword);
+	ASSERT_EQ(0, word_becomes(pword, half));
+	ASSERT_EQ(0, ipcchan_ring_map(self->cfd, &c));
+
+	/* 2 KiB free: the library sees the word and does not kick. */
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, ipcchan_ring_peek(c, &msg, &len));
+	ASSERT_EQ(0, ipcchan_ring_release(c));
+	ASSERT_EQ(0, get_stats(self->cfd, &st));
+	EXPECT_EQ(0, st.consumer_kicks);
+	EXPECT_EQ(0, readable(report[0], 200));
+
+	/* A kick anyway: the kernel does not wake a producer still short. */
+	ASSERT_EQ(0, ioctl(self->cfd, IPCCHAN_IOC_RING_KICK, 0));
+	ASSERT_EQ(0, get_stats(self->cfd, &st));
+	EXPECT_EQ(1, st.consumer_kicks);
+	EXPECT_EQ(1, st.kicks_idle);
+	EXPECT_EQ(half, *pword);
+	EXPECT_EQ(0, readable(report[0], 200));
+	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));
+
+	/* 8 KiB free: the library kicks, the producer wakes. */
+	for (i = 0; i < 6; i++)
+		ASSERT_EQ(0, ipcchan_ring_peek(c, &msg, &len));
+	ASSERT_EQ(0, ipcchan_ring_release(c));
+	ASSERT_EQ(1, readable(report[0], 10000));
+	ASSERT_EQ(4, read(report[0], &avail, sizeof(avail)));
+	EXPECT_LE(half, avail);
+	ASSERT_EQ(0, get_stats(self->cfd, &st));
+	EXPECT_EQ(2, st.consumer_kicks);
+	EXPECT_EQ(1, st.kicks_idle);
+
+	/* Now it waits for the whole ring; the consumer leaves instead. */
+	ASSERT_EQ(0, word_becomes(pword, size));
+	ipcchan_ring_unmap(c);
+	munmap((void *)((uintptr_t)pword & ~(PAGE - 1)), self->off.ctrl_len);
+	close(self->cfd);
+	self->cfd = -1;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(report[0]);
+	close(report[1]);
+}
+
+/* The same for a consumer asleep until 4 KiB of records are published. */
+TEST_F(ring, consumer_waits_for_min_bytes)
+{
+	struct ipcchan_ring_stats st;
+	volatile uint32_t *cword;
+	struct ipcchan_ring *p;
+	static char buf[1016];
+	int status, i;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct ipcchan_ring_wait w = { .size = sizeof(w) };
+
+		close(self->pfd);
+		w.min_bytes = PAGE;
+		w.timeout_ns = 30LL * 1000000000;
+		if (ioctl(self->cfd, IPCCHAN_IOC_RING_WAIT, &w))
+			_exit(10);
+		_exit(w.avail >= PAGE ? 0 : 11);
+	}
+	cword = map_word(self->pfd, self->off.cons_off, &self->off);
+	ASSERT_NE(NULL, cword);
+	ASSERT_EQ(0, word_becomes(cword, PAGE));
+	ASSERT_EQ(0, ipcchan_ring_map(self->pfd, &p));
+
+	/* One record, then a kick anyway: the consumer sleeps on. */
+	ASSERT_EQ(0, ipcchan_ring_send(p, buf, sizeof(buf)));
+	ASSERT_EQ(0, ioctl(self->pfd, IPCCHAN_IOC_RING_KICK, 0));
+	ASSERT_EQ(0, get_stats(self->pfd, &st));
+	EXPECT_EQ(1, st.producer_kicks);
+	EXPECT_EQ(1, st.kicks_idle);
+	EXPECT_EQ(PAGE, *cword);
+	usleep(200000);
+	EXPECT_EQ(0, waitpid(pid, &status, WNOHANG));
+
+	/* Three more make 4 KiB: the library kicks on the last commit. */
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, ipcchan_ring_send(p, buf, sizeof(buf)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, get_stats(self->pfd, &st));
+	EXPECT_EQ(2, st.producer_kicks);
+	EXPECT_EQ(1, st.kicks_idle);
+	ipcchan_ring_unmap(p);
 }
 
 /*

@@ -11,17 +11,38 @@
  *                 when it sees the flag.
  *   ring-busy     the same, but waiting spins on the shared positions
  *                 (yielding every 256 spins): no system call at all.
+ *   ring-kickfd   as ring, but in ping-pong the reply's kick rides on the
+ *                 wait (ipcchan_ring_wait_kick(), IPCCHAN_RING_WAIT_KICK_FD):
+ *                 the send leaves the message to the receive that follows,
+ *                 which publishes it and, if the peer waits, kicks it from
+ *                 inside its own RING_WAIT.
  *   ring-write    a kernel-mediated producer: write() copies each message
  *                 into the ring (one copy, one system call, the kernel
  *                 wakes a sleeping consumer); the consumer is as for ring.
  *
  * Streaming commits (producer) and releases (consumer) in batches of up
  * to 16 records, as the library is meant to be used: every wait publishes
- * what is pending first, and flush() publishes the last batch. Ping-pong
- * publishes every message at once. The ring holds at least 256 KiB and
+ * what is pending first, and flush() publishes the last batch. A producer
+ * that finds the ring full waits for half of it to be free (the library's
+ * default), so that it and the consumer trade the CPU once per half ring,
+ * not once per batch. Ping-pong publishes every message at once, except
+ * in ring-kickfd.
+ *
+ * ring and ring-kickfd both make one system call per side per round trip
+ * when the two share a CPU: the task a kick wakes runs at once, so with
+ * ring the kicker is preempted on its way out of KICK and finds the reply
+ * there when it runs again, never calling WAIT; ring-kickfd is preempted
+ * inside WAIT instead. Comparing the two shows what the extra work of a
+ * WAIT costs against a KICK on one CPU, and what KICK_FD saves across
+ * CPUs. The ring holds at least 256 KiB and
  * four records; the message size is capped by what ring_max_pages allows.
  * Each mechanism needs /dev/ipcchan with IPCCHAN_FEAT_RING, and is
  * skipped otherwise.
+ *
+ * With IPCBENCH_RING_STATS=1 in the environment, the parent prints each
+ * ring's IPCCHAN_IOC_RING_GET_STATS counters per record to stderr at
+ * teardown (warm-up included): the system calls and wakeups the protocol
+ * costs per message.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +61,7 @@
 #define RING_MIN_BYTES	262144
 #define PAGE		4096UL
 
-enum ring_kind { K_WAKEUP, K_BUSY, K_WRITE };
+enum ring_kind { K_WAKEUP, K_BUSY, K_WRITE, K_KICKFD };
 
 struct chan {
 	enum ring_kind kind;
@@ -108,8 +129,41 @@ static size_t ring_cap(size_t want)
 	return want < max ? want : max;
 }
 
+static void ring_print_stats(struct chan *c)
+{
+	const char *env = getenv("IPCBENCH_RING_STATS");
+	static const char *const kind[] = {
+		"ring", "ring-busy", "ring-write", "ring-kickfd",
+	};
+
+	if (!env || strcmp(env, "1"))
+		return;
+	for (int d = 0; d < c->ndirs; d++) {
+		int fd = c->pfd[d] >= 0 ? c->pfd[d] : c->cfd[d];
+		struct ipcchan_ring_stats st;
+		double n;
+
+		if (fd < 0 || ipcchan_ring_get_stats(fd, &st))
+			continue;
+		n = (double)(c->kind == K_WRITE ? st.write_records :
+			     st.consumer.records);
+		if (n < 1)
+			n = 1;
+		fprintf(stderr,
+			"ring-stats %s dir %d: %.0f records; per record: prod kicks %.5f cons kicks %.5f idle %.5f waits %.5f; prod waits %llu stalls %llu, cons waits %llu stalls %llu\n",
+			kind[c->kind], d, n, st.producer_kicks / n,
+			st.consumer_kicks / n, st.kicks_idle / n, st.waits / n,
+			(unsigned long long)st.producer.waits,
+			(unsigned long long)st.producer.stalls,
+			(unsigned long long)st.consumer.waits,
+			(unsigned long long)st.consumer.stalls);
+	}
+}
+
 static void ring_teardown(struct chan *c, int role)
 {
+	if (role == 0)
+		ring_print_stats(c);
 	for (int d = 0; d < 2; d++) {
 		if (c->prod[d])
 			ipcchan_ring_unmap(c->prod[d]);
@@ -182,6 +236,12 @@ static int write_setup(struct chan **cp, const struct chan_cfg *cfg,
 	return ring_setup(cp, cfg, K_WRITE, why, len);
 }
 
+static int kickfd_setup(struct chan **cp, const struct chan_cfg *cfg,
+			char *why, size_t len)
+{
+	return ring_setup(cp, cfg, K_KICKFD, why, len);
+}
+
 /*
  * Role 0 (parent) produces on direction 0 and consumes direction 1; role
  * 1 (child) the reverse. Each process closes the fds of the sides it does
@@ -209,14 +269,15 @@ static int ring_attach(struct chan *c, int role)
 	return 0;
 }
 
-static int ring_wait_for(struct chan *c, struct ipcchan_ring *r, uint32_t need)
+static int ring_wait_for(struct chan *c, struct ipcchan_ring *r, uint32_t need,
+			 struct ipcchan_ring *kick)
 {
 	int ret;
 
 	if (c->kind == K_BUSY)
 		ret = ipcchan_ring_busy_wait(r, need, 10LL * 1000000000);
 	else
-		ret = ipcchan_ring_wait(r, need, -1);
+		ret = ipcchan_ring_wait_kick(r, need, -1, kick);
 	if (ret == -EPIPE) {
 		errno = EPIPE;
 		return -1;
@@ -259,9 +320,15 @@ static int ring_send(struct chan *c, int dir, void *buf, size_t len)
 		return n < 0 ? -1 : 0;
 	}
 	while ((ret = ipcchan_ring_reserve(r, (uint32_t)len, &p)) == -EAGAIN) {
-		/* The wait publishes the pending batch first. */
+		/*
+		 * The wait publishes the pending batch first. In wakeup mode
+		 * wait for half the ring (min_bytes 0), busy-polling for just
+		 * this record.
+		 */
 		c->unpublished[dir] = 0;
-		if (ring_wait_for(c, r, ipcchan_ring_rec_total((uint32_t)len)))
+		if (ring_wait_for(c, r, c->kind == K_BUSY ?
+				  ipcchan_ring_rec_total((uint32_t)len) : 0,
+				  NULL))
 			return -1;
 	}
 	if (ret) {
@@ -269,9 +336,25 @@ static int ring_send(struct chan *c, int dir, void *buf, size_t len)
 		return -1;
 	}
 	memcpy(p, buf, len);
+	if (!c->stream && c->kind == K_KICKFD) {
+		/* Published by the receive that follows: see the top. */
+		c->unpublished[dir] = 1;
+		return 0;
+	}
 	if (!c->stream || ++c->unpublished[dir] == RING_BATCH)
 		return ring_flush(c, dir);
 	return 0;
+}
+
+/* A ping-pong message sent and not yet published, if any. */
+static struct ipcchan_ring *ring_owed(struct chan *c)
+{
+	if (c->stream || c->kind != K_KICKFD)
+		return NULL;
+	for (int d = 0; d < c->ndirs; d++)
+		if (c->prod[d] && c->unpublished[d])
+			return c->prod[d];
+	return NULL;
 }
 
 static ssize_t ring_recv(struct chan *c, int dir, void *buf, size_t cap,
@@ -282,11 +365,20 @@ static ssize_t ring_recv(struct chan *c, int dir, void *buf, size_t cap,
 	int ret;
 
 	while ((ret = ipcchan_ring_peek(r, msg, &len)) == -EAGAIN) {
-		/* The wait releases what was consumed first. */
+		struct ipcchan_ring *kick = ring_owed(c);
+
+		/* The wait releases what was consumed, and publishes kick. */
 		c->unpublished[dir] = 0;
-		if (ring_wait_for(c, r, 0))
+		for (int d = 0; kick && d < c->ndirs; d++)
+			if (c->prod[d] == kick)
+				c->unpublished[d] = 0;
+		if (ring_wait_for(c, r, 0, kick))
 			return errno == EPIPE ? 0 : -1;
 	}
+	/* Data without a wait: publish the owed message on its own. */
+	for (int d = 0; ring_owed(c) && d < c->ndirs; d++)
+		if (c->unpublished[d] && ring_flush(c, d))
+			return -1;
 	if (ret) {
 		errno = -ret;
 		return -1;
@@ -328,6 +420,14 @@ static const struct mech mech_ring_write = {
 	.release = ring_release, .flush = ring_flush, .teardown = ring_teardown,
 };
 
+static const struct mech mech_ring_kickfd = {
+	.name = "ring-kickfd",
+	.desc = "ipcchan ring, libipcchan, kick rides on RING_WAIT",
+	.available = ring_available, .max_size = ring_cap, .setup = kickfd_setup,
+	.attach = ring_attach, .send = ring_send, .recv = ring_recv,
+	.release = ring_release, .flush = ring_flush, .teardown = ring_teardown,
+};
+
 const struct mech *const ring_mechs[] = {
-	&mech_ring, &mech_ring_busy, &mech_ring_write, NULL,
+	&mech_ring, &mech_ring_busy, &mech_ring_write, &mech_ring_kickfd, NULL,
 };

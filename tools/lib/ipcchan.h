@@ -100,8 +100,11 @@ int ipcchan_ring_release(struct ipcchan_ring *r);
 
 /*
  * Waiting for data (consumer) or space (producer): at least @min_bytes,
- * or with 0 one record (consumer) or room for the largest record
- * (producer). Both publish pending work first. @timeout_ns: -1 for no
+ * or with 0 one record (consumer) or room for the largest record, half
+ * the ring (producer). Both publish pending work first. The other side
+ * kicks, and the kernel wakes, only once @min_bytes are there: a producer
+ * that waits for a large part of the ring costs one wakeup per that much
+ * released, not one per release. @timeout_ns: -1 for no
  * limit, 0 to check only. They return 0, -ETIMEDOUT, -EINTR, -EPIPE (the
  * other role is gone and the condition does not hold) or -EIO.
  *
@@ -112,6 +115,24 @@ int ipcchan_ring_release(struct ipcchan_ring *r);
  */
 int ipcchan_ring_wait(struct ipcchan_ring *r, uint32_t min_bytes,
 		      int64_t timeout_ns);
+
+/**
+ * ipcchan_ring_wait_kick - publish on one ring, then wait on another
+ * @r: the ring to wait on, as ipcchan_ring_wait()
+ * @min_bytes: as ipcchan_ring_wait()
+ * @timeout_ns: as ipcchan_ring_wait()
+ * @kick: a ring whose pending work (commit for a producer, release for a
+ *	consumer) to publish first, or NULL; may be @r
+ *
+ * A request/reply round trip: send on @kick, wait for the answer on @r.
+ * If @kick's other side must be kicked, the kick rides on the wait's
+ * system call (IPCCHAN_RING_WAIT_KICK_FD), so each side of a ping-pong
+ * makes one system call per round trip; if no sleep is needed, it is made
+ * on its own. Returns as ipcchan_ring_wait(); the kick is made in every
+ * case but an error before publishing.
+ */
+int ipcchan_ring_wait_kick(struct ipcchan_ring *r, uint32_t min_bytes,
+			   int64_t timeout_ns, struct ipcchan_ring *kick);
 int ipcchan_ring_busy_wait(struct ipcchan_ring *r, uint32_t min_bytes,
 			   int64_t timeout_ns);
 

@@ -8,15 +8,20 @@
  *   write records at its position         read records up to the producer
  *   release-store its position  ------->  acquire-load the producer position
  *   full barrier                          ...
- *   load consumer waiting flag            set own waiting flag
- *   if set: KICK                          full barrier
+ *   load consumer waiting word N          store N, the bytes it waits for,
+ *   if N and N bytes are published:         in its waiting word
+ *     KICK                                full barrier
  *                                         re-check the producer position
- *                                         if still empty: WAIT (kernel
+ *                                         if still short: WAIT (kernel
  *                                         re-checks after queueing us)
  *
  * and the same with the roles swapped for space. The two full barriers
- * make it impossible for the producer to miss the flag while the
- * consumer misses the position.
+ * make it impossible for the producer to miss the word while the
+ * consumer misses the position; since the consumer's condition only
+ * grows with the producer's position, a publication that does not meet N
+ * needs no kick, and a later one that does will see N. A kick owed when
+ * the publisher then waits itself rides on its WAIT (KICK_FD): one
+ * system call instead of two.
  *
  * Each side caches the other side's position and reloads it only when the
  * cached value says there is no room (producer) or nothing to read
@@ -323,12 +328,35 @@ int ipcchan_ring_kick(struct ipcchan_ring *r)
 }
 
 /*
- * Make r->local visible to the other side, then kick it only if it said
- * it is waiting. The full barrier between our store and its flag's load
- * pairs with the one between its flag's store and its re-check.
+ * Whether the other side, waiting for @need bytes, can go on now: a
+ * consumer when @need bytes are published, a producer when @need bytes
+ * are free. The other side's position is loaded afresh; a nonsensical
+ * pair says yes and leaves the verdict to the kernel.
  */
-static int ring_publish(struct ipcchan_ring *r)
+static int peer_satisfied(const struct ipcchan_ring *r, uint32_t need)
 {
+	int64_t used;
+
+	if (r->role == IPCCHAN_RING_PRODUCER) {
+		used = ipcchan_ring_span(r->local, load_acquire(r->peer_pos),
+					 r->size);
+		return used < 0 || used >= need;
+	}
+	used = ipcchan_ring_span(load_acquire(r->peer_pos), r->local, r->size);
+	return used < 0 || r->size - used >= need;
+}
+
+/*
+ * Make r->local visible to the other side. Returns 1 when the other side
+ * must now be kicked (it waits, and for no more than there is), else 0.
+ * The full barrier between our store and its word's load pairs with the
+ * one between its word's store and its re-check. The word is the other
+ * side's to write, so any value only decides whether we kick.
+ */
+static int ring_publish_owed(struct ipcchan_ring *r)
+{
+	uint32_t need;
+
 	if (r->local == r->published)
 		return 0;
 	store_release(r->my_pos, r->local);
@@ -339,11 +367,18 @@ static int ring_publish(struct ipcchan_ring *r)
 	r->pending_bytes = 0;
 
 	full_barrier();
-	if (!load_relaxed(r->peer_waiting)) {
+	need = load_relaxed(r->peer_waiting);
+	if (!need || !peer_satisfied(r, need)) {
 		stat_add(&r->my_stats->kicks_avoided, 1);
 		return 0;
 	}
-	return ipcchan_ring_kick(r);
+	return 1;
+}
+
+/* Publish, and kick the other side if, and only if, it needs it. */
+static int ring_publish(struct ipcchan_ring *r)
+{
+	return ring_publish_owed(r) ? ipcchan_ring_kick(r) : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -530,19 +565,45 @@ static uint32_t ring_need(const struct ipcchan_ring *r, uint32_t min_bytes)
 	return r->role == IPCCHAN_RING_PRODUCER ? r->max_record : HDR_SIZE;
 }
 
-static int ring_flush(struct ipcchan_ring *r)
+/* Publish pending work; returns 1 when a kick is owed, 0, or -errno. */
+static int ring_flush_owed(struct ipcchan_ring *r)
 {
 	if (r->role == IPCCHAN_RING_PRODUCER) {
 		r->last_rec = NULL;
 		if (r->kernel_producer)
 			return 0;
 	}
-	return ring_publish(r);
+	return ring_publish_owed(r);
+}
+
+static int ring_flush(struct ipcchan_ring *r)
+{
+	return ring_flush_owed(r) ? ipcchan_ring_kick(r) : 0;
+}
+
+/*
+ * Check, announce @need in the waiting word, check again: 1 if the
+ * condition holds (word cleared), 0 if the caller may sleep, -EIO.
+ */
+static int ring_announce(struct ipcchan_ring *r, uint32_t need)
+{
+	int ret = ring_ready(r, need);
+
+	if (ret)
+		return ret;
+	if (!r->own_page)
+		return 0;	/* the kernel announces us */
+	store_relaxed(r->my_waiting, need);
+	/* Word before the re-check; pairs with the publisher's barrier. */
+	full_barrier();
+	ret = ring_ready(r, need);
+	if (ret)
+		store_relaxed(r->my_waiting, 0);
+	return ret;
 }
 
 int ipcchan_ring_prepare_wait(struct ipcchan_ring *r, uint32_t min_bytes)
 {
-	uint32_t need = ring_need(r, min_bytes);
 	int ret;
 
 	if (min_bytes > r->size)
@@ -550,18 +611,7 @@ int ipcchan_ring_prepare_wait(struct ipcchan_ring *r, uint32_t min_bytes)
 	ret = ring_flush(r);
 	if (ret)
 		return ret;
-	ret = ring_ready(r, need);
-	if (ret)
-		return ret;
-	if (!r->own_page)
-		return 0;	/* the kernel announces us */
-	store_relaxed(r->my_waiting, 1);
-	/* Flag before the re-check; pairs with the publisher's barrier. */
-	full_barrier();
-	ret = ring_ready(r, need);
-	if (ret)
-		store_relaxed(r->my_waiting, 0);
-	return ret;
+	return ring_announce(r, ring_need(r, min_bytes));
 }
 
 void ipcchan_ring_finish_wait(struct ipcchan_ring *r)
@@ -570,31 +620,103 @@ void ipcchan_ring_finish_wait(struct ipcchan_ring *r)
 		store_relaxed(r->my_waiting, 0);
 }
 
-int ipcchan_ring_wait(struct ipcchan_ring *r, uint32_t min_bytes,
-		      int64_t timeout_ns)
+/* A kick that rode on a WAIT: count it as ipcchan_ring_kick() would. */
+static void kick_counted(struct ipcchan_ring *k)
+{
+	if (k->own_page)
+		stat_add(&k->my_stats->kicks, 1);
+}
+
+/* The WAIT itself; @owe, if not NULL, is the ring to kick on the way. */
+static int ring_wait_ioctl(struct ipcchan_ring *r, uint32_t min_bytes,
+			   int64_t timeout_ns, struct ipcchan_ring *owe)
 {
 	struct ipcchan_ring_wait w;
 	int ret;
-
-	ret = ipcchan_ring_prepare_wait(r, min_bytes);
-	if (ret)
-		return ret < 0 ? ret : 0;
-	if (!timeout_ns) {
-		ipcchan_ring_finish_wait(r);
-		return -ETIMEDOUT;
-	}
 
 	memset(&w, 0, sizeof(w));
 	w.size = sizeof(w);
 	w.min_bytes = min_bytes;
 	w.timeout_ns = timeout_ns;
+	if (owe) {
+		w.flags = IPCCHAN_RING_WAIT_KICK_FD;
+		w.kick_fd = owe->fd;
+	}
+	ret = ioctl(r->fd, IPCCHAN_IOC_RING_WAIT, &w) ? -errno : 0;
+	if (ret == -EINVAL && owe) {
+		/* A module without KICK_FD: kick, then wait, in two calls. */
+		ret = ipcchan_ring_kick(owe);
+		if (ret)
+			return ret;
+		return ring_wait_ioctl(r, min_bytes, timeout_ns, NULL);
+	}
+	if (owe)
+		kick_counted(owe);
+	return ret;
+}
+
+int ipcchan_ring_wait_kick(struct ipcchan_ring *r, uint32_t min_bytes,
+			   int64_t timeout_ns, struct ipcchan_ring *kick)
+{
+	struct ipcchan_ring *owe = NULL;
+	int ret;
+
+	if (min_bytes > r->size)
+		return -EINVAL;
+	if (kick && kick != r) {
+		ret = ring_flush_owed(kick);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			owe = kick;
+	}
+	ret = ring_flush_owed(r);
+	if (ret < 0)
+		goto kick_now;
+	if (ret && owe) {
+		/* Only one kick rides on the WAIT; rare, both were owed. */
+		ret = ipcchan_ring_kick(r);
+		if (ret)
+			goto kick_now;
+	} else if (ret) {
+		owe = r;
+	}
+
+	/*
+	 * No need to announce ourselves here: the kernel writes our waiting
+	 * word once it has queued us, and re-checks after that. Announcing
+	 * early would only make the side we kick, if it runs before we
+	 * queue, kick us back for nothing.
+	 */
+	ret = ring_ready(r, ring_need(r, min_bytes));
+	if (ret || !timeout_ns) {
+		if (!ret)
+			ret = -ETIMEDOUT;
+		goto kick_now;
+	}
+
 	if (r->own_page)
 		stat_add(&r->my_stats->waits, 1);
-	ret = ioctl(r->fd, IPCCHAN_IOC_RING_WAIT, &w) ? -errno : 0;
-	ipcchan_ring_finish_wait(r);
+	ret = ring_wait_ioctl(r, min_bytes, timeout_ns, owe);
 	if (ret == -EIO)
 		r->corrupt = 1;
 	return ret;
+
+kick_now:
+	/* No WAIT to carry the kick: it is still owed. */
+	if (owe) {
+		int kret = ipcchan_ring_kick(owe);
+
+		if (kret && ret >= 0)
+			ret = kret;
+	}
+	return ret < 0 ? ret : 0;
+}
+
+int ipcchan_ring_wait(struct ipcchan_ring *r, uint32_t min_bytes,
+		      int64_t timeout_ns)
+{
+	return ipcchan_ring_wait_kick(r, min_bytes, timeout_ns, NULL);
 }
 
 int ipcchan_ring_peer_gone(const struct ipcchan_ring *r)

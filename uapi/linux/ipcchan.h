@@ -691,8 +691,14 @@ struct ipcchan_ring_rec {
  *	bytes at @data_off.
  * @pos: offset, within a control page, of that side's __u32 position.
  * @waiting: offset, within a control page, of that side's __u32 waiting
- *	flag: non-zero while the side sleeps or is about to, asking the other
- *	side to kick after publishing.
+ *	word: 0 while no task of the side sleeps; otherwise the number of
+ *	bytes it waits for (published bytes for a consumer, free bytes for a
+ *	producer; the smallest such number when several sleep), asking the
+ *	other side to kick once, after publishing, that much is there. A
+ *	value of 1 (what early libraries wrote) asks for a kick after any
+ *	publication. The kernel keeps the word of every side it puts to
+ *	sleep, and never trusts it: whatever a side writes there only
+ *	decides whether the other side kicks.
  * @stats: offset, within a control page, of that side's
  *	&struct ipcchan_ring_ctrl_stats.
  *
@@ -715,9 +721,10 @@ struct ipcchan_ring_offsets {
  * struct ipcchan_ring_ctrl_stats - counters a side keeps in its own page
  * @records: records produced, or consumed (padding not included).
  * @bytes: payload bytes of those records.
- * @kicks: %IPCCHAN_IOC_RING_KICK calls this side made.
+ * @kicks: %IPCCHAN_IOC_RING_KICK calls this side made, including kicks
+ *	made through %IPCCHAN_RING_WAIT_KICK_FD.
  * @kicks_avoided: publications after which the other side was not waiting,
- *	so no system call was needed.
+ *	or waited for more than there was, so no system call was needed.
  * @stalls: producer: times the ring was too full to reserve; consumer:
  *	times it found the ring empty.
  * @waits: times this side went to sleep.
@@ -885,8 +892,11 @@ struct ipcchan_ring_info {
  *
  * On a producer fd, wakes consumers waiting for data; on a consumer fd,
  * wakes producers waiting for space. Call it after publishing a position
- * and a full barrier, only when the other side's waiting flag is set.
- * The argument must be 0 (EINVAL otherwise).
+ * and a full barrier, only when the other side's waiting word is non-zero
+ * and what it asks for is there. Only sleepers whose condition (their
+ * min_bytes, re-checked by the kernel) holds are woken; the others sleep
+ * on and their waiting word is rewritten with what they still need.
+ * The argument must be 0 (EINVAL otherwise). An observer fd gets EBADF.
  */
 #define IPCCHAN_IOC_RING_KICK		_IO(IPCCHAN_IOC_MAGIC, 0x31)
 
@@ -897,18 +907,33 @@ struct ipcchan_ring_info {
 #define IPCCHAN_RING_WAIT_ABSTIME	0x1
 
 /**
+ * define IPCCHAN_RING_WAIT_KICK_FD - &ipcchan_ring_wait.flags: before
+ * waiting, do what %IPCCHAN_IOC_RING_KICK on @kick_fd would do, so that
+ * a process that published on one ring and waits on another (a request
+ * and its reply) makes one system call instead of two. Needs a @size of
+ * at least %IPCCHAN_RING_WAIT_SIZE_VER1.
+ */
+#define IPCCHAN_RING_WAIT_KICK_FD	0x2
+
+/**
  * struct ipcchan_ring_wait - argument of %IPCCHAN_IOC_RING_WAIT
  * @size: sizeof(struct ipcchan_ring_wait), at least
  *	%IPCCHAN_RING_WAIT_SIZE_VER0.
- * @flags: in: %IPCCHAN_RING_WAIT_ABSTIME.
+ * @flags: in: %IPCCHAN_RING_WAIT_ABSTIME, %IPCCHAN_RING_WAIT_KICK_FD.
  * @min_bytes: in: consumer: wait until at least this many bytes of records
  *	are published; producer: until at least this many bytes are free.
  *	0 means what poll reports: any record, or room for a max_record.
- *	At most &ipcchan_ring_offsets.data_size.
+ *	At most &ipcchan_ring_offsets.data_size. Kicks wake the caller only
+ *	once this much is there, so a producer that asks for a large part of
+ *	the ring sleeps through the consumer's small releases.
  * @avail: out: bytes published (consumer) or free (producer) on return.
  * @timeout_ns: in: relative timeout in nanoseconds, or an absolute time
  *	with %IPCCHAN_RING_WAIT_ABSTIME; -1 waits without limit, 0 only
  *	checks. Other negative values are invalid.
+ * @kick_fd: in: with %IPCCHAN_RING_WAIT_KICK_FD, a producer or consumer fd
+ *	of any ring (this one included) to kick before waiting; must be 0
+ *	otherwise.
+ * @reserved: must be zero.
  */
 struct ipcchan_ring_wait {
 	__u32 size;
@@ -916,23 +941,34 @@ struct ipcchan_ring_wait {
 	__u32 min_bytes;
 	__u32 avail;
 	__s64 timeout_ns;
+	__s32 kick_fd;
+	__u32 reserved;
 };
 
 /** IPCCHAN_RING_WAIT_SIZE_VER0 - first published &struct ipcchan_ring_wait */
 #define IPCCHAN_RING_WAIT_SIZE_VER0	24
+/** IPCCHAN_RING_WAIT_SIZE_VER1 - &struct ipcchan_ring_wait with @kick_fd */
+#define IPCCHAN_RING_WAIT_SIZE_VER1	32
 
 /**
  * IPCCHAN_IOC_RING_WAIT - sleep until data or space is available
  *
  * Argument: &struct ipcchan_ring_wait. The kernel re-checks the positions
  * after it has queued the caller on the wait queue, so a kick that follows
- * a publication is never lost. Set the waiting flag (and issue a full
- * barrier, then re-check) before calling, or the other side will not kick.
+ * a publication is never lost. Set the waiting word to @min_bytes (or to
+ * what 0 stands for; issue a full barrier, then re-check) before calling,
+ * or the other side will not kick. With %IPCCHAN_RING_WAIT_KICK_FD the
+ * kick on @kick_fd happens once the argument is valid, before the first
+ * check, whatever the wait then returns.
  *
  * Returns 0 when the condition holds, even if the other side is gone.
- * Errors: EFAULT, EINVAL, E2BIG, ETIMEDOUT, EINTR (a signal; not
- * restarted), EPIPE (the other role has no fd any more and the condition
- * does not hold), EIO (the positions in shared memory are inconsistent).
+ * Errors: EFAULT, E2BIG, EINVAL (bad @size, unknown @flags, @min_bytes
+ * above data_size, @timeout_ns below -1, non-zero @reserved, non-zero
+ * @kick_fd without KICK_FD, KICK_FD with a @size below VER1, @kick_fd open
+ * but not an ipcchan ring fd), EBADF (this fd or @kick_fd is an observer,
+ * or @kick_fd is not open), ETIMEDOUT, EINTR (a signal; not restarted),
+ * EPIPE (the other role has no fd any more and the condition does not
+ * hold), EIO (the positions in shared memory are inconsistent).
  */
 #define IPCCHAN_IOC_RING_WAIT		_IO(IPCCHAN_IOC_MAGIC, 0x32)
 
