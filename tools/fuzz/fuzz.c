@@ -370,6 +370,7 @@ static void op_mbox_open(int dev)
 		.capacity = below(3) ? 1 + below(32) : below(5000),
 		.msgsize_max = below(3) ? below(4096) : below(70000),
 		.policy = below(__IPCCHAN_MBOX_POLICY_MAX + 1),
+		.send_lowat = below(2) ? 0 : below(3) ? 1 + below(32) : below(6000),
 	};
 	long ret;
 
@@ -382,6 +383,8 @@ static void op_mbox_open(int dev)
 		op.flags = mutate_u32(op.flags);
 	if (chance(10))
 		op.reserved = mutate_u32(0);
+	if (chance(10))
+		op.reserved1 = mutate_u32(0);
 	op.size = mutate_size(sizeof(op), IPCCHAN_MBOX_OPEN_SIZE_VER0);
 	ret = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN,
 		    chance(30) ? (void *)(uintptr_t)uptr(sizeof(op)) :
@@ -708,6 +711,15 @@ static void op_ring_wait(int fd)
 		w.timeout_ns = (int64_t)rnd();
 	if (chance(15))
 		w.avail = mutate_u32(0);
+	/* Kick another fd first: mostly one of ours, sometimes anything. */
+	if (chance(4)) {
+		w.flags |= IPCCHAN_RING_WAIT_KICK_FD;
+		w.kick_fd = below(4) ? pick_fd() : (int32_t)rnd();
+	} else if (chance(15)) {
+		w.kick_fd = pick_fd();
+	}
+	if (chance(15))
+		w.reserved = mutate_u32(0);
 	w.size = mutate_size(sizeof(w), IPCCHAN_RING_WAIT_SIZE_VER0);
 	result(OP_RING_WAIT, ioctl(fd, IPCCHAN_IOC_RING_WAIT,
 				   chance(20) ? (void *)(uintptr_t)uptr(sizeof(w)) :
