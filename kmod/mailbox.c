@@ -4,8 +4,15 @@
  * policies and per-message metadata.
  *
  * Storage. Creation allocates capacity + 1 fixed-size slots, each a
- * 32-byte header and room for the largest message. Queued messages form
- * one singly linked FIFO per priority (indices, not pointers, to keep the
+ * 32-byte header and room for the largest message. The headers form one
+ * array; the message data lives in directly mapped chunks of
+ * MBOX_CHUNK_SIZE bytes (one kmalloc'ed buffer when it all fits in a
+ * page), slot i's at byte i * data_stride of their concatenation, so that
+ * a user copy is a plain copy_{to,from}_iter() of at most a few pieces.
+ * (In vmalloc space every copy would pay hardened usercopy's lookup of the
+ * vmap area, or a page-table walk to find the page: in profiles that was
+ * the mailbox's largest per-message cost.) Queued messages form one
+ * singly linked FIFO per priority (indices, not pointers, to keep the
  * header small); free slots form a free list.
  *
  * Sending. A sender reserves free slots under the spinlock (inflight
@@ -86,8 +93,9 @@
 #define MBOX_NPRIO	(IPCCHAN_MBOX_PRIO_MAX + 1)
 
 /*
- * A slot. 32 bytes of header, so a queued 64-byte message costs 96 bytes.
- * The sequence number is stored modulo 2^32 and widened on receipt.
+ * A slot's header. 32 bytes, so a queued 64-byte message costs 96 bytes
+ * (and 1/4096 of a chunk pointer). The sequence number is stored modulo
+ * 2^32 and widened on receipt.
  */
 struct mbox_msg {
 	u32 next;
@@ -96,8 +104,11 @@ struct mbox_msg {
 	u32 seq_lo;
 	struct pid *pid;
 	u64 time_ns;
-	u8 data[];
 };
+
+/* Message data comes in chunks of this size (order 3: not "costly"). */
+#define MBOX_CHUNK_SHIFT	(PAGE_SHIFT + 3)
+#define MBOX_CHUNK_SIZE		BIT(MBOX_CHUNK_SHIFT)
 
 struct ipcchan_mbox {
 	struct ipcchan_obj obj;
@@ -106,9 +117,12 @@ struct ipcchan_mbox {
 	u32 capacity;
 	u32 msgsize_max;
 	u32 slot_size;
+	u32 data_stride;		/* bytes of data per slot */
 	u32 policy;
 	u32 send_lowat;		/* free slots that wake a blocked sender */
-	u8 *slots;
+	struct mbox_msg *hdrs;		/* capacity + 1 headers */
+	u8 **chunks;			/* the data, see the top of the file */
+	u32 nr_chunks;
 
 	struct mutex recv_mutex;	/* receivers: choice and pin */
 
@@ -144,7 +158,7 @@ static_assert(sizeof(unsigned long) * BITS_PER_BYTE >= MBOX_NPRIO);
 
 static inline struct mbox_msg *mbox_slot(const struct ipcchan_mbox *mb, u32 idx)
 {
-	return (struct mbox_msg *)(mb->slots + (size_t)idx * mb->slot_size);
+	return &mb->hdrs[idx];
 }
 
 static inline struct ipcchan_mbox *mbox_from_obj(struct ipcchan_obj *obj)
@@ -284,43 +298,40 @@ static int mbox_lock_mutex(struct mutex *m, struct mbox_wait *w)
 }
 
 /*
- * Copies between a slot and user memory. Slots in vmalloc space are copied
- * page by page with copy_page_{to,from}_iter(): for a vmalloc address,
- * copy_{to,from}_iter() run the hardened-usercopy check, which looks the
- * address up in the tree of vmap areas under a spinlock, and that cost
- * more per message than copying a small message. Every caller bounds the
- * length by the slot (msgsize_max).
+ * Copies between slot @idx's data and user memory, chunk by chunk: a
+ * message straddles two chunks only when the stride does not divide the
+ * chunk size. Every caller bounds @len by msgsize_max.
  */
-static size_t mbox_copy_to_iter(const u8 *src, size_t len, struct iov_iter *to)
+static size_t mbox_copy_to_iter(const struct ipcchan_mbox *mb, u32 idx,
+				size_t len, struct iov_iter *to)
 {
-	size_t done = 0, off, n, c;
+	size_t pos = (size_t)idx * mb->data_stride, done = 0, off, n, c;
 
-	if (!is_vmalloc_addr(src))
-		return copy_to_iter(src, len, to);
 	while (done < len) {
-		off = offset_in_page(src + done);
-		n = min_t(size_t, len - done, PAGE_SIZE - off);
-		c = copy_page_to_iter(vmalloc_to_page(src + done), off, n, to);
+		off = pos & (MBOX_CHUNK_SIZE - 1);
+		n = min_t(size_t, len - done, MBOX_CHUNK_SIZE - off);
+		c = copy_to_iter(mb->chunks[pos >> MBOX_CHUNK_SHIFT] + off, n,
+				 to);
 		done += c;
+		pos += c;
 		if (c != n)
 			break;
 	}
 	return done;
 }
 
-static bool mbox_copy_from_iter_full(u8 *dst, size_t len,
-				     struct iov_iter *from)
+static bool mbox_copy_from_iter_full(const struct ipcchan_mbox *mb, u32 idx,
+				     size_t len, struct iov_iter *from)
 {
-	size_t done = 0, off, n, c;
+	size_t pos = (size_t)idx * mb->data_stride, done = 0, off, n, c;
 
-	if (!is_vmalloc_addr(dst))
-		return copy_from_iter_full(dst, len, from);
 	while (done < len) {
-		off = offset_in_page(dst + done);
-		n = min_t(size_t, len - done, PAGE_SIZE - off);
-		c = copy_page_from_iter(vmalloc_to_page(dst + done), off, n,
-					from);
+		off = pos & (MBOX_CHUNK_SIZE - 1);
+		n = min_t(size_t, len - done, MBOX_CHUNK_SIZE - off);
+		c = copy_from_iter(mb->chunks[pos >> MBOX_CHUNK_SHIFT] + off,
+				   n, from);
 		done += c;
+		pos += c;
 		if (c != n) {
 			iov_iter_revert(from, done);
 			return false;
@@ -591,7 +602,7 @@ static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 		return 0;
 	}
 	m = mbox_slot(mb, idx);
-	if (!mbox_copy_from_iter_full(m->data, len, from)) {
+	if (!mbox_copy_from_iter_full(mb, idx, len, from)) {
 		mbox_unreserve(mb, idx, 1);
 		return -EFAULT;
 	}
@@ -714,7 +725,7 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 
 	/* Pinned: the slot and its pid reference stay valid. */
 	n = min_t(size_t, meta.len, iov_iter_count(to));
-	if (mbox_copy_to_iter(m->data, n, to) != n)
+	if (mbox_copy_to_iter(mb, idx, n, to) != n)
 		ret = -EFAULT;
 	if (!ret && umsg)
 		ret = mbox_put_meta(umsg, &meta, n);
@@ -925,7 +936,7 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 			if (k)
 				ret = mbox_send_msg(mb, x, done + k, &msg, &iter);
 			if (!ret &&
-			    !mbox_copy_from_iter_full(m->data, msg.len, &iter))
+			    !mbox_copy_from_iter_full(mb, idx, msg.len, &iter))
 				ret = -EFAULT;
 			if (ret)
 				break;
@@ -1009,7 +1020,7 @@ static long mbox_recv_batch(struct ipcchan_mbox *mb,
 		put_pid(done_pid);
 		done_pid = NULL;
 		n = min_t(size_t, meta.len, iov_iter_count(&iter));
-		if (mbox_copy_to_iter(m->data, n, &iter) != n)
+		if (mbox_copy_to_iter(mb, idx, n, &iter) != n)
 			ret = -EFAULT;
 		if (!ret)
 			ret = mbox_put_meta(umsg, &meta, n);
@@ -1245,19 +1256,76 @@ static void mbox_unlinked(struct ipcchan_obj *obj)
 	wake_up_all(&mb->wait_send);
 }
 
+/* Bytes of message data in all, and in chunk @k. */
+static size_t mbox_data_size(const struct ipcchan_mbox *mb)
+{
+	return (size_t)(mb->capacity + 1) * mb->data_stride;
+}
+
+static size_t mbox_chunk_size(const struct ipcchan_mbox *mb, u32 k)
+{
+	return min_t(size_t, MBOX_CHUNK_SIZE,
+		     mbox_data_size(mb) - ((size_t)k << MBOX_CHUNK_SHIFT));
+}
+
+/*
+ * The data: one kmalloc'ed buffer when it fits in a page, else chunks of
+ * whole pages, directly mapped (alloc_pages_exact(): no rounding of the
+ * last one up to a power of two). Charged to the memory cgroup either way.
+ */
+static int mbox_alloc_data(struct ipcchan_mbox *mb)
+{
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+	size_t size = mbox_data_size(mb);
+	u32 k;
+
+	mb->nr_chunks = DIV_ROUND_UP(size, MBOX_CHUNK_SIZE);
+	mb->chunks = kcalloc(mb->nr_chunks, sizeof(*mb->chunks), gfp);
+	if (!mb->chunks)
+		return -ENOMEM;
+	if (size <= PAGE_SIZE) {
+		mb->chunks[0] = kmalloc(size, gfp);
+		return mb->chunks[0] ? 0 : -ENOMEM;
+	}
+	for (k = 0; k < mb->nr_chunks; k++) {
+		mb->chunks[k] = alloc_pages_exact(mbox_chunk_size(mb, k), gfp);
+		if (!mb->chunks[k])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Free what mbox_alloc_data() got, also after it failed half-way. */
+static void mbox_free_data(struct ipcchan_mbox *mb)
+{
+	u32 k;
+
+	if (!mb->chunks)
+		return;
+	if (mbox_data_size(mb) <= PAGE_SIZE) {
+		kfree(mb->chunks[0]);
+	} else {
+		for (k = 0; k < mb->nr_chunks && mb->chunks[k]; k++)
+			free_pages_exact(mb->chunks[k],
+					 mbox_chunk_size(mb, k));
+	}
+	kfree(mb->chunks);
+}
+
 static void mbox_free(struct ipcchan_obj *obj)
 {
 	struct ipcchan_mbox *mb = mbox_from_obj(obj);
 	unsigned long prio;
 	u32 idx;
 
-	if (mb->slots) {
+	if (mb->hdrs) {
 		for_each_set_bit(prio, &mb->prio_mask, MBOX_NPRIO)
 			for (idx = mb->head[prio]; idx != MBOX_NIL;
 			     idx = mbox_slot(mb, idx)->next)
 				put_pid(mbox_slot(mb, idx)->pid);
-		kvfree(mb->slots);
+		kvfree(mb->hdrs);
 	}
+	mbox_free_data(mb);
 	kfree(mb);
 }
 
@@ -1322,8 +1390,8 @@ static struct ipcchan_obj *mbox_create(void *arg)
 {
 	struct ipcchan_mbox_open *op = arg;
 	struct ipcchan_mbox *mb;
+	size_t bytes, hbytes;
 	u32 slot_size, i;
-	size_t bytes;
 	int ret;
 
 	ret = mbox_check_attrs(op, &slot_size, &bytes);
@@ -1342,6 +1410,7 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	mb->capacity = op->capacity;
 	mb->msgsize_max = op->msgsize_max;
 	mb->slot_size = slot_size;
+	mb->data_stride = slot_size - sizeof(struct mbox_msg);
 	mb->policy = op->policy;
 	mb->send_lowat = op->send_lowat;
 	mutex_init(&mb->recv_mutex);
@@ -1354,15 +1423,16 @@ static struct ipcchan_obj *mbox_create(void *arg)
 
 	/*
 	 * Above a page, kvmalloc() would round up to a power of two of pages
-	 * (up to twice the reservation); vmalloc rounds to one page.
+	 * (up to twice the reservation); vmalloc rounds to one page. The
+	 * headers are only ever touched by the kernel, so vmalloc costs
+	 * nothing per message there.
 	 */
-	if (bytes - sizeof(*mb) > PAGE_SIZE)
-		mb->slots = __vmalloc(bytes - sizeof(*mb),
-				      GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	hbytes = (size_t)(mb->capacity + 1) * sizeof(struct mbox_msg);
+	if (hbytes > PAGE_SIZE)
+		mb->hdrs = __vmalloc(hbytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	else
-		mb->slots = kmalloc(bytes - sizeof(*mb),
-				    GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!mb->slots) {
+		mb->hdrs = kmalloc(hbytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!mb->hdrs || mbox_alloc_data(mb)) {
 		ipcchan_obj_put(&mb->obj);
 		return ERR_PTR(-ENOMEM);
 	}
