@@ -472,6 +472,8 @@ static void ipcchan_obj_unhashed(struct ipcchan_obj *obj,
  *
  * The answer may be stale as soon as it is returned; it only ever goes
  * from true to false.
+ *
+ * Return: true while the name is in the namespace's table.
  */
 bool ipcchan_obj_is_named(const struct ipcchan_obj *obj)
 {

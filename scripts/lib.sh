@@ -31,23 +31,32 @@ load_kernel_record() {
 	KDIR_61=/usr/src/linux-headers-$KVER61
 }
 
-# ksrc_extract: the few files we take from the linux-source tarball, unpacked
-# once into $BUILD/linux-source. Never committed.
+# The few files we take from the linux-source tarball. Changing this list
+# changes the stamp below, so an older extraction is redone.
+KSRC_FILES=(
+	'*/tools/testing/selftests/kselftest_harness.h'
+	'*/tools/testing/selftests/kselftest.h'
+	'*/tools/testing/selftests/lib.mk'
+	'*/scripts/checkpatch.pl' '*/scripts/spelling.txt'
+	'*/scripts/const_structs.checkpatch'
+	'*/scripts/kernel-doc'
+	'*/tools/net/ynl/*' '*/Documentation/netlink/*'
+	'*/Documentation/userspace-api/ioctl/ioctl-number.rst'
+)
+
+# ksrc_extract: KSRC_FILES, unpacked once into $BUILD/linux-source. Never
+# committed.
 ksrc_extract() {
-	local dst=$BUILD/linux-source stamp
-	stamp=$dst/.extracted-$(stat -c %s-%Y "$KSRC_TARBALL")
+	local dst=$BUILD/linux-source stamp key
+	key=$(printf '%s\n' "$(stat -c %s-%Y "$KSRC_TARBALL")" "${KSRC_FILES[@]}" |
+		md5sum | cut -c1-12)
+	stamp=$dst/.extracted-$key
 	[ -e "$stamp" ] && { echo "$dst"; return; }
 	[ -r "$KSRC_TARBALL" ] || die "$KSRC_TARBALL missing: run scripts/deps.sh"
-	log "extracting kselftest harness, checkpatch and YNL from $KSRC_TARBALL"
+	log "extracting kselftest harness, checkpatch, kernel-doc and YNL from $KSRC_TARBALL"
 	rm -rf "$dst" && mkdir -p "$dst"
 	tar -xJf "$KSRC_TARBALL" -C "$dst" --strip-components=1 --wildcards \
-		'*/tools/testing/selftests/kselftest_harness.h' \
-		'*/tools/testing/selftests/kselftest.h' \
-		'*/tools/testing/selftests/lib.mk' \
-		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-		'*/scripts/const_structs.checkpatch' \
-		'*/tools/net/ynl/*' '*/Documentation/netlink/*' \
-		'*/Documentation/userspace-api/ioctl/ioctl-number.rst'
+		"${KSRC_FILES[@]}"
 	touch "$stamp"
 	echo "$dst"
 }

@@ -5,6 +5,7 @@
 #
 #   checkpatch --strict   on kmod/ and the uapi header (checkpatch.pl from
 #                         the linux-source tarball, never from this tree)
+#   kernel-doc -Wall      the same files (kernel-doc from the tarball too)
 #   W=1 + sparse (C=2)    against the Debian 6.12 headers of the VM kernel
 #   W=1 + sparse (C=2)    against the Debian 6.1 headers
 #   documentation         every .rst parses cleanly (docutils), every man
@@ -32,6 +33,12 @@ out=$(cd "$TOP" && perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree \
 bad=$(printf '%s\n' "$out" | grep -E ': (ERROR|WARNING|CHECK):' || true)
 [ -n "$bad" ] && printf '%s\n' "$bad"
 result "checkpatch --strict (${#srcs[@]} files)" "$([ -z "$bad" ]; echo $?)"
+
+# kernel-doc of the ABI document and the module: every comment that opens
+# with /** must parse, and every documented function says what it returns.
+out=$(cd "$TOP" && perl "$ksrc/scripts/kernel-doc" -Wall -none "${srcs[@]}" 2>&1)
+[ -n "$out" ] && printf '%s\n' "$out"
+result "kernel-doc -Wall (${#srcs[@]} files)" "$([ -z "$out" ]; echo $?)"
 
 build_check() { # label kdir
 	local dir=$BUILD/lint-$1 out bad

@@ -660,9 +660,10 @@ enum ipcchan_ring_role {
 };
 
 /**
- * define IPCCHAN_RING_REC_PAD - &ipcchan_ring_rec.flags: no payload to
- * deliver; the consumer skips the record. A producer that reserved space
- * and changed its mind commits it as padding.
+ * define IPCCHAN_RING_REC_PAD - &ipcchan_ring_rec.flags bit for padding
+ *
+ * No payload to deliver; the consumer skips the record. A producer that
+ * reserved space and changed its mind commits it as padding.
  */
 #define IPCCHAN_RING_REC_PAD		0x1
 
@@ -744,8 +745,9 @@ struct ipcchan_ring_ctrl_stats {
 };
 
 /**
- * define IPCCHAN_RING_PRODUCERS_GONE - &ipcchan_ring_info_page.gone: the
- * last producer fd was released and no producer is attached.
+ * define IPCCHAN_RING_PRODUCERS_GONE - &ipcchan_ring_info_page.gone bit
+ *
+ * The last producer fd was released and no producer is attached.
  */
 #define IPCCHAN_RING_PRODUCERS_GONE	0x1
 /** define IPCCHAN_RING_CONSUMERS_GONE - likewise for consumers */
@@ -787,8 +789,9 @@ struct ipcchan_ring_info_page {
 };
 
 /**
- * define IPCCHAN_RING_KERNEL_PRODUCER - &ipcchan_ring_open.ring_flags:
- * producers write records with write(2), which the kernel copies into the
+ * define IPCCHAN_RING_KERNEL_PRODUCER - &ipcchan_ring_open.ring_flags bit
+ *
+ * Producers write records with write(2), which the kernel copies into the
  * ring under its own lock, so several mutually untrusted producers can
  * share it. Producer fds may then map nothing writable.
  */
@@ -901,14 +904,16 @@ struct ipcchan_ring_info {
 #define IPCCHAN_IOC_RING_KICK		_IO(IPCCHAN_IOC_MAGIC, 0x31)
 
 /**
- * define IPCCHAN_RING_WAIT_ABSTIME - &ipcchan_ring_wait.flags:
+ * define IPCCHAN_RING_WAIT_ABSTIME - &ipcchan_ring_wait.flags bit
+ *
  * @timeout_ns is an absolute CLOCK_MONOTONIC time.
  */
 #define IPCCHAN_RING_WAIT_ABSTIME	0x1
 
 /**
- * define IPCCHAN_RING_WAIT_KICK_FD - &ipcchan_ring_wait.flags: before
- * waiting, do what %IPCCHAN_IOC_RING_KICK on @kick_fd would do, so that
+ * define IPCCHAN_RING_WAIT_KICK_FD - &ipcchan_ring_wait.flags bit
+ *
+ * Before waiting, do what %IPCCHAN_IOC_RING_KICK on @kick_fd would do, so that
  * a process that published on one ring and waits on another (a request
  * and its reply) makes one system call instead of two. Needs a @size of
  * at least %IPCCHAN_RING_WAIT_SIZE_VER1.
