@@ -14,41 +14,8 @@
 
 #include "chardev.h"
 #include "mailbox.h"
-#include "main.h"
 #include "object.h"
 #include "ring.h"
-
-/**
- * ipcchan_copy_arg - read an extensible ioctl argument
- * @karg: kernel copy, @ksize bytes
- * @ksize: sizeof() the kernel's structure
- * @minsize: size of the structure's first published version
- * @uarg: user pointer; the structure starts with its __u32 size
- *
- * Implements the convention of include/uapi/linux/ipcchan.h: EFAULT for a
- * bad pointer, EINVAL below @minsize, E2BIG above a page or for non-zero
- * bytes the kernel does not know. A caller that writes results back copies
- * min(size, ksize) bytes.
- *
- * Return: the caller's size on success, a negative errno otherwise.
- */
-int ipcchan_copy_arg(void *karg, size_t ksize, size_t minsize,
-		     const void __user *uarg)
-{
-	u32 usize;
-	int ret;
-
-	if (get_user(usize, (const u32 __user *)uarg))
-		return -EFAULT;
-	if (usize < minsize)
-		return -EINVAL;
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	ret = copy_struct_from_user(karg, ksize, uarg, usize);
-	if (ret)
-		return ret;
-	return usize;
-}
 
 static long ipcchan_get_info(void __user *uarg)
 {

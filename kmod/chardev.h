@@ -4,9 +4,6 @@
 
 #include <linux/ipcchan.h>
 
-int ipcchan_copy_arg(void *karg, size_t ksize, size_t minsize,
-		     const void __user *uarg);
-
 int ipcchan_chardev_init(void);
 void ipcchan_chardev_exit(void);
 

@@ -83,8 +83,6 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
-#include "chardev.h"
-#include "main.h"
 #include "mailbox.h"
 #include "netlink.h"
 #include "object.h"

@@ -40,7 +40,6 @@
 #include <net/sock.h>
 
 #include "compat.h"
-#include "main.h"
 #include "netlink.h"
 #include "object.h"
 

@@ -38,6 +38,7 @@
 #include <linux/fs.h>
 #include <linux/hashtable.h>
 #include <linux/ipc_namespace.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
@@ -51,11 +52,79 @@
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 
-#include "chardev.h"
 #include "compat.h"
-#include "main.h"
 #include "netlink.h"
 #include "object.h"
+
+/*
+ * Defaults are sized for a teaching or benchmarking VM: far above POSIX
+ * mq's 10 messages of 8 KiB, far below anything that could pin a
+ * noticeable share of memory for one unprivileged user.
+ */
+static unsigned int mbox_max_msgs = 4096;
+module_param(mbox_max_msgs, uint, 0644);
+MODULE_PARM_DESC(mbox_max_msgs, "Largest mailbox capacity in messages (default 4096)");
+
+static unsigned int mbox_max_msgsize = 65536;
+module_param(mbox_max_msgsize, uint, 0644);
+MODULE_PARM_DESC(mbox_max_msgsize, "Largest maximum message size in bytes (default 65536)");
+
+static unsigned int ring_max_pages = 1024;
+module_param(ring_max_pages, uint, 0644);
+MODULE_PARM_DESC(ring_max_pages, "Largest ring data area in pages (default 1024)");
+
+static unsigned int user_max_objects = 1024;
+module_param(user_max_objects, uint, 0644);
+MODULE_PARM_DESC(user_max_objects, "Objects one user may own (default 1024)");
+
+static unsigned long user_max_bytes = 64UL << 20;
+module_param(user_max_bytes, ulong, 0644);
+MODULE_PARM_DESC(user_max_bytes, "Kernel memory one user's objects may reserve (default 64 MiB)");
+
+/**
+ * ipcchan_limits_get - sample the module parameters once
+ * @lim: filled with a consistent snapshot for one operation
+ */
+void ipcchan_limits_get(struct ipcchan_limits *lim)
+{
+	lim->mbox_max_msgs = READ_ONCE(mbox_max_msgs);
+	lim->mbox_max_msgsize = READ_ONCE(mbox_max_msgsize);
+	lim->ring_max_pages = READ_ONCE(ring_max_pages);
+	lim->user_max_objects = READ_ONCE(user_max_objects);
+	lim->user_max_bytes = READ_ONCE(user_max_bytes);
+}
+
+/**
+ * ipcchan_copy_arg - read an extensible ioctl argument
+ * @karg: kernel copy, @ksize bytes
+ * @ksize: sizeof() the kernel's structure
+ * @minsize: size of the structure's first published version
+ * @uarg: user pointer; the structure starts with its __u32 size
+ *
+ * Implements the convention of include/uapi/linux/ipcchan.h: EFAULT for a
+ * bad pointer, EINVAL below @minsize, E2BIG above a page or for non-zero
+ * bytes the kernel does not know. A caller that writes results back copies
+ * min(size, ksize) bytes.
+ *
+ * Return: the caller's size on success, a negative errno otherwise.
+ */
+int ipcchan_copy_arg(void *karg, size_t ksize, size_t minsize,
+		     const void __user *uarg)
+{
+	u32 usize;
+	int ret;
+
+	if (get_user(usize, (const u32 __user *)uarg))
+		return -EFAULT;
+	if (usize < minsize)
+		return -EINVAL;
+	if (usize > PAGE_SIZE)
+		return -E2BIG;
+	ret = copy_struct_from_user(karg, ksize, uarg, usize);
+	if (ret)
+		return ret;
+	return usize;
+}
 
 static DEFINE_XARRAY_ALLOC1(ipcchan_ids);
 static u32 ipcchan_next_id;

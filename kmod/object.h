@@ -2,7 +2,8 @@
 /*
  * The object core shared by mailboxes and rings: reference counting, ids,
  * names in IPC namespaces, ownership and permissions, per-user accounting
- * and fd creation. See object.c for the locking rules.
+ * and its limits (the module parameters), fd creation, and the extensible
+ * ioctl argument convention. See object.c for the locking rules.
  */
 #ifndef _IPCCHAN_OBJECT_H
 #define _IPCCHAN_OBJECT_H
@@ -15,6 +16,27 @@
 #include <linux/ipcchan.h>
 
 #include "netlink.h"
+
+/*
+ * Module-wide limits. They are module parameters, writable at run time
+ * through /sys/module/ipcchan/parameters/, so every reader samples them
+ * once with ipcchan_limits_get() and works with that snapshot.
+ */
+/* Longest object name, excluding the NUL; fixed, it sizes kernel buffers. */
+#define IPCCHAN_NAME_MAX	255
+
+struct ipcchan_limits {
+	u32 mbox_max_msgs;
+	u32 mbox_max_msgsize;
+	u32 ring_max_pages;
+	u32 user_max_objects;
+	u64 user_max_bytes;
+};
+
+void ipcchan_limits_get(struct ipcchan_limits *lim);
+
+int ipcchan_copy_arg(void *karg, size_t ksize, size_t minsize,
+		     const void __user *uarg);
 
 struct ipc_namespace;
 struct ipcchan_obj;

@@ -42,9 +42,7 @@
 #include <linux/vmalloc.h>
 #include <linux/wait.h>
 
-#include "chardev.h"
 #include "compat.h"
-#include "main.h"
 #include "netlink.h"
 #include "object.h"
 #include "ring.h"

@@ -8,6 +8,8 @@
 #   kernel-doc -Wall      the same files (kernel-doc from the tarball too)
 #   W=1 + sparse (C=2)    against the Debian 6.12 headers of the VM kernel
 #   W=1 + sparse (C=2)    against the Debian 6.1 headers
+#   dependency graph      scripts/kmod-deps.py on the 6.12 objects: no
+#                         cycle beyond object <-> netlink
 #   documentation         every .rst parses cleanly (docutils), every man
 #                         page formats without a groff warning
 #
@@ -51,6 +53,12 @@ build_check() { # label kdir
 	result "W=1 C=2 build against $(basename "$2")" "$([ "$rc" -eq 0 ] && [ -z "$bad" ]; echo $?)"
 }
 build_check 6.12 "$KDIR_STOCK"
+
+# Dependencies point one way: the only cycle allowed is object <-> netlink.
+out=$(python3 "$TOP/scripts/kmod-deps.py" "$BUILD/lint-6.12/src/kmod" 2>&1)
+rc=$?
+printf '%s\n' "$out"
+result "module dependency graph (nm): no cycle beyond object <-> netlink" "$rc"
 build_check 6.1 "$KDIR_61"
 
 mapfile -t rsts < <(cd "$TOP" && find Documentation -name '*.rst' | sort)
