@@ -25,6 +25,28 @@
  * value from shared memory. It writes the waiting words and never trusts
  * them: what a side says it waits for only decides whether the other side
  * bothers to kick, and the kernel wakes a sleeper by its own re-check.
+ *
+ * Locks, outermost first:
+ *
+ * write_lock (mutex), kernel-producer rings only, serialises write(2)
+ *	producers: the kernel's own position kprod, the data area through the
+ *	kernel vmap and the producer control page (position and counters),
+ *	which no process may write on such a ring. It is a mutex because the
+ *	record is copied from user memory under it, which may fault.
+ *
+ * wq[side].lock, the wait queue's own spinlock (interrupts off), protects
+ *	the side's sleepers and what each needs, the side's waiting word as
+ *	the kernel writes it (ring_announce_wait()) and wake_avail[side]. A
+ *	kernel producer takes the consumers' one under write_lock to wake
+ *	them after a record; a kick takes it with nothing else held.
+ *
+ * lock (spinlock) protects attached[], gone and the counts in the info
+ *	page. It nests inside nothing and nothing nests inside it: the
+ *	wakeup that follows a detach is made after it is dropped.
+ *
+ * The positions and everything else both sides see live in pages that
+ * userspace can write; they are covered by "Trust" above, not by a lock,
+ * and the atomic64_t counters need none.
  */
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
@@ -557,17 +579,6 @@ static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
 	smp_mb();
 }
 
-/*
- * A sleeper of @side left its wait (condition met, timeout, signal) and
- * is off the queue: the word now covers the remaining waiters only, or
- * reads 0 so that the other side does not kick nobody. A sleeper that
- * queues after this takes the lock after us and writes its own need.
- */
-static void ring_leave_wait(struct ipcchan_ring *ring, enum ring_side side)
-{
-	ring_announce_wait(ring, side);
-}
-
 static struct file *ring_file_new(struct ipcchan_ring *ring,
 				  enum ring_side side, int fflags)
 {
@@ -921,7 +932,13 @@ static int ring_sleep(struct ipcchan_ring *ring, enum ring_side side,
 		}
 	}
 	finish_wait(&ring->wq[side], &w.wq);
-	ring_leave_wait(ring, side);
+	/*
+	 * Off the queue (condition met, timeout, signal): the word now covers
+	 * the remaining waiters only, or reads 0 so that the other side does
+	 * not kick nobody. A sleeper that queues after this takes the lock
+	 * after us and writes its own need.
+	 */
+	ring_announce_wait(ring, side);
 	return ret < 0 ? ret : 0;
 }
 
