@@ -10,12 +10,39 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/stddef.h>
 #include <linux/uaccess.h>
 
 #include "chardev.h"
 #include "mailbox.h"
 #include "object.h"
 #include "ring.h"
+
+/*
+ * Every published size of an extensible argument ends at a field of its
+ * structure. A field added to a structure without a new *_SIZE_VERn, or a
+ * constant that does not end where its version did, fails the build here.
+ */
+#define IPCCHAN_ABI_SIZE(type, field, size) \
+	static_assert(offsetofend(struct type, field) == (size))
+#define IPCCHAN_ABI_LAST(type, field, size) \
+	IPCCHAN_ABI_SIZE(type, field, size); \
+	static_assert(sizeof(struct type) == (size))
+
+IPCCHAN_ABI_LAST(ipcchan_info, user_max_bytes, IPCCHAN_INFO_SIZE_VER0);
+IPCCHAN_ABI_LAST(ipcchan_unlink, name, IPCCHAN_UNLINK_SIZE_VER0);
+IPCCHAN_ABI_SIZE(ipcchan_mbox_open, reserved, IPCCHAN_MBOX_OPEN_SIZE_VER0);
+IPCCHAN_ABI_LAST(ipcchan_mbox_open, reserved1, IPCCHAN_MBOX_OPEN_SIZE_VER1);
+IPCCHAN_ABI_LAST(ipcchan_mbox_msg, dropped, IPCCHAN_MBOX_MSG_SIZE_VER0);
+IPCCHAN_ABI_LAST(ipcchan_mbox_xfer, msg_size, IPCCHAN_MBOX_XFER_SIZE_VER0);
+IPCCHAN_ABI_SIZE(ipcchan_mbox_attr, reserved_bytes, IPCCHAN_MBOX_ATTR_SIZE_VER0);
+IPCCHAN_ABI_LAST(ipcchan_mbox_attr, reserved1, IPCCHAN_MBOX_ATTR_SIZE_VER1);
+IPCCHAN_ABI_LAST(ipcchan_mbox_stats, residence_hist, IPCCHAN_MBOX_STATS_SIZE_VER0);
+IPCCHAN_ABI_LAST(ipcchan_ring_open, off, IPCCHAN_RING_OPEN_SIZE_VER0);
+IPCCHAN_ABI_LAST(ipcchan_ring_info, off, IPCCHAN_RING_INFO_SIZE_VER0);
+IPCCHAN_ABI_SIZE(ipcchan_ring_wait, timeout_ns, IPCCHAN_RING_WAIT_SIZE_VER0);
+IPCCHAN_ABI_LAST(ipcchan_ring_wait, reserved, IPCCHAN_RING_WAIT_SIZE_VER1);
+IPCCHAN_ABI_LAST(ipcchan_ring_stats, consumer, IPCCHAN_RING_STATS_SIZE_VER0);
 
 static long ipcchan_get_info(void __user *uarg)
 {
