@@ -884,6 +884,18 @@ efault:
 	return -EFAULT;
 }
 
+/*
+ * A batch's result: the messages done, else the error. Not "done ? done :
+ * ret": with a u32 and an int that expression is unsigned, so an error
+ * came back as a large positive long. The syscall truncates it to the
+ * right errno on its way out, but mbox_ioctl_xfer() saw a success and did
+ * not pass the wakeup on.
+ */
+static long mbox_batch_result(u32 done, int ret)
+{
+	return done ? (long)done : ret;
+}
+
 /* Read and check element @i of a send batch. */
 static int mbox_send_msg(struct ipcchan_mbox *mb,
 			 const struct ipcchan_mbox_xfer *x, u32 i,
@@ -953,7 +965,7 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 		if (ret)
 			break;
 	}
-	return done ? done : ret;
+	return mbox_batch_result(done, ret);
 }
 
 /*
@@ -1060,7 +1072,7 @@ static long mbox_recv_batch(struct ipcchan_mbox *mb,
 		if (READ_ONCE(mb->depth))
 			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
 	}
-	return done ? done : ret;
+	return mbox_batch_result(done, ret);
 }
 
 static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
