@@ -1470,7 +1470,8 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	struct ipcchan_mbox_open op;
 	struct ipcchan_mbox *mb;
 	struct ipcchan_obj *obj;
-	int ret, flags;
+	struct file *file;
+	int ret, flags, fd;
 
 	ret = ipcchan_copy_arg(&op, sizeof(op), IPCCHAN_MBOX_OPEN_SIZE_VER0,
 			       uarg);
@@ -1506,23 +1507,35 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	open.flags = op.flags;
 	open.create = mbox_create;
 	open.create_arg = &op;
+
+	/*
+	 * Everything that can fail comes before the commit, which publishes
+	 * a new mailbox and its name, so a failed call leaves nothing behind.
+	 */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		kfree(open.name);
+		return fd;
+	}
 	obj = ipcchan_obj_open(&open);
-	if (IS_ERR(obj))
+	if (IS_ERR(obj)) {
+		put_unused_fd(fd);
 		return PTR_ERR(obj);
+	}
 	mb = mbox_from_obj(obj);
+	file = ipcchan_obj_file(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
+				true);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		ipcchan_obj_abort(obj);
+		return PTR_ERR(file);
+	}
 
 	mbox_count_fd(mb, OPEN_FMODE(flags), 1);
+	ipcchan_obj_commit(obj);
 	/* Before the fd exists: once installed, it may be closed at once. */
 	ipcchan_nl_event(obj, IPCCHAN_EVENT_ATTACHED,
 			 mbox_nl_role(OPEN_FMODE(flags)));
-
-	ret = ipcchan_obj_getfd(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
-				true);
-	if (ret < 0) {
-		mbox_count_fd(mb, OPEN_FMODE(flags), -1);
-		ipcchan_nl_event(obj, IPCCHAN_EVENT_DETACHED,
-				 mbox_nl_role(OPEN_FMODE(flags)));
-		ipcchan_obj_put(obj);
-	}
-	return ret;
+	fd_install(fd, file);
+	return fd;
 }

@@ -597,7 +597,8 @@ static void ipcchan_nl_send(struct ipcchan_obj *obj,
 	bool listened = false;
 
 	might_sleep();
-	if (!obj->id)
+	/* Nothing about an object until it is published: it may never be. */
+	if (!READ_ONCE(obj->published))
 		return;
 	for (grp = 0; grp < ARRAY_SIZE(skb); grp++) {
 		if (!genl_has_listeners(&ipcchan_nl_family, obj->creator_net,

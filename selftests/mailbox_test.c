@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -905,6 +906,48 @@ TEST(named_lifecycle)
 	EXPECT_EQ(0, mb_unlink(o.name));
 	close(fd1);
 	close(fd3);
+}
+
+/*
+ * An open that fails after the mailbox was built (here: no fd left)
+ * leaves nothing behind, named or not: no fd, no mailbox, no name, so the
+ * same CREATE|EXCL succeeds afterwards.
+ */
+TEST(failed_open_leaves_nothing_behind)
+{
+	struct ipcchan_mbox_open op = {
+		.size = sizeof(op), .mode = 0600,
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE |
+			 IPCCHAN_OPEN_EXCL,
+	};
+	const char *name = uniq("failed-open");
+	int dev = dev_fd(), free_fd, fd, named;
+	struct rlimit old, rl;
+
+	ASSERT_LE(0, dev);
+	for (named = 0; named < 2; named++) {
+		op.name = named ? (uintptr_t)name : 0;
+		op.name_len = named ? strlen(name) : 0;
+		free_fd = dup(0);
+		ASSERT_LE(0, free_fd);
+		close(free_fd);
+		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+		rl = old;
+		rl.rlim_cur = free_fd;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+		EXPECT_EQ(-1, ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op));
+		EXPECT_EQ(EMFILE, errno);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+		if (named)
+			EXPECT_EQ(-ENOENT, mb_unlink(name));
+		fd = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op);
+		ASSERT_LE(0, fd) TH_LOG("retry: %s", strerror(errno));
+		EXPECT_EQ(free_fd, fd);
+		if (named)
+			EXPECT_EQ(0, mb_unlink(name));
+		close(fd);
+	}
+	close(dev);
 }
 
 TEST(unlink_bad_args)

@@ -24,6 +24,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -224,6 +225,111 @@ TEST(named_create_open_unlink)
 	close(c);
 	close(p);
 	close(dev);
+}
+
+/* The lowest free fd: with RLIMIT_NOFILE set to it, no fd is left. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+static int limit_fds(rlim_t n, struct rlimit *old)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, old))
+		return -1;
+	rl = *old;
+	rl.rlim_cur = n;
+	return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/*
+ * A RING_OPEN that fails after the ring was built (no fd left, or the
+ * result cannot be copied out) leaves nothing behind: no fd, and no ring
+ * or name, so that a retry can create it afresh.
+ */
+FIXTURE(failed_open) {
+	int dev;
+	char name[64];
+};
+
+FIXTURE_VARIANT(failed_open) {
+	bool named;
+	int err;	/* EFAULT: read-only argument; EMFILE: no fd left */
+};
+
+FIXTURE_VARIANT_ADD(failed_open, named_efault) { .named = true, .err = EFAULT };
+FIXTURE_VARIANT_ADD(failed_open, named_emfile) { .named = true, .err = EMFILE };
+FIXTURE_VARIANT_ADD(failed_open, anon_efault) { .err = EFAULT };
+FIXTURE_VARIANT_ADD(failed_open, anon_emfile) { .err = EMFILE };
+
+FIXTURE_SETUP(failed_open)
+{
+	self->dev = dev_open();
+	ASSERT_LE(0, self->dev);
+	snprintf(self->name, sizeof(self->name), "rt-failed-open-%d",
+		 getpid());
+}
+
+FIXTURE_TEARDOWN(failed_open)
+{
+	close(self->dev);
+}
+
+TEST_F(failed_open, leaves_nothing_behind)
+{
+	struct ipcchan_ring_open *op;
+	struct rlimit old;
+	int free_fd, fd, peer;
+
+	op = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, op);
+	op->size = sizeof(*op);
+	op->flags = IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL;
+	op->role = IPCCHAN_RING_PRODUCER;
+	op->mode = 0600;
+	op->nr_pages = 1;
+	if (variant->named) {
+		op->name = (uintptr_t)self->name;
+		op->name_len = strlen(self->name);
+	}
+	free_fd = lowest_free_fd();
+	ASSERT_LE(0, free_fd);
+
+	if (variant->err == EFAULT) {
+		/* Readable, so only the final copy-out fails. */
+		ASSERT_EQ(0, mprotect(op, PAGE, PROT_READ));
+		EXPECT_EQ(-1, ioctl(self->dev, IPCCHAN_IOC_RING_OPEN, op));
+		EXPECT_EQ(EFAULT, errno);
+		ASSERT_EQ(0, mprotect(op, PAGE, PROT_READ | PROT_WRITE));
+	} else {
+		ASSERT_EQ(0, limit_fds(free_fd, &old));
+		EXPECT_EQ(-1, ioctl(self->dev, IPCCHAN_IOC_RING_OPEN, op));
+		EXPECT_EQ(EMFILE, errno);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	}
+	/* No fd was installed... */
+	EXPECT_EQ(free_fd, lowest_free_fd());
+	/* ...and no name is left: the same call now succeeds. */
+	if (variant->named)
+		EXPECT_EQ(-ENOENT, ipcchan_ring_unlink(self->dev, self->name));
+	fd = ioctl(self->dev, IPCCHAN_IOC_RING_OPEN, op);
+	ASSERT_LE(0, fd) TH_LOG("retry: %s", strerror(errno));
+	EXPECT_EQ(free_fd, fd);
+	peer = op->peer_fd;
+	EXPECT_EQ(variant->named ? -1 : free_fd + 1, peer);
+	if (variant->named)
+		EXPECT_EQ(0, ipcchan_ring_unlink(self->dev, self->name));
+	if (peer >= 0)
+		close(peer);
+	close(fd);
+	munmap(op, PAGE);
 }
 
 TEST(named_permissions_follow_role)

@@ -189,6 +189,12 @@ enum ipcchan_obj_type {
  * CAP_DAC_OVERRIDE in the namespace's user namespace overrides. The
  * creator of a new object always gets the access it asked for.
  *
+ * A new object is published (its id, name and created event) and its fds
+ * installed only once everything that can fail has succeeded, including
+ * the copy-out of results, so a failed open or create leaves nothing
+ * behind. Until then an open of the same name waits for the outcome
+ * (only a fatal signal ends that wait) and unlinking it gives ENOENT.
+ *
  * Accounting. Every object is charged to its owner: one object against
  * user_max_objects and its worst-case memory against user_max_bytes (see
  * &struct ipcchan_info). Going over either gives EDQUOT unless the caller
@@ -373,6 +379,8 @@ struct ipcchan_mbox_open {
  * - ENAMETOOLONG, ENOENT (no such name and no CREATE), EEXIST (CREATE and
  *   EXCL, name exists), EACCES (mode bits deny the access asked for);
  * - EDQUOT (per-user object or byte limit), ENOMEM, EMFILE, ENFILE.
+ *
+ * A call that fails has no effect: no fd, and no new mailbox or name.
  */
 #define IPCCHAN_IOC_MBOX_OPEN	_IO(IPCCHAN_IOC_MAGIC, 0x01)
 
@@ -852,6 +860,9 @@ struct ipcchan_ring_open {
  * EEXIST (CREATE|EXCL and the name exists), EACCES (the ring's mode denies
  * the role), EDQUOT (per-user limits), ENOSPC (no ids left), EMFILE,
  * ENOMEM.
+ *
+ * A call that fails, also with EFAULT from the copy-out of the results,
+ * has no effect: no fd, and no new ring or name (see "Objects and names").
  */
 #define IPCCHAN_IOC_RING_OPEN		_IO(IPCCHAN_IOC_MAGIC, 0x02)
 
