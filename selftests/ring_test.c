@@ -332,6 +332,122 @@ TEST_F(failed_open, leaves_nothing_behind)
 	munmap(op, PAGE);
 }
 
+/*
+ * The size rule of the uapi header: exactly the ioctls that copy their
+ * structure back (GET_INFO, MBOX_GET_ATTR, MBOX_GET_STATS, RING_OPEN,
+ * RING_GET_INFO, RING_GET_STATS) write size, as min(caller's size,
+ * kernel's size); the others (MBOX_OPEN, UNLINK, MBOX_SEND, MBOX_RECV,
+ * RING_WAIT) leave it as the caller set it. Each is called with a size
+ * 64 bytes above the kernel's, the tail zero.
+ */
+TEST(size_written_back_exactly)
+{
+	enum { INFO, MB_OPEN, MB_ATTR, MB_STATS, MB_SEND, MB_RECV, UNLINK,
+	       R_OPEN, R_INFO, R_STATS, R_WAIT };
+	static const struct {
+		const char *name;
+		int which;
+		unsigned long cmd;
+		uint32_t ksize;
+		bool writes;
+	} c[] = {
+#define C(w, cmd, type, wr) { #cmd, w, cmd, sizeof(struct type), wr }
+		C(INFO, IPCCHAN_IOC_GET_INFO, ipcchan_info, true),
+		C(MB_OPEN, IPCCHAN_IOC_MBOX_OPEN, ipcchan_mbox_open, false),
+		C(MB_ATTR, IPCCHAN_IOC_MBOX_GET_ATTR, ipcchan_mbox_attr, true),
+		C(MB_STATS, IPCCHAN_IOC_MBOX_GET_STATS, ipcchan_mbox_stats,
+		  true),
+		C(MB_SEND, IPCCHAN_IOC_MBOX_SEND, ipcchan_mbox_xfer, false),
+		C(MB_RECV, IPCCHAN_IOC_MBOX_RECV, ipcchan_mbox_xfer, false),
+		C(UNLINK, IPCCHAN_IOC_UNLINK, ipcchan_unlink, false),
+		C(R_OPEN, IPCCHAN_IOC_RING_OPEN, ipcchan_ring_open, true),
+		C(R_INFO, IPCCHAN_IOC_RING_GET_INFO, ipcchan_ring_info, true),
+		C(R_STATS, IPCCHAN_IOC_RING_GET_STATS, ipcchan_ring_stats,
+		  true),
+		C(R_WAIT, IPCCHAN_IOC_RING_WAIT, ipcchan_ring_wait, false),
+#undef C
+	};
+	struct ipcchan_mbox_open mop = {
+		.size = sizeof(mop),
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE,
+	};
+	char name[] = "rt-size-rule", mbuf[8] = "x";
+	struct ipcchan_mbox_msg msg = { .buf = (uintptr_t)mbuf, .len = 1 };
+	int dev = dev_open(), mb, r, peer, fd, ret;
+	union {
+		uint32_t size;
+		struct ipcchan_mbox_open mop;
+		struct ipcchan_mbox_xfer x;
+		struct ipcchan_unlink u;
+		struct ipcchan_ring_open rop;
+		struct ipcchan_ring_wait w;
+		char raw[1024];
+	} a;
+	unsigned int i;
+
+	ASSERT_LE(0, dev);
+	mb = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &mop);
+	ASSERT_LE(0, mb);
+	r = ipcchan_ring_open(dev, NULL, IPCCHAN_OPEN_CREATE,
+			      IPCCHAN_RING_CONSUMER, 1, 0, 0600, &peer);
+	ASSERT_LE(0, r);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		a.size = c[i].ksize + 64;
+		fd = dev;
+		switch (c[i].which) {
+		case MB_ATTR:
+		case MB_STATS:
+			fd = mb;
+			break;
+		case MB_OPEN:
+			a.mop.flags = IPCCHAN_OPEN_READ;
+			break;
+		case MB_SEND:
+		case MB_RECV:
+			fd = mb;
+			a.x.msgs = (uintptr_t)&msg;
+			a.x.count = 1;
+			a.x.msg_size = sizeof(msg);
+			break;
+		case UNLINK:
+			/* Fails with ENOENT: the size is still only read. */
+			a.u.type = IPCCHAN_OBJ_RING;
+			a.u.name = (uintptr_t)name;
+			a.u.name_len = strlen(name);
+			break;
+		case R_OPEN:
+			a.rop.flags = IPCCHAN_OPEN_CREATE;
+			a.rop.role = IPCCHAN_RING_PRODUCER;
+			a.rop.nr_pages = 1;
+			break;
+		case R_INFO:
+		case R_STATS:
+			fd = r;
+			break;
+		case R_WAIT:
+			fd = r;		/* only checks: 0 or ETIMEDOUT */
+			break;
+		}
+		ret = ioctl(fd, c[i].cmd, &a);
+		if (ret < 0)
+			EXPECT_TRUE(c[i].which == UNLINK || c[i].which == R_WAIT)
+				TH_LOG("%s: %s", c[i].name, strerror(errno));
+		EXPECT_EQ(c[i].writes ? c[i].ksize : c[i].ksize + 64, a.size)
+			TH_LOG("%s", c[i].name);
+		if (c[i].which == MB_OPEN && ret >= 0)
+			close(ret);
+		if (c[i].which == R_OPEN && ret >= 0) {
+			close(ret);
+			close(a.rop.peer_fd);
+		}
+	}
+	close(r);
+	close(peer);
+	close(mb);
+	close(dev);
+}
+
 TEST(named_permissions_follow_role)
 {
 	const char *name = "selftest-ring-perm";

@@ -26,6 +26,16 @@
  *   @size < kernel's size   the missing fields read as zero
  *   ======================  ===============================================
  *
+ * - @size is written back by exactly the ioctls that copy their whole
+ *   structure back: %IPCCHAN_IOC_GET_INFO, %IPCCHAN_IOC_MBOX_GET_ATTR,
+ *   %IPCCHAN_IOC_MBOX_GET_STATS, %IPCCHAN_IOC_RING_OPEN,
+ *   %IPCCHAN_IOC_RING_GET_INFO and %IPCCHAN_IOC_RING_GET_STATS. They copy
+ *   min(caller's size, kernel's size) bytes and set @size to that number,
+ *   so a new program on an old kernel knows which fields were filled in.
+ *   Every other ioctl (%IPCCHAN_IOC_MBOX_OPEN, %IPCCHAN_IOC_UNLINK, the
+ *   SEND/RECV &struct ipcchan_mbox_xfer, %IPCCHAN_IOC_RING_WAIT, which
+ *   writes only @avail) only reads @size.
+ *
  * - Structures use only fixed-size types, __u64 for user pointers, and have
  *   no implicit padding. Fields named reserved* must be zero (EINVAL), and
  *   so must flag bits that are not defined (EINVAL).
@@ -807,8 +817,8 @@ struct ipcchan_ring_info_page {
 
 /**
  * struct ipcchan_ring_open - argument of %IPCCHAN_IOC_RING_OPEN
- * @size: sizeof(struct ipcchan_ring_open), at least
- *	%IPCCHAN_RING_OPEN_SIZE_VER0.
+ * @size: in: sizeof(struct ipcchan_ring_open), at least
+ *	%IPCCHAN_RING_OPEN_SIZE_VER0; out: bytes filled in.
  * @flags: in: %IPCCHAN_OPEN_CREATE, %IPCCHAN_OPEN_EXCL,
  *	%IPCCHAN_OPEN_NONBLOCK (for write() on a kernel-producer ring).
  *	Anonymous rings need %IPCCHAN_OPEN_CREATE.
@@ -868,8 +878,8 @@ struct ipcchan_ring_open {
 
 /**
  * struct ipcchan_ring_info - argument of %IPCCHAN_IOC_RING_GET_INFO
- * @size: sizeof(struct ipcchan_ring_info), at least
- *	%IPCCHAN_RING_INFO_SIZE_VER0.
+ * @size: in: sizeof(struct ipcchan_ring_info), at least
+ *	%IPCCHAN_RING_INFO_SIZE_VER0; out: bytes filled in.
  * @flags: in: must be zero.
  * @role: out: &enum ipcchan_ring_role of this fd.
  * @ring_flags: out: the ring's creation flags.
@@ -990,8 +1000,8 @@ struct ipcchan_ring_wait {
 
 /**
  * struct ipcchan_ring_stats - argument of %IPCCHAN_IOC_RING_GET_STATS
- * @size: sizeof(struct ipcchan_ring_stats), at least
- *	%IPCCHAN_RING_STATS_SIZE_VER0.
+ * @size: in: sizeof(struct ipcchan_ring_stats), at least
+ *	%IPCCHAN_RING_STATS_SIZE_VER0; out: bytes filled in.
  * @flags: in: must be zero.
  * @producer_pos: out: producer position, read from shared memory.
  * @consumer_pos: out: consumer position, read from shared memory.
