@@ -1364,6 +1364,31 @@ static const struct ipcchan_obj_ops mbox_obj_ops = {
 	.nl_fill	= mbox_nl_fill,
 };
 
+/*
+ * Memory of one buffer of @n bytes as mbox_create() allocates it: up to a
+ * page from the slab (counted as asked; the slab's own rounding is not),
+ * above a page in whole pages (vmalloc, alloc_pages_exact()).
+ */
+static size_t mbox_area(size_t n)
+{
+	return n <= PAGE_SIZE ? n : PAGE_ALIGN(n);
+}
+
+/*
+ * What a mailbox of @nslots slots of @stride data bytes reserves: the
+ * structure, the headers, the data chunks and the chunk pointers. This is
+ * what is charged to the owner and reported as reserved_bytes; the uapi
+ * header and Documentation/userspace-api/ipcchan.rst give the formula.
+ */
+static size_t mbox_reserved_bytes(size_t nslots, size_t stride)
+{
+	size_t data = nslots * stride;
+
+	return sizeof(struct ipcchan_mbox) +
+	       mbox_area(nslots * sizeof(struct mbox_msg)) + mbox_area(data) +
+	       DIV_ROUND_UP(data, MBOX_CHUNK_SIZE) * sizeof(u8 *);
+}
+
 /* Check the creation attributes and fill in the defaults. */
 static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
 			    size_t *bytes)
@@ -1394,7 +1419,8 @@ static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
 	     op->msgsize_max > lim.mbox_max_msgsize) &&
 	    !capable(CAP_SYS_RESOURCE))
 		return -EINVAL;
-	*bytes = sizeof(struct ipcchan_mbox) + total;
+	*bytes = mbox_reserved_bytes((size_t)op->capacity + 1,
+				     *slot_size - sizeof(struct mbox_msg));
 	return 0;
 }
 

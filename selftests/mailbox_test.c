@@ -760,6 +760,68 @@ TEST(slot_overhead_at_most_32_bytes)
 	close(fd);
 }
 
+/* area() of the reserved-bytes formula in the uapi header. */
+static uint64_t mb_area(uint64_t x)
+{
+	uint64_t p = sysconf(_SC_PAGESIZE);
+
+	return x <= p ? x : (x + p - 1) / p * p;
+}
+
+/* The documented reservation, less the fixed M. */
+static uint64_t mb_reserved_less_m(uint64_t capacity, uint64_t msgsize)
+{
+	uint64_t n = capacity + 1, s = (msgsize + 7) & ~7ULL;
+	uint64_t chunk = 8 * sysconf(_SC_PAGESIZE);
+
+	return mb_area(32 * n) + mb_area(s * n) +
+	       sizeof(void *) * ((s * n + chunk - 1) / chunk);
+}
+
+/*
+ * reserved_bytes follows the formula for many shapes (one slab buffer,
+ * pages, several chunks, sizes not a multiple of 8), with one M for all,
+ * and a queued 64-byte message costs 96 bytes.
+ */
+TEST(reserved_bytes_formula)
+{
+	static const struct { unsigned int capacity, msgsize; } v[] = {
+		{ 1, 1 }, { 1, 8 }, { 3, 100 }, { 4, 4096 }, { 7, 4064 },
+		{ 15, 256 }, { 127, 64 }, { 128, 64 }, { 255, 8192 },
+		{ 256, 8192 }, { 1023, 64 }, { 2047, 64 }, { 100, 8192 },
+		{ 31, 32768 }, { 1, 65536 }, { 4095, 1 }, { 64, 1000 },
+		{ 500, 24 }, { 3, 5000 }, { 1000, 13 },
+	};
+	uint64_t m = 0, r1023 = 0, r2047 = 0;
+	struct ipcchan_mbox_attr a;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		fd = mb_anon(v[i].capacity, v[i].msgsize, 0);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, mb_attr(fd, &a));
+		close(fd);
+		if (!i) {
+			m = a.reserved_bytes -
+			    mb_reserved_less_m(v[i].capacity, v[i].msgsize);
+			TH_LOG("M = %llu", (unsigned long long)m);
+			EXPECT_LT(0, (int64_t)m);
+			EXPECT_GT(sysconf(_SC_PAGESIZE), m);
+		}
+		EXPECT_EQ(m + mb_reserved_less_m(v[i].capacity, v[i].msgsize),
+			  a.reserved_bytes)
+			TH_LOG("capacity %u, msgsize_max %u", v[i].capacity,
+			       v[i].msgsize);
+		if (v[i].capacity == 1023 && v[i].msgsize == 64)
+			r1023 = a.reserved_bytes;
+		if (v[i].capacity == 2047 && v[i].msgsize == 64)
+			r2047 = a.reserved_bytes;
+	}
+	/* 1024 more 64-byte slots: 96 bytes each, plus < 1 for pointers. */
+	EXPECT_EQ(96, (r2047 - r1023) / 1024);
+}
+
 TEST(open_bad_args)
 {
 	struct ipcchan_mbox_open op;

@@ -268,9 +268,22 @@ struct ipcchan_unlink {
  * come out highest priority first, FIFO within a priority. Zero-length
  * messages are messages (read() returns 0 for them).
  *
- * All memory is reserved when the mailbox is created (capacity messages of
- * the maximum size, plus overhead), so sending never fails for lack of
- * memory and never allocates.
+ * All memory is reserved when the mailbox is created, so sending never
+ * fails for lack of memory and never allocates. With n = capacity + 1
+ * slots (the extra one lets a sender copy in while the mailbox is full),
+ * s = msgsize_max rounded up to a multiple of 8 and P the page size, the
+ * reservation is
+ *
+ *	M + area(32 * n) + area(s * n) + sizeof(void *) * ceil(s * n / (8 * P))
+ *
+ * where 32 * n are the slots' headers, s * n their data, kept in chunks
+ * of 8 pages whose pointers make the last term, area(x) is x for x <= P
+ * and x rounded up to whole pages above (what is allocated; the slab's
+ * rounding of smaller buffers is not counted), and M is the kernel's
+ * mailbox structure, the same for every mailbox of one module build and
+ * below P. A queued 64-byte message in a mailbox of 64-byte messages so
+ * costs 96 bytes. The reservation is what is charged against
+ * user_max_bytes and reported in &ipcchan_mbox_attr.reserved_bytes.
  *
  * A mailbox fd opened for reading only cannot send and vice versa: EBADF
  * from read()/write() and from the SEND/RECV ioctls.
@@ -529,7 +542,7 @@ struct ipcchan_mbox_xfer {
  * @depth: out: messages queued now.
  * @reserved: out: zero.
  * @reserved_bytes: out: memory reserved by the mailbox and charged to its
- *	owner.
+ *	owner, by the formula under "Mailboxes" above.
  * @send_lowat: out: send low watermark in free slots, see
  *	&ipcchan_mbox_open.send_lowat. Since %IPCCHAN_MBOX_ATTR_SIZE_VER1.
  * @reserved1: in: must be zero; out: zero.
