@@ -1134,8 +1134,12 @@ struct ipcchan_ring_stats {
  * @IPCCHAN_EVENT_ATTACHED: an fd was opened on an object
  * @IPCCHAN_EVENT_DETACHED: an fd of an object was closed
  * @IPCCHAN_EVENT_DROP: messages or records were dropped or refused for
- *	lack of space; the first one is reported at once, later ones at
- *	most once a second per object, summed in %IPCCHAN_A_OBJ_EV_COUNT
+ *	lack of space, %IPCCHAN_A_OBJ_EV_COUNT of them since the previous
+ *	report. Reports of one object are at least a second apart: a drop a
+ *	second or more after the previous report is reported before the
+ *	send that dropped returns; later drops are summed into one report a
+ *	second after the previous; what is pending when the object goes is
+ *	sent before %IPCCHAN_EVENT_DESTROYED.
  * @IPCCHAN_EVENT_HIWAT: an object's depth crossed its high watermark
  * @IPCCHAN_EVENT_PEER_GONE: a ring role lost its last fd
  * @__IPCCHAN_EVENT_MAX: one past the highest value
