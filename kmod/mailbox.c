@@ -882,6 +882,18 @@ efault:
 	return -EFAULT;
 }
 
+/*
+ * A batch's result: the messages done, else the error. Not "done ? done :
+ * ret": with a u32 and an int that expression is unsigned, so an error
+ * came back as a large positive long. The syscall truncates it to the
+ * right errno on its way out, but mbox_ioctl_xfer() saw a success and did
+ * not pass the wakeup on.
+ */
+static long mbox_batch_result(u32 done, int ret)
+{
+	return done ? (long)done : ret;
+}
+
 /* Read and check element @i of a send batch. */
 static int mbox_send_msg(struct ipcchan_mbox *mb,
 			 const struct ipcchan_mbox_xfer *x, u32 i,
@@ -951,7 +963,7 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 		if (ret)
 			break;
 	}
-	return done ? done : ret;
+	return mbox_batch_result(done, ret);
 }
 
 /*
@@ -1058,7 +1070,7 @@ static long mbox_recv_batch(struct ipcchan_mbox *mb,
 		if (READ_ONCE(mb->depth))
 			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
 	}
-	return done ? done : ret;
+	return mbox_batch_result(done, ret);
 }
 
 static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
@@ -1350,6 +1362,31 @@ static const struct ipcchan_obj_ops mbox_obj_ops = {
 	.nl_fill	= mbox_nl_fill,
 };
 
+/*
+ * Memory of one buffer of @n bytes as mbox_create() allocates it: up to a
+ * page from the slab (counted as asked; the slab's own rounding is not),
+ * above a page in whole pages (vmalloc, alloc_pages_exact()).
+ */
+static size_t mbox_area(size_t n)
+{
+	return n <= PAGE_SIZE ? n : PAGE_ALIGN(n);
+}
+
+/*
+ * What a mailbox of @nslots slots of @stride data bytes reserves: the
+ * structure, the headers, the data chunks and the chunk pointers. This is
+ * what is charged to the owner and reported as reserved_bytes; the uapi
+ * header and Documentation/userspace-api/ipcchan.rst give the formula.
+ */
+static size_t mbox_reserved_bytes(size_t nslots, size_t stride)
+{
+	size_t data = nslots * stride;
+
+	return sizeof(struct ipcchan_mbox) +
+	       mbox_area(nslots * sizeof(struct mbox_msg)) + mbox_area(data) +
+	       DIV_ROUND_UP(data, MBOX_CHUNK_SIZE) * sizeof(u8 *);
+}
+
 /* Check the creation attributes and fill in the defaults. */
 static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
 			    size_t *bytes)
@@ -1380,7 +1417,8 @@ static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
 	     op->msgsize_max > lim.mbox_max_msgsize) &&
 	    !capable(CAP_SYS_RESOURCE))
 		return -EINVAL;
-	*bytes = sizeof(struct ipcchan_mbox) + total;
+	*bytes = mbox_reserved_bytes((size_t)op->capacity + 1,
+				     *slot_size - sizeof(struct mbox_msg));
 	return 0;
 }
 
@@ -1456,7 +1494,8 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	struct ipcchan_mbox_open op;
 	struct ipcchan_mbox *mb;
 	struct ipcchan_obj *obj;
-	int ret, flags;
+	struct file *file;
+	int ret, flags, fd;
 
 	ret = ipcchan_copy_arg(&op, sizeof(op), IPCCHAN_MBOX_OPEN_SIZE_VER0,
 			       uarg);
@@ -1492,23 +1531,35 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	open.flags = op.flags;
 	open.create = mbox_create;
 	open.create_arg = &op;
+
+	/*
+	 * Everything that can fail comes before the commit, which publishes
+	 * a new mailbox and its name, so a failed call leaves nothing behind.
+	 */
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		kfree(open.name);
+		return fd;
+	}
 	obj = ipcchan_obj_open(&open);
-	if (IS_ERR(obj))
+	if (IS_ERR(obj)) {
+		put_unused_fd(fd);
 		return PTR_ERR(obj);
+	}
 	mb = mbox_from_obj(obj);
+	file = ipcchan_obj_file(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
+				true);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		ipcchan_obj_abort(obj);
+		return PTR_ERR(file);
+	}
 
 	mbox_count_fd(mb, OPEN_FMODE(flags), 1);
+	ipcchan_obj_commit(obj);
 	/* Before the fd exists: once installed, it may be closed at once. */
 	ipcchan_nl_event(obj, IPCCHAN_EVENT_ATTACHED,
 			 mbox_nl_role(OPEN_FMODE(flags)));
-
-	ret = ipcchan_obj_getfd(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
-				true);
-	if (ret < 0) {
-		mbox_count_fd(mb, OPEN_FMODE(flags), -1);
-		ipcchan_nl_event(obj, IPCCHAN_EVENT_DETACHED,
-				 mbox_nl_role(OPEN_FMODE(flags)));
-		ipcchan_obj_put(obj);
-	}
-	return ret;
+	fd_install(fd, file);
+	return fd;
 }

@@ -17,14 +17,15 @@
  * group has a listener in the namespace (the number is not consumed then
  * either: nobody could have missed it).
  *
- * Drops, high-watermark crossings and, optionally, peer-gone happen under
- * the types' spinlocks. Those only record the fact in the object and kick
- * a delayed work, which builds and sends in process context. Drop reports
- * are rate-limited per object: the first drop after a quiet second is
- * reported at once, later ones are summed and reported a second after the
- * previous report. The work never holds a reference: the object's last
- * put cancels it and sends what is still pending before the DESTROYED
- * event.
+ * High-watermark crossings and, optionally, peer-gone happen under the
+ * types' spinlocks. Those only record the fact in the object and kick a
+ * delayed work, which builds and sends in process context. Drop reports
+ * are rate-limited per object: the first drop a second or more after the
+ * previous report is reported at once, by the call that dropped (the
+ * mailbox reports drops after it has let go of its spinlock); later ones
+ * are summed and reported by the work a second after the previous
+ * report. The work never holds a reference: the object's last put
+ * cancels it and sends what is still pending before the DESTROYED event.
  */
 #include <linux/capability.h>
 #include <linux/cred.h>
@@ -596,7 +597,8 @@ static void ipcchan_nl_send(struct ipcchan_obj *obj,
 	bool listened = false;
 
 	might_sleep();
-	if (!obj->id)
+	/* Nothing about an object until it is published: it may never be. */
+	if (!READ_ONCE(obj->published))
 		return;
 	for (grp = 0; grp < ARRAY_SIZE(skb); grp++) {
 		if (!genl_has_listeners(&ipcchan_nl_family, obj->creator_net,
@@ -649,26 +651,35 @@ static bool ipcchan_nl_listened(struct ipcchan_obj *obj)
 				  IPCCHAN_NL_GRP_MONITOR_ADMIN);
 }
 
+static void ipcchan_nl_flush_drops(struct ipcchan_obj *obj, bool final);
+
 /**
- * ipcchan_nl_drop - count drops of @obj for the next drop report
+ * ipcchan_nl_drop - count drops of @obj and report them, rate-limited
  * @obj: the object, referenced by the caller
  * @count: messages or records dropped or refused
  *
- * Any context. Drops while nobody listens are not reported later.
+ * Process context, no spinlock held: the first drop a second or more
+ * after the previous report is reported before this returns, so that a
+ * listener sees it once the call that dropped has returned. Later ones
+ * are added to a report the work sends one second after the previous.
+ * Drops while nobody listens are not reported later.
  */
 void ipcchan_nl_drop(struct ipcchan_obj *obj, u64 count)
 {
 	struct ipcchan_nl_obj *nl = &obj->nl;
 	unsigned long due;
 
+	might_sleep();
 	if (!ipcchan_nl_listened(obj))
 		return;
 	atomic64_add(count, &nl->drops);
 	if (test_and_set_bit(IPCCHAN_NL_PENDING_DROP, &nl->pending))
 		return;
 	due = READ_ONCE(nl->last_drop) + IPCCHAN_NL_DROP_INTERVAL;
-	queue_delayed_work(system_wq, &nl->work,
-			   time_after(due, jiffies) ? due - jiffies : 0);
+	if (time_after(due, jiffies))
+		queue_delayed_work(system_wq, &nl->work, due - jiffies);
+	else
+		ipcchan_nl_flush_drops(obj, false);
 }
 
 /**
@@ -709,7 +720,6 @@ static void ipcchan_nl_flush(struct ipcchan_obj *obj, bool final)
 {
 	struct ipcchan_nl_obj *nl = &obj->nl;
 	struct ipcchan_nl_ev ev = {};
-	unsigned long due;
 
 	if (test_and_clear_bit(IPCCHAN_NL_PENDING_HIWAT, &nl->pending)) {
 		ev.type = IPCCHAN_EVENT_HIWAT;
@@ -721,6 +731,20 @@ static void ipcchan_nl_flush(struct ipcchan_obj *obj, bool final)
 		ev.role = READ_ONCE(nl->role);
 		ipcchan_nl_send(obj, &ev);
 	}
+	ipcchan_nl_flush_drops(obj, final);
+}
+
+/*
+ * Send the pending drop report if it is due (@final: in any case). The
+ * drop path and the work may both get here: whichever clears the bit
+ * first takes the count, the other finds zero and sends nothing.
+ */
+static void ipcchan_nl_flush_drops(struct ipcchan_obj *obj, bool final)
+{
+	struct ipcchan_nl_obj *nl = &obj->nl;
+	struct ipcchan_nl_ev ev = {};
+	unsigned long due;
+
 	if (!test_bit(IPCCHAN_NL_PENDING_DROP, &nl->pending))
 		return;
 	due = READ_ONCE(nl->last_drop) + IPCCHAN_NL_DROP_INTERVAL;
@@ -728,14 +752,17 @@ static void ipcchan_nl_flush(struct ipcchan_obj *obj, bool final)
 		queue_delayed_work(system_wq, &nl->work, due - jiffies);
 		return;
 	}
-	/* A drop after this clear sets the bit again and kicks the work. */
-	clear_bit(IPCCHAN_NL_PENDING_DROP, &nl->pending);
+	/*
+	 * A drop after this clear sets the bit again; it must see the new
+	 * report time (release here, full barrier in test_and_set_bit()),
+	 * or it would report at once, less than a second after this one.
+	 */
+	WRITE_ONCE(nl->last_drop, jiffies);
+	clear_bit_unlock(IPCCHAN_NL_PENDING_DROP, &nl->pending);
 	ev.type = IPCCHAN_EVENT_DROP;
 	ev.count = atomic64_xchg(&nl->drops, 0);
-	if (!ev.count)
-		return;
-	WRITE_ONCE(nl->last_drop, jiffies);
-	ipcchan_nl_send(obj, &ev);
+	if (ev.count)
+		ipcchan_nl_send(obj, &ev);
 }
 
 static void ipcchan_nl_work(struct work_struct *work)

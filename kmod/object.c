@@ -9,6 +9,14 @@
  * therefore never reaches zero, and the name table needs no lookup-vs-free
  * dance: a name found under ipcchan_names_mutex can simply be referenced.
  *
+ * Publication. A new object gets its id reserved and its name taken by
+ * ipcchan_obj_open(), but becomes visible (stored at its id, "published",
+ * CREATED sent) only in ipcchan_obj_commit(), after the type has done
+ * everything that can fail: reserving fds, copying results out. A failure
+ * before that is undone by ipcchan_obj_abort() without a trace. An open
+ * of a name whose object is not published yet waits on ipcchan_publish_wq
+ * and looks again; unlink treats such a name as missing.
+ *
  * Because every fd pins the module (fops->owner), the only objects left at
  * module exit are named ones without fds; ipcchan_object_exit() unlinks
  * them, which frees them.
@@ -131,6 +139,8 @@ static u32 ipcchan_next_id;
 static unsigned long ipcchan_generation;
 
 static DEFINE_MUTEX(ipcchan_names_mutex);
+/* Opens of a name whose object is not published yet wait here. */
+static DECLARE_WAIT_QUEUE_HEAD(ipcchan_publish_wq);
 static DEFINE_HASHTABLE(ipcchan_names, 12);	/* 10,000 names: ~2.4 per chain */
 
 /**
@@ -331,16 +341,17 @@ void ipcchan_obj_put(struct ipcchan_obj *obj)
 	kref_put_lock(&obj->ref, ipcchan_obj_last_put, &ipcchan_ids.xa_lock);
 }
 
-/* Give @obj an id, which makes it visible to lookups by id and dumps. */
-static int ipcchan_obj_publish(struct ipcchan_obj *obj)
+/*
+ * Give @obj an id, reserved only: lookups by id and dumps skip a reserved
+ * entry until ipcchan_obj_commit() stores the object there.
+ */
+static int ipcchan_obj_reserve_id(struct ipcchan_obj *obj)
 {
 	int ret;
 
 	xa_lock(&ipcchan_ids);
-	ret = __xa_alloc_cyclic(&ipcchan_ids, &obj->id, obj, xa_limit_31b,
+	ret = __xa_alloc_cyclic(&ipcchan_ids, &obj->id, NULL, xa_limit_31b,
 				&ipcchan_next_id, GFP_KERNEL);
-	if (ret >= 0)
-		ipcchan_generation++;
 	xa_unlock(&ipcchan_ids);
 	if (ret == -EBUSY)
 		return -ENOSPC;
@@ -368,6 +379,37 @@ static struct ipcchan_obj *ipcchan_name_lookup(const struct ipc_namespace *ns,
 		    obj->name_len == len && !memcmp(obj->name, name, len))
 			return obj;
 	return NULL;
+}
+
+/*
+ * Look up @op's name with ipcchan_names_mutex held on success. A name
+ * whose creation is still in progress is waited out (killably): it either
+ * becomes an ordinary name or goes away, and the lookup starts again.
+ */
+static int ipcchan_name_lookup_settled(const struct ipc_namespace *ns,
+				       const struct ipcchan_open *op,
+				       struct ipcchan_obj **objp)
+{
+	struct ipcchan_obj *obj;
+	int ret;
+
+	for (;;) {
+		mutex_lock(&ipcchan_names_mutex);
+		obj = ipcchan_name_lookup(ns, op->type, op->name,
+					  op->name_len);
+		if (!obj || READ_ONCE(obj->published)) {
+			*objp = obj;
+			return 0;
+		}
+		ipcchan_obj_get(obj);
+		mutex_unlock(&ipcchan_names_mutex);
+		ret = wait_event_killable(ipcchan_publish_wq,
+					  READ_ONCE(obj->published) ||
+					  hlist_unhashed_lockless(&obj->name_node));
+		ipcchan_obj_put(obj);
+		if (ret)
+			return ret;
+	}
 }
 
 /*
@@ -428,12 +470,11 @@ static struct ipcchan_obj *ipcchan_obj_create_anon(struct ipcchan_open *op)
 	obj = op->create(op->create_arg);
 	if (IS_ERR(obj))
 		return obj;
-	ret = ipcchan_obj_publish(obj);
+	ret = ipcchan_obj_reserve_id(obj);
 	if (ret) {
 		ipcchan_obj_put(obj);
 		return ERR_PTR(ret);
 	}
-	ipcchan_nl_event(obj, IPCCHAN_EVENT_CREATED, 0);
 	return obj;
 }
 
@@ -446,9 +487,17 @@ static struct ipcchan_obj *ipcchan_obj_create_anon(struct ipcchan_open *op)
  * name meanwhile, the new object is thrown away and the existing one is
  * opened instead, exactly as if it had existed all along.
  *
+ * A new object comes back unpublished: its id is reserved and its name
+ * taken, but neither lookups by id, dumps nor events see it, and an open
+ * of its name waits. The caller does everything that can still fail
+ * (its fds, the copy-out of its results), then calls ipcchan_obj_commit(),
+ * which cannot fail, or ipcchan_obj_abort(), which leaves no trace. Both
+ * do the right thing for an object that already existed too.
+ *
  * Return: the object with a reference for the caller, or an ERR_PTR:
- * ENOENT, EEXIST, EACCES, ENOSPC (no ids left) or whatever @op->create()
- * returned.
+ * ENOENT, EEXIST, EACCES, ENOSPC (no ids left), -ERESTARTSYS (a fatal
+ * signal while another caller's creation of the name was in progress) or
+ * whatever @op->create() returned.
  */
 struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op)
 {
@@ -459,8 +508,11 @@ struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op)
 	if (!op->name)
 		return ipcchan_obj_create_anon(op);
 
-	mutex_lock(&ipcchan_names_mutex);
-	obj = ipcchan_name_lookup(ns, op->type, op->name, op->name_len);
+	ret = ipcchan_name_lookup_settled(ns, op, &obj);
+	if (ret) {
+		obj = ERR_PTR(ret);
+		goto out_free_name;
+	}
 	if (obj)
 		obj = ipcchan_obj_open_existing(obj, op);
 	mutex_unlock(&ipcchan_names_mutex);
@@ -477,8 +529,12 @@ struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op)
 		goto out_free_name;
 	}
 
-	mutex_lock(&ipcchan_names_mutex);
-	obj = ipcchan_name_lookup(ns, op->type, op->name, op->name_len);
+	ret = ipcchan_name_lookup_settled(ns, op, &obj);
+	if (ret) {
+		ipcchan_obj_put(new);
+		obj = ERR_PTR(ret);
+		goto out_free_name;
+	}
 	if (obj) {
 		/* Lost a race with another creator. */
 		obj = ipcchan_obj_open_existing(obj, op);
@@ -486,23 +542,22 @@ struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op)
 		ipcchan_obj_put(new);
 		goto out_free_name;
 	}
-	/* Name first, so that a dump never sees a named object nameless. */
-	new->name = op->name;
-	new->name_len = op->name_len;
-	op->name = NULL;
-	ret = ipcchan_obj_publish(new);
+	ret = ipcchan_obj_reserve_id(new);
 	if (ret) {
 		mutex_unlock(&ipcchan_names_mutex);
 		ipcchan_obj_put(new);
-		return ERR_PTR(ret);
+		obj = ERR_PTR(ret);
+		goto out_free_name;
 	}
+	new->name = op->name;
+	new->name_len = op->name_len;
+	op->name = NULL;
 	new->ipc_ns = get_ipc_ns(ns);
 	hash_add(ipcchan_names, &new->name_node,
 		 ipcchan_name_hash(ns, op->type, new->name, new->name_len));
 	/* The name's reference. */
 	ipcchan_obj_get(new);
 	mutex_unlock(&ipcchan_names_mutex);
-	ipcchan_nl_event(new, IPCCHAN_EVENT_CREATED, 0);
 	return new;
 
 out_free_name:
@@ -532,6 +587,63 @@ static void ipcchan_obj_unhashed(struct ipcchan_obj *obj,
 	put_ipc_ns(ns);
 	if (obj->ops->unlinked)
 		obj->ops->unlinked(obj);
+	ipcchan_obj_put(obj);
+}
+
+/**
+ * ipcchan_obj_commit - publish an object that ipcchan_obj_open() created
+ * @obj: the object, with the caller's reference
+ *
+ * Stores it at its reserved id, sends CREATED and lets waiting opens of
+ * its name go on. Cannot fail. Does nothing for an object that existed.
+ *
+ * Return: true when @obj was published by this call, so that the caller
+ * reports the attachments made while it was unpublished.
+ */
+bool ipcchan_obj_commit(struct ipcchan_obj *obj)
+{
+	void *old;
+
+	if (READ_ONCE(obj->published))
+		return false;
+	xa_lock(&ipcchan_ids);
+	/* The reserved entry's node exists: storing allocates nothing. */
+	old = __xa_store(&ipcchan_ids, obj->id, obj, GFP_NOWAIT);
+	WARN_ON_ONCE(xa_is_err(old) || old);
+	ipcchan_generation++;
+	xa_unlock(&ipcchan_ids);
+
+	mutex_lock(&ipcchan_names_mutex);
+	WRITE_ONCE(obj->published, true);
+	mutex_unlock(&ipcchan_names_mutex);
+	ipcchan_nl_event(obj, IPCCHAN_EVENT_CREATED, 0);
+	wake_up_all(&ipcchan_publish_wq);
+	return true;
+}
+
+/**
+ * ipcchan_obj_abort - undo ipcchan_obj_open() after a later failure
+ * @obj: the object, with the caller's reference, which this drops
+ *
+ * A new, unpublished object loses its name and its reserved id and is
+ * freed, as if it had never been created; nothing was reported about it.
+ * An object that existed just loses the caller's reference.
+ */
+void ipcchan_obj_abort(struct ipcchan_obj *obj)
+{
+	struct ipc_namespace *ns = NULL;
+
+	if (!READ_ONCE(obj->published)) {
+		mutex_lock(&ipcchan_names_mutex);
+		if (!hlist_unhashed(&obj->name_node))
+			ns = ipcchan_obj_unhash(obj);
+		mutex_unlock(&ipcchan_names_mutex);
+		wake_up_all(&ipcchan_publish_wq);
+		if (ns) {
+			put_ipc_ns(ns);
+			ipcchan_obj_put(obj);	/* the name's */
+		}
+	}
 	ipcchan_obj_put(obj);
 }
 
@@ -577,7 +689,8 @@ long ipcchan_obj_ioctl_unlink(void __user *uarg)
 
 	mutex_lock(&ipcchan_names_mutex);
 	obj = ipcchan_name_lookup(ns, arg.type, name, arg.name_len);
-	if (!obj) {
+	/* A name whose creation has not completed does not exist yet. */
+	if (!obj || !READ_ONCE(obj->published)) {
 		ret = -ENOENT;
 	} else if (!uid_eq(current_fsuid(), obj->uid) &&
 		   !ipcchan_obj_capable(obj, CAP_FOWNER)) {
@@ -595,8 +708,9 @@ long ipcchan_obj_ioctl_unlink(void __user *uarg)
 }
 
 /**
- * ipcchan_obj_getfd - install a new fd for an object
- * @obj: the object; on success the fd takes over one reference
+ * ipcchan_obj_file - a new file for an object, to be installed in a
+ *	reserved fd (O_CLOEXEC) once nothing can fail any more
+ * @obj: the object; on success the file takes over one reference
  * @name: anon-inode name, "[ipcchan-...]"
  * @fops: the type's file operations, with .owner = THIS_MODULE
  * @priv: file->private_data
@@ -604,31 +718,20 @@ long ipcchan_obj_ioctl_unlink(void __user *uarg)
  * @nowait: the type's read_iter/write_iter honour IOCB_NOWAIT, so io_uring
  *	may try them inline before falling back to a worker thread
  *
- * The fd is always O_CLOEXEC.
- *
- * Return: the fd or a negative errno; on error the caller keeps its
+ * Return: the file or an ERR_PTR; on error the caller keeps its
  * reference.
  */
-int ipcchan_obj_getfd(struct ipcchan_obj *obj, const char *name,
-		      const struct file_operations *fops, void *priv,
-		      int flags, bool nowait)
+struct file *ipcchan_obj_file(struct ipcchan_obj *obj, const char *name,
+			      const struct file_operations *fops, void *priv,
+			      int flags, bool nowait)
 {
 	struct file *file;
-	int fd;
 
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		return fd;
 	file = anon_inode_getfile(name, fops, priv,
 				  flags & (O_ACCMODE | O_NONBLOCK));
-	if (IS_ERR(file)) {
-		put_unused_fd(fd);
-		return PTR_ERR(file);
-	}
-	if (nowait)
+	if (!IS_ERR(file) && nowait)
 		file->f_mode |= FMODE_NOWAIT;
-	fd_install(fd, file);
-	return fd;
+	return file;
 }
 
 /**

@@ -85,6 +85,8 @@ struct ipcchan_obj_ops {
  * @ipc_ns: namespace of @name, referenced while the object is named
  * @name_node: entry in the name table, unhashed when not named
  * @nl: netlink event state
+ * @published: set by ipcchan_obj_commit(); until then the object is in
+ *	no lookup, dump or event, and opens of its name wait
  */
 struct ipcchan_obj {
 	struct kref ref;
@@ -103,6 +105,7 @@ struct ipcchan_obj {
 	struct ipc_namespace *ipc_ns;
 	struct hlist_node name_node;
 	struct ipcchan_nl_obj nl;
+	bool published;
 };
 
 /**
@@ -131,9 +134,11 @@ char *ipcchan_name_from_user(u64 uptr, u32 len);
 int ipcchan_obj_init(struct ipcchan_obj *obj, const struct ipcchan_obj_ops *ops,
 		     umode_t mode, size_t charge);
 struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op);
-int ipcchan_obj_getfd(struct ipcchan_obj *obj, const char *name,
-		      const struct file_operations *fops, void *priv,
-		      int flags, bool nowait);
+bool ipcchan_obj_commit(struct ipcchan_obj *obj);
+void ipcchan_obj_abort(struct ipcchan_obj *obj);
+struct file *ipcchan_obj_file(struct ipcchan_obj *obj, const char *name,
+			      const struct file_operations *fops, void *priv,
+			      int flags, bool nowait);
 
 static inline void ipcchan_obj_get(struct ipcchan_obj *obj)
 {

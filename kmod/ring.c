@@ -1318,8 +1318,9 @@ static int ring_check_open(const struct ipcchan_ring_open *op)
 
 /*
  * New fds for @ring: one in the role asked for and, for an anonymous ring,
- * one in the other role. They are installed only once the results are
- * safely copied out, so a fault leaves no fd behind.
+ * one in the other role. A new ring is published, and the fds installed,
+ * only once the results are safely copied out, so a fault leaves neither
+ * an fd nor the ring and its name behind.
  */
 static long ring_install(struct ipcchan_ring *ring,
 			 struct ipcchan_ring_open *op, void __user *uarg,
@@ -1364,6 +1365,14 @@ static long ring_install(struct ipcchan_ring *ring,
 		goto err_peer;
 	}
 
+	/* Nothing can fail any more: publish a new ring, then the fds. */
+	if (ipcchan_obj_commit(&ring->obj)) {
+		/* Attached while unpublished, so not reported yet. */
+		ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED, side + 1);
+		if (peer)
+			ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED,
+					 other_side(side) + 1);
+	}
 	fd_install(fd, file);
 	if (peer)
 		fd_install(peer_fd, peer);
@@ -1428,6 +1437,9 @@ long ipcchan_ring_open(void __user *uarg)
 	WRITE_ONCE(ring->info->id, obj->id);
 
 	ret = ring_install(ring, &op, uarg, !op.name);
-	ipcchan_obj_put(obj);
+	if (ret < 0)
+		ipcchan_obj_abort(obj);
+	else
+		ipcchan_obj_put(obj);
 	return ret;
 }

@@ -21,6 +21,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -759,6 +760,68 @@ TEST(slot_overhead_at_most_32_bytes)
 	close(fd);
 }
 
+/* area() of the reserved-bytes formula in the uapi header. */
+static uint64_t mb_area(uint64_t x)
+{
+	uint64_t p = sysconf(_SC_PAGESIZE);
+
+	return x <= p ? x : (x + p - 1) / p * p;
+}
+
+/* The documented reservation, less the fixed M. */
+static uint64_t mb_reserved_less_m(uint64_t capacity, uint64_t msgsize)
+{
+	uint64_t n = capacity + 1, s = (msgsize + 7) & ~7ULL;
+	uint64_t chunk = 8 * sysconf(_SC_PAGESIZE);
+
+	return mb_area(32 * n) + mb_area(s * n) +
+	       sizeof(void *) * ((s * n + chunk - 1) / chunk);
+}
+
+/*
+ * reserved_bytes follows the formula for many shapes (one slab buffer,
+ * pages, several chunks, sizes not a multiple of 8), with one M for all,
+ * and a queued 64-byte message costs 96 bytes.
+ */
+TEST(reserved_bytes_formula)
+{
+	static const struct { unsigned int capacity, msgsize; } v[] = {
+		{ 1, 1 }, { 1, 8 }, { 3, 100 }, { 4, 4096 }, { 7, 4064 },
+		{ 15, 256 }, { 127, 64 }, { 128, 64 }, { 255, 8192 },
+		{ 256, 8192 }, { 1023, 64 }, { 2047, 64 }, { 100, 8192 },
+		{ 31, 32768 }, { 1, 65536 }, { 4095, 1 }, { 64, 1000 },
+		{ 500, 24 }, { 3, 5000 }, { 1000, 13 },
+	};
+	uint64_t m = 0, r1023 = 0, r2047 = 0;
+	struct ipcchan_mbox_attr a;
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		fd = mb_anon(v[i].capacity, v[i].msgsize, 0);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, mb_attr(fd, &a));
+		close(fd);
+		if (!i) {
+			m = a.reserved_bytes -
+			    mb_reserved_less_m(v[i].capacity, v[i].msgsize);
+			TH_LOG("M = %llu", (unsigned long long)m);
+			EXPECT_LT(0, (int64_t)m);
+			EXPECT_GT(sysconf(_SC_PAGESIZE), m);
+		}
+		EXPECT_EQ(m + mb_reserved_less_m(v[i].capacity, v[i].msgsize),
+			  a.reserved_bytes)
+			TH_LOG("capacity %u, msgsize_max %u", v[i].capacity,
+			       v[i].msgsize);
+		if (v[i].capacity == 1023 && v[i].msgsize == 64)
+			r1023 = a.reserved_bytes;
+		if (v[i].capacity == 2047 && v[i].msgsize == 64)
+			r2047 = a.reserved_bytes;
+	}
+	/* 1024 more 64-byte slots: 96 bytes each, plus < 1 for pointers. */
+	EXPECT_EQ(96, (r2047 - r1023) / 1024);
+}
+
 TEST(open_bad_args)
 {
 	struct ipcchan_mbox_open op;
@@ -905,6 +968,48 @@ TEST(named_lifecycle)
 	EXPECT_EQ(0, mb_unlink(o.name));
 	close(fd1);
 	close(fd3);
+}
+
+/*
+ * An open that fails after the mailbox was built (here: no fd left)
+ * leaves nothing behind, named or not: no fd, no mailbox, no name, so the
+ * same CREATE|EXCL succeeds afterwards.
+ */
+TEST(failed_open_leaves_nothing_behind)
+{
+	struct ipcchan_mbox_open op = {
+		.size = sizeof(op), .mode = 0600,
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE |
+			 IPCCHAN_OPEN_EXCL,
+	};
+	const char *name = uniq("failed-open");
+	int dev = dev_fd(), free_fd, fd, named;
+	struct rlimit old, rl;
+
+	ASSERT_LE(0, dev);
+	for (named = 0; named < 2; named++) {
+		op.name = named ? (uintptr_t)name : 0;
+		op.name_len = named ? strlen(name) : 0;
+		free_fd = dup(0);
+		ASSERT_LE(0, free_fd);
+		close(free_fd);
+		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+		rl = old;
+		rl.rlim_cur = free_fd;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &rl));
+		EXPECT_EQ(-1, ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op));
+		EXPECT_EQ(EMFILE, errno);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+		if (named)
+			EXPECT_EQ(-ENOENT, mb_unlink(name));
+		fd = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op);
+		ASSERT_LE(0, fd) TH_LOG("retry: %s", strerror(errno));
+		EXPECT_EQ(free_fd, fd);
+		if (named)
+			EXPECT_EQ(0, mb_unlink(name));
+		close(fd);
+	}
+	close(dev);
 }
 
 TEST(unlink_bad_args)
@@ -2288,6 +2393,312 @@ TEST(send_lowat_exclusive_pass_on)
 		EXPECT_EQ(1, w[i].ret);
 	EXPECT_EQ(5, mb_depth(fd));
 	close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* A woken waiter that leaves without using its wakeup passes it on    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Two waiters, A then B, sleep on one side of a mailbox; one message (or
+ * one free slot) arrives, and the wakeup goes to A, which leaves without
+ * using it. B must then take it. Every path a waiter can sleep in is
+ * covered: read()/write(), a one-message SEND/RECV, a RECV with PEEK and
+ * a batch. A sender checks message sizes before it waits, so a sender
+ * never leaves a wakeup with EMSGSIZE; that reason is receiver-only.
+ */
+enum leave_path { LEAVE_RW, LEAVE_ONE, LEAVE_PEEK, LEAVE_BATCH };
+enum leave_why { LEAVE_EMSGSIZE, LEAVE_EFAULT, LEAVE_EPIPE, LEAVE_SIGNAL };
+
+#define LEAVE_BATCH_N	4
+
+struct leaver {
+	int fd;
+	bool send;
+	enum leave_path path;
+	enum leave_why why;	/* the fault this waiter carries, if bad */
+	bool bad;
+	pthread_t tid;
+	int done;
+	int ret;		/* bytes, messages or -errno */
+};
+
+static void *leaver_thread(void *p)
+{
+	struct leaver *l = p;
+	struct ipcchan_mbox_msg m[LEAVE_BATCH_N];
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .msgs = (uintptr_t)m, .count = 1,
+		.msg_size = sizeof(m[0]),
+	};
+	char b[LEAVE_BATCH_N][16] = { "abc" };
+	void *buf = b[0];
+	unsigned int len = l->send ? 3 : sizeof(b[0]), i;
+	long ret;
+
+	if (l->bad && l->why == LEAVE_EFAULT)
+		buf = bad_ptr;
+	if (l->bad && l->why == LEAVE_EMSGSIZE)
+		len = 1;
+	for (i = 0; i < LEAVE_BATCH_N; i++)
+		m[i] = (struct ipcchan_mbox_msg){
+			.buf = (uintptr_t)(i ? b[i] : buf), .len = len };
+	/* The other waiter of a send batch sends one: it must not block on. */
+	if (l->path == LEAVE_BATCH && (l->bad || !l->send))
+		x.count = LEAVE_BATCH_N;
+	if (l->path == LEAVE_PEEK)
+		x.flags = IPCCHAN_XFER_PEEK;
+	if (l->path == LEAVE_RW)
+		ret = l->send ? write(l->fd, buf, len) : read(l->fd, buf, len);
+	else
+		ret = ioctl(l->fd, l->send ? IPCCHAN_IOC_MBOX_SEND :
+				   IPCCHAN_IOC_MBOX_RECV, &x);
+	l->ret = ret < 0 ? -errno : ret;
+	__atomic_store_n(&l->done, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+/* What the waiter that gets the message or the room returns. */
+static int leaver_ok(const struct leaver *l)
+{
+	if (l->path == LEAVE_RW)
+		return l->send ? 3 : 5;		/* the receive side gets "hello" */
+	return 1;
+}
+
+/* Wait up to @ms for @l to return; 1 when it did. */
+static int leaver_wait(struct leaver *l, unsigned int ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < ms / 5 && !__atomic_load_n(&l->done, __ATOMIC_SEQ_CST);
+	     i++)
+		msleep(5);
+	return __atomic_load_n(&l->done, __ATOMIC_SEQ_CST);
+}
+
+/* Wait up to 5 s until @n waiters sleep on the side of @send. */
+static unsigned int wait_blocked(int fd, bool send, unsigned int n)
+{
+	struct ipcchan_mbox_stats st = { 0 };
+	unsigned int got = ~0U;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (mb_stats(fd, &st))
+			return ~0U;
+		got = send ? st.senders_blocked : st.receivers_blocked;
+		if (got == n)
+			break;
+		msleep(5);
+	}
+	return got;
+}
+
+/* Wait up to 5 s until @b has returned or is the one waiter asleep. */
+static bool leaver_settle(int fd, struct leaver *b)
+{
+	struct ipcchan_mbox_stats st;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		if (__atomic_load_n(&b->done, __ATOMIC_SEQ_CST))
+			return true;
+		if (mb_stats(fd, &st))
+			return false;
+		if ((b->send ? st.senders_blocked : st.receivers_blocked) == 1)
+			return true;
+		msleep(5);
+	}
+	return false;
+}
+
+FIXTURE(leave) {
+	int rd, wr;
+	struct leaver a, b;
+};
+
+FIXTURE_VARIANT(leave) {
+	bool send;
+	enum leave_path path;
+	enum leave_why why;
+};
+
+#define LEAVE_SIDE_recv	false
+#define LEAVE_SIDE_send	true
+#define LEAVE_V(side, p, w)						\
+	FIXTURE_VARIANT_ADD(leave, side##_##p##_##w) {			\
+		.send = LEAVE_SIDE_##side, .path = LEAVE_##p,		\
+		.why = LEAVE_##w,					\
+	}
+
+LEAVE_V(recv, RW, EMSGSIZE);
+LEAVE_V(recv, ONE, EMSGSIZE);
+LEAVE_V(recv, PEEK, EMSGSIZE);
+LEAVE_V(recv, BATCH, EMSGSIZE);
+LEAVE_V(recv, RW, EFAULT);
+LEAVE_V(recv, ONE, EFAULT);
+LEAVE_V(recv, PEEK, EFAULT);
+LEAVE_V(recv, BATCH, EFAULT);
+LEAVE_V(recv, RW, EPIPE);
+LEAVE_V(recv, ONE, EPIPE);
+LEAVE_V(recv, PEEK, EPIPE);
+LEAVE_V(recv, BATCH, EPIPE);
+LEAVE_V(recv, RW, SIGNAL);
+LEAVE_V(recv, ONE, SIGNAL);
+LEAVE_V(recv, PEEK, SIGNAL);
+LEAVE_V(recv, BATCH, SIGNAL);
+LEAVE_V(send, RW, EFAULT);
+LEAVE_V(send, ONE, EFAULT);
+LEAVE_V(send, BATCH, EFAULT);
+LEAVE_V(send, RW, EPIPE);
+LEAVE_V(send, ONE, EPIPE);
+LEAVE_V(send, BATCH, EPIPE);
+LEAVE_V(send, RW, SIGNAL);
+LEAVE_V(send, ONE, SIGNAL);
+LEAVE_V(send, BATCH, SIGNAL);
+
+/*
+ * A named mailbox with a read-only and a write-only fd, unlinked so that
+ * closing one side hangs the other up; a sender test starts it full.
+ */
+FIXTURE_SETUP(leave)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE |
+			 IPCCHAN_OPEN_EXCL,
+		.name = uniq("leave"), .mode = 0600, .msgsize = 16,
+		.capacity = variant->send ? 1 : 4,
+	};
+
+	self->rd = mb_open(&o);
+	ASSERT_LE(0, self->rd);
+	o.flags = IPCCHAN_OPEN_WRITE;
+	self->wr = mb_open(&o);
+	ASSERT_LE(0, self->wr);
+	ASSERT_EQ(0, mb_unlink(o.name));
+	if (variant->send)
+		ASSERT_EQ(1, write(self->wr, "f", 1));
+	set_handler(SIGUSR1, 0);
+}
+
+FIXTURE_TEARDOWN(leave)
+{
+	signal(SIGUSR1, SIG_DFL);
+	if (self->rd >= 0)
+		close(self->rd);
+	if (self->wr >= 0)
+		close(self->wr);
+}
+
+static int leavers_done(FIXTURE_DATA(leave) *self)
+{
+	return __atomic_load_n(&self->a.done, __ATOMIC_SEQ_CST) +
+	       __atomic_load_n(&self->b.done, __ATOMIC_SEQ_CST);
+}
+
+static void leaver_start(struct __test_metadata *_metadata, struct leaver *l,
+			 int fd, const FIXTURE_VARIANT(leave) *v, bool bad)
+{
+	*l = (struct leaver){ .fd = fd, .send = v->send, .path = v->path,
+			      .why = v->why, .bad = bad };
+	ASSERT_EQ(0, pthread_create(&l->tid, NULL, leaver_thread, l));
+}
+
+/* Make one message or one slot appear: what wakes one waiter. */
+static int leave_trigger(FIXTURE_DATA(leave) *self, bool send)
+{
+	char b[16];
+
+	if (send)
+		return read(self->rd, b, sizeof(b)) > 0 ? 0 : -1;
+	return write(self->wr, "hello", 5) == 5 ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(leave, wakeup_passed_on, 120)
+{
+	int fd = variant->send ? self->wr : self->rd, round, i, done;
+	char c[16];
+
+	leaver_start(_metadata, &self->a, fd, variant,
+		     variant->why != LEAVE_SIGNAL);
+	ASSERT_EQ(1, wait_blocked(self->rd, variant->send, 1));
+	leaver_start(_metadata, &self->b, fd, variant, false);
+	ASSERT_EQ(2, wait_blocked(self->rd, variant->send, 2));
+
+	switch (variant->why) {
+	case LEAVE_EMSGSIZE:
+	case LEAVE_EFAULT:
+		ASSERT_EQ(0, leave_trigger(self, variant->send));
+		ASSERT_TRUE(leaver_wait(&self->a, 5000));
+		EXPECT_EQ(variant->why == LEAVE_EFAULT ? -EFAULT : -EMSGSIZE,
+			  self->a.ret);
+		/* B is woken, though A took the only wakeup. */
+		EXPECT_TRUE(leaver_wait(&self->b, 5000));
+		EXPECT_EQ(leaver_ok(&self->b), self->b.ret);
+		EXPECT_EQ(variant->send || variant->path == LEAVE_PEEK ? 1 : 0,
+			  mb_depth(self->rd));
+		break;
+	case LEAVE_EPIPE:
+		/* The last fd of the other side goes: both leave. */
+		if (variant->send) {
+			close(self->rd);
+			self->rd = -1;
+		} else {
+			close(self->wr);
+			self->wr = -1;
+		}
+		ASSERT_TRUE(leaver_wait(&self->a, 5000));
+		ASSERT_TRUE(leaver_wait(&self->b, 5000));
+		EXPECT_EQ(-EPIPE, self->a.ret);
+		EXPECT_EQ(-EPIPE, self->b.ret);
+		break;
+	case LEAVE_SIGNAL:
+		/*
+		 * A signal and a wakeup race: A either takes what arrived
+		 * or leaves with EINTR, and then B must take it. Several
+		 * rounds, so that both orders happen.
+		 */
+		for (round = 0; round < 10; round++) {
+			ASSERT_EQ(0, pthread_kill(self->a.tid, SIGUSR1));
+			ASSERT_EQ(0, leave_trigger(self, variant->send));
+			ASSERT_TRUE(leaver_wait(&self->a, 5000));
+			pthread_join(self->a.tid, NULL);
+			if (self->a.ret == -EINTR) {
+				ASSERT_TRUE(leaver_wait(&self->b, 5000));
+			} else {
+				ASSERT_EQ(leaver_ok(&self->a), self->a.ret);
+			}
+			/* A peek leaves the message, which B may see too. */
+			if (variant->path == LEAVE_PEEK)
+				ASSERT_EQ(5, read(self->rd, c, sizeof(c)));
+			/* Back to: nothing to take, A then B asleep. */
+			ASSERT_TRUE(leaver_settle(self->rd, &self->b));
+			if (__atomic_load_n(&self->b.done, __ATOMIC_SEQ_CST)) {
+				pthread_join(self->b.tid, NULL);
+				EXPECT_EQ(leaver_ok(&self->b), self->b.ret);
+				leaver_start(_metadata, &self->b, fd, variant,
+					     false);
+			}
+			ASSERT_EQ(1, wait_blocked(self->rd, variant->send, 1));
+			leaver_start(_metadata, &self->a, fd, variant, false);
+			ASSERT_EQ(2, wait_blocked(self->rd, variant->send, 2));
+		}
+		/* Let both go (a receive batch may take two at once). */
+		for (round = 0; round < 2 && leavers_done(self) < 2; round++) {
+			done = leavers_done(self);
+			ASSERT_EQ(0, leave_trigger(self, variant->send));
+			for (i = 0; i < 1000 && leavers_done(self) == done; i++)
+				msleep(5);
+			ASSERT_LT(done, leavers_done(self));
+			if (leavers_done(self) < 2)
+				ASSERT_TRUE(leaver_settle(self->rd,
+					self->a.done ? &self->b : &self->a));
+		}
+		break;
+	}
+	pthread_join(self->a.tid, NULL);
+	pthread_join(self->b.tid, NULL);
 }
 
 /* ------------------------------------------------------------------ */

@@ -20,6 +20,7 @@
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/genetlink.h>
@@ -793,6 +794,111 @@ TEST_F(nl, mailbox_events)
 	EXPECT_EQ(2, e->mbox[IPCCHAN_A_MBOX_MSGS_DROPPED]);
 	EXPECT_EQ(4, e->mbox[IPCCHAN_A_MBOX_DEPTH]);
 	EXPECT_FALSE(find_type(&l, IPCCHAN_EVENT_CREATED, 0)->has_mbox);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait up to @ms for the next DROP or DESTROYED event of object @id;
+ * returns its type with the event in *@e and the time it was read in
+ * *@at, or 0 when none came.
+ */
+static uint32_t next_drop(int fd, uint32_t id, int ms, struct ev *e,
+			  uint64_t *at)
+{
+	static char buf[BUF_SIZE];
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct nlmsghdr *nlh;
+	int n;
+
+	while (poll(&pfd, 1, ms) == 1) {
+		n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return 0;
+		*at = mono_ms();
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
+		     nlh = NLMSG_NEXT(nlh, n)) {
+			parse_ev(nlh, e);
+			if (e->cmd == IPCCHAN_CMD_EVENT && e->id == id &&
+			    (e->type == IPCCHAN_EVENT_DROP ||
+			     e->type == IPCCHAN_EVENT_DESTROYED))
+				return e->type;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The drop rate limit exactly as the netlink chapter states it:
+ * - a drop a second or more after the previous report is reported before
+ *   the send that dropped returns, with the count so far (1);
+ * - later drops are summed into one report one second after the previous
+ *   one, however many sends they came from;
+ * - at the end of a burst the rest comes in that one report, and nothing
+ *   after it;
+ * - what is pending when the object goes is sent before DESTROYED.
+ * Two separate sends that both drop give two reports of one drop each.
+ */
+TEST_F(nl, drop_rate_limit)
+{
+	uint64_t t0, at, at1 = 0, sum = 0;
+	int mon, fd, i;
+	uint32_t id;
+	struct ev e;
+
+	mon = monitor_socket(&self->fam, false);
+	ASSERT_LE(0, mon);
+	fd = mbox_open(NULL, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE, 1,
+		       IPCCHAN_MBOX_DROP_NEWEST, 0600);
+	ASSERT_LE(0, fd);
+	id = mbox_id(fd);
+	ASSERT_EQ(1, write(fd, "q", 1));
+
+	/* Two separate sends that drop, back to back. */
+	t0 = mono_ms();
+	ASSERT_EQ(1, write(fd, "a", 1));
+	ASSERT_EQ(1, write(fd, "b", 1));
+	/* The first is already reported, alone... */
+	ASSERT_EQ(IPCCHAN_EVENT_DROP, next_drop(mon, id, 0, &e, &at));
+	EXPECT_EQ(1, e.count);
+	sum += e.count;
+	/* ...the second a second later (jiffies: allow one tick of 4 ms). */
+	ASSERT_EQ(IPCCHAN_EVENT_DROP, next_drop(mon, id, 5000, &e, &at));
+	EXPECT_EQ(1, e.count);
+	EXPECT_LE(t0 + 1000 - 5, at);
+	sum += e.count;
+	at1 = at;
+
+	/* A burst of five sends: one report with all five, then nothing. */
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(1, write(fd, "c", 1));
+	ASSERT_EQ(IPCCHAN_EVENT_DROP, next_drop(mon, id, 5000, &e, &at));
+	EXPECT_EQ(5, e.count);
+	EXPECT_LE(at1 + 1000 - 5, at);
+	sum += e.count;
+	EXPECT_EQ(0, next_drop(mon, id, 1500, &e, &at));
+
+	/* Pending when the mailbox goes: sent first, at once. */
+	ASSERT_EQ(1, write(fd, "d", 1));
+	ASSERT_EQ(IPCCHAN_EVENT_DROP, next_drop(mon, id, 0, &e, &at));
+	EXPECT_EQ(1, e.count);
+	sum += e.count;
+	ASSERT_EQ(1, write(fd, "e", 1));
+	close(fd);
+	ASSERT_EQ(IPCCHAN_EVENT_DROP, next_drop(mon, id, 5000, &e, &at));
+	EXPECT_EQ(1, e.count);
+	sum += e.count;
+	ASSERT_EQ(IPCCHAN_EVENT_DESTROYED, next_drop(mon, id, 5000, &e, &at));
+	ASSERT_TRUE(e.has_mbox);
+	EXPECT_EQ(sum, e.mbox[IPCCHAN_A_MBOX_MSGS_DROPPED]);
+	EXPECT_EQ(9, sum);
+	close(mon);
 }
 
 TEST_F(nl, admin_events_carry_owner_and_pid)

@@ -24,6 +24,7 @@
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -223,6 +224,227 @@ TEST(named_create_open_unlink)
 	close(c2);
 	close(c);
 	close(p);
+	close(dev);
+}
+
+/* The lowest free fd: with RLIMIT_NOFILE set to it, no fd is left. */
+static int lowest_free_fd(void)
+{
+	int fd = dup(0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
+}
+
+static int limit_fds(rlim_t n, struct rlimit *old)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, old))
+		return -1;
+	rl = *old;
+	rl.rlim_cur = n;
+	return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/*
+ * A RING_OPEN that fails after the ring was built (no fd left, or the
+ * result cannot be copied out) leaves nothing behind: no fd, and no ring
+ * or name, so that a retry can create it afresh.
+ */
+FIXTURE(failed_open) {
+	int dev;
+	char name[64];
+};
+
+FIXTURE_VARIANT(failed_open) {
+	bool named;
+	int err;	/* EFAULT: read-only argument; EMFILE: no fd left */
+};
+
+FIXTURE_VARIANT_ADD(failed_open, named_efault) { .named = true, .err = EFAULT };
+FIXTURE_VARIANT_ADD(failed_open, named_emfile) { .named = true, .err = EMFILE };
+FIXTURE_VARIANT_ADD(failed_open, anon_efault) { .err = EFAULT };
+FIXTURE_VARIANT_ADD(failed_open, anon_emfile) { .err = EMFILE };
+
+FIXTURE_SETUP(failed_open)
+{
+	self->dev = dev_open();
+	ASSERT_LE(0, self->dev);
+	snprintf(self->name, sizeof(self->name), "rt-failed-open-%d",
+		 getpid());
+}
+
+FIXTURE_TEARDOWN(failed_open)
+{
+	close(self->dev);
+}
+
+TEST_F(failed_open, leaves_nothing_behind)
+{
+	struct ipcchan_ring_open *op;
+	struct rlimit old;
+	int free_fd, fd, peer;
+
+	op = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, op);
+	op->size = sizeof(*op);
+	op->flags = IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL;
+	op->role = IPCCHAN_RING_PRODUCER;
+	op->mode = 0600;
+	op->nr_pages = 1;
+	if (variant->named) {
+		op->name = (uintptr_t)self->name;
+		op->name_len = strlen(self->name);
+	}
+	free_fd = lowest_free_fd();
+	ASSERT_LE(0, free_fd);
+
+	if (variant->err == EFAULT) {
+		/* Readable, so only the final copy-out fails. */
+		ASSERT_EQ(0, mprotect(op, PAGE, PROT_READ));
+		EXPECT_EQ(-1, ioctl(self->dev, IPCCHAN_IOC_RING_OPEN, op));
+		EXPECT_EQ(EFAULT, errno);
+		ASSERT_EQ(0, mprotect(op, PAGE, PROT_READ | PROT_WRITE));
+	} else {
+		ASSERT_EQ(0, limit_fds(free_fd, &old));
+		EXPECT_EQ(-1, ioctl(self->dev, IPCCHAN_IOC_RING_OPEN, op));
+		EXPECT_EQ(EMFILE, errno);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	}
+	/* No fd was installed... */
+	EXPECT_EQ(free_fd, lowest_free_fd());
+	/* ...and no name is left: the same call now succeeds. */
+	if (variant->named)
+		EXPECT_EQ(-ENOENT, ipcchan_ring_unlink(self->dev, self->name));
+	fd = ioctl(self->dev, IPCCHAN_IOC_RING_OPEN, op);
+	ASSERT_LE(0, fd) TH_LOG("retry: %s", strerror(errno));
+	EXPECT_EQ(free_fd, fd);
+	peer = op->peer_fd;
+	EXPECT_EQ(variant->named ? -1 : free_fd + 1, peer);
+	if (variant->named)
+		EXPECT_EQ(0, ipcchan_ring_unlink(self->dev, self->name));
+	if (peer >= 0)
+		close(peer);
+	close(fd);
+	munmap(op, PAGE);
+}
+
+/*
+ * The size rule of the uapi header: exactly the ioctls that copy their
+ * structure back (GET_INFO, MBOX_GET_ATTR, MBOX_GET_STATS, RING_OPEN,
+ * RING_GET_INFO, RING_GET_STATS) write size, as min(caller's size,
+ * kernel's size); the others (MBOX_OPEN, UNLINK, MBOX_SEND, MBOX_RECV,
+ * RING_WAIT) leave it as the caller set it. Each is called with a size
+ * 64 bytes above the kernel's, the tail zero.
+ */
+TEST(size_written_back_exactly)
+{
+	enum { INFO, MB_OPEN, MB_ATTR, MB_STATS, MB_SEND, MB_RECV, UNLINK,
+	       R_OPEN, R_INFO, R_STATS, R_WAIT };
+	static const struct {
+		const char *name;
+		int which;
+		unsigned long cmd;
+		uint32_t ksize;
+		bool writes;
+	} c[] = {
+#define C(w, cmd, type, wr) { #cmd, w, cmd, sizeof(struct type), wr }
+		C(INFO, IPCCHAN_IOC_GET_INFO, ipcchan_info, true),
+		C(MB_OPEN, IPCCHAN_IOC_MBOX_OPEN, ipcchan_mbox_open, false),
+		C(MB_ATTR, IPCCHAN_IOC_MBOX_GET_ATTR, ipcchan_mbox_attr, true),
+		C(MB_STATS, IPCCHAN_IOC_MBOX_GET_STATS, ipcchan_mbox_stats,
+		  true),
+		C(MB_SEND, IPCCHAN_IOC_MBOX_SEND, ipcchan_mbox_xfer, false),
+		C(MB_RECV, IPCCHAN_IOC_MBOX_RECV, ipcchan_mbox_xfer, false),
+		C(UNLINK, IPCCHAN_IOC_UNLINK, ipcchan_unlink, false),
+		C(R_OPEN, IPCCHAN_IOC_RING_OPEN, ipcchan_ring_open, true),
+		C(R_INFO, IPCCHAN_IOC_RING_GET_INFO, ipcchan_ring_info, true),
+		C(R_STATS, IPCCHAN_IOC_RING_GET_STATS, ipcchan_ring_stats,
+		  true),
+		C(R_WAIT, IPCCHAN_IOC_RING_WAIT, ipcchan_ring_wait, false),
+#undef C
+	};
+	struct ipcchan_mbox_open mop = {
+		.size = sizeof(mop),
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE,
+	};
+	char name[] = "rt-size-rule", mbuf[8] = "x";
+	struct ipcchan_mbox_msg msg = { .buf = (uintptr_t)mbuf, .len = 1 };
+	int dev = dev_open(), mb, r, peer, fd, ret;
+	union {
+		uint32_t size;
+		struct ipcchan_mbox_open mop;
+		struct ipcchan_mbox_xfer x;
+		struct ipcchan_unlink u;
+		struct ipcchan_ring_open rop;
+		struct ipcchan_ring_wait w;
+		char raw[1024];
+	} a;
+	unsigned int i;
+
+	ASSERT_LE(0, dev);
+	mb = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &mop);
+	ASSERT_LE(0, mb);
+	r = ipcchan_ring_open(dev, NULL, IPCCHAN_OPEN_CREATE,
+			      IPCCHAN_RING_CONSUMER, 1, 0, 0600, &peer);
+	ASSERT_LE(0, r);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&a, 0, sizeof(a));
+		a.size = c[i].ksize + 64;
+		fd = dev;
+		switch (c[i].which) {
+		case MB_ATTR:
+		case MB_STATS:
+			fd = mb;
+			break;
+		case MB_OPEN:
+			a.mop.flags = IPCCHAN_OPEN_READ;
+			break;
+		case MB_SEND:
+		case MB_RECV:
+			fd = mb;
+			a.x.msgs = (uintptr_t)&msg;
+			a.x.count = 1;
+			a.x.msg_size = sizeof(msg);
+			break;
+		case UNLINK:
+			/* Fails with ENOENT: the size is still only read. */
+			a.u.type = IPCCHAN_OBJ_RING;
+			a.u.name = (uintptr_t)name;
+			a.u.name_len = strlen(name);
+			break;
+		case R_OPEN:
+			a.rop.flags = IPCCHAN_OPEN_CREATE;
+			a.rop.role = IPCCHAN_RING_PRODUCER;
+			a.rop.nr_pages = 1;
+			break;
+		case R_INFO:
+		case R_STATS:
+			fd = r;
+			break;
+		case R_WAIT:
+			fd = r;		/* only checks: 0 or ETIMEDOUT */
+			break;
+		}
+		ret = ioctl(fd, c[i].cmd, &a);
+		if (ret < 0)
+			EXPECT_TRUE(c[i].which == UNLINK || c[i].which == R_WAIT)
+				TH_LOG("%s: %s", c[i].name, strerror(errno));
+		EXPECT_EQ(c[i].writes ? c[i].ksize : c[i].ksize + 64, a.size)
+			TH_LOG("%s", c[i].name);
+		if (c[i].which == MB_OPEN && ret >= 0)
+			close(ret);
+		if (c[i].which == R_OPEN && ret >= 0) {
+			close(ret);
+			close(a.rop.peer_fd);
+		}
+	}
+	close(r);
+	close(peer);
+	close(mb);
 	close(dev);
 }
 

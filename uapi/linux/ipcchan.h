@@ -26,6 +26,16 @@
  *   @size < kernel's size   the missing fields read as zero
  *   ======================  ===============================================
  *
+ * - @size is written back by exactly the ioctls that copy their whole
+ *   structure back: %IPCCHAN_IOC_GET_INFO, %IPCCHAN_IOC_MBOX_GET_ATTR,
+ *   %IPCCHAN_IOC_MBOX_GET_STATS, %IPCCHAN_IOC_RING_OPEN,
+ *   %IPCCHAN_IOC_RING_GET_INFO and %IPCCHAN_IOC_RING_GET_STATS. They copy
+ *   min(caller's size, kernel's size) bytes and set @size to that number,
+ *   so a new program on an old kernel knows which fields were filled in.
+ *   Every other ioctl (%IPCCHAN_IOC_MBOX_OPEN, %IPCCHAN_IOC_UNLINK, the
+ *   SEND/RECV &struct ipcchan_mbox_xfer, %IPCCHAN_IOC_RING_WAIT, which
+ *   writes only @avail) only reads @size.
+ *
  * - Structures use only fixed-size types, __u64 for user pointers, and have
  *   no implicit padding. Fields named reserved* must be zero (EINVAL), and
  *   so must flag bits that are not defined (EINVAL).
@@ -189,6 +199,12 @@ enum ipcchan_obj_type {
  * CAP_DAC_OVERRIDE in the namespace's user namespace overrides. The
  * creator of a new object always gets the access it asked for.
  *
+ * A new object is published (its id, name and created event) and its fds
+ * installed only once everything that can fail has succeeded, including
+ * the copy-out of results, so a failed open or create leaves nothing
+ * behind. Until then an open of the same name waits for the outcome
+ * (only a fatal signal ends that wait) and unlinking it gives ENOENT.
+ *
  * Accounting. Every object is charged to its owner: one object against
  * user_max_objects and its worst-case memory against user_max_bytes (see
  * &struct ipcchan_info). Going over either gives EDQUOT unless the caller
@@ -252,9 +268,22 @@ struct ipcchan_unlink {
  * come out highest priority first, FIFO within a priority. Zero-length
  * messages are messages (read() returns 0 for them).
  *
- * All memory is reserved when the mailbox is created (capacity messages of
- * the maximum size, plus overhead), so sending never fails for lack of
- * memory and never allocates.
+ * All memory is reserved when the mailbox is created, so sending never
+ * fails for lack of memory and never allocates. With n = capacity + 1
+ * slots (the extra one lets a sender copy in while the mailbox is full),
+ * s = msgsize_max rounded up to a multiple of 8 and P the page size, the
+ * reservation is
+ *
+ *	M + area(32 * n) + area(s * n) + sizeof(void *) * ceil(s * n / (8 * P))
+ *
+ * where 32 * n are the slots' headers, s * n their data, kept in chunks
+ * of 8 pages whose pointers make the last term, area(x) is x for x <= P
+ * and x rounded up to whole pages above (what is allocated; the slab's
+ * rounding of smaller buffers is not counted), and M is the kernel's
+ * mailbox structure, the same for every mailbox of one module build and
+ * below P. A queued 64-byte message in a mailbox of 64-byte messages so
+ * costs 96 bytes. The reservation is what is charged against
+ * user_max_bytes and reported in &ipcchan_mbox_attr.reserved_bytes.
  *
  * A mailbox fd opened for reading only cannot send and vice versa: EBADF
  * from read()/write() and from the SEND/RECV ioctls.
@@ -373,6 +402,8 @@ struct ipcchan_mbox_open {
  * - ENAMETOOLONG, ENOENT (no such name and no CREATE), EEXIST (CREATE and
  *   EXCL, name exists), EACCES (mode bits deny the access asked for);
  * - EDQUOT (per-user object or byte limit), ENOMEM, EMFILE, ENFILE.
+ *
+ * A call that fails has no effect: no fd, and no new mailbox or name.
  */
 #define IPCCHAN_IOC_MBOX_OPEN	_IO(IPCCHAN_IOC_MAGIC, 0x01)
 
@@ -511,7 +542,7 @@ struct ipcchan_mbox_xfer {
  * @depth: out: messages queued now.
  * @reserved: out: zero.
  * @reserved_bytes: out: memory reserved by the mailbox and charged to its
- *	owner.
+ *	owner, by the formula under "Mailboxes" above.
  * @send_lowat: out: send low watermark in free slots, see
  *	&ipcchan_mbox_open.send_lowat. Since %IPCCHAN_MBOX_ATTR_SIZE_VER1.
  * @reserved1: in: must be zero; out: zero.
@@ -799,8 +830,8 @@ struct ipcchan_ring_info_page {
 
 /**
  * struct ipcchan_ring_open - argument of %IPCCHAN_IOC_RING_OPEN
- * @size: sizeof(struct ipcchan_ring_open), at least
- *	%IPCCHAN_RING_OPEN_SIZE_VER0.
+ * @size: in: sizeof(struct ipcchan_ring_open), at least
+ *	%IPCCHAN_RING_OPEN_SIZE_VER0; out: bytes filled in.
  * @flags: in: %IPCCHAN_OPEN_CREATE, %IPCCHAN_OPEN_EXCL,
  *	%IPCCHAN_OPEN_NONBLOCK (for write() on a kernel-producer ring).
  *	Anonymous rings need %IPCCHAN_OPEN_CREATE.
@@ -852,13 +883,16 @@ struct ipcchan_ring_open {
  * EEXIST (CREATE|EXCL and the name exists), EACCES (the ring's mode denies
  * the role), EDQUOT (per-user limits), ENOSPC (no ids left), EMFILE,
  * ENOMEM.
+ *
+ * A call that fails, also with EFAULT from the copy-out of the results,
+ * has no effect: no fd, and no new ring or name (see "Objects and names").
  */
 #define IPCCHAN_IOC_RING_OPEN		_IO(IPCCHAN_IOC_MAGIC, 0x02)
 
 /**
  * struct ipcchan_ring_info - argument of %IPCCHAN_IOC_RING_GET_INFO
- * @size: sizeof(struct ipcchan_ring_info), at least
- *	%IPCCHAN_RING_INFO_SIZE_VER0.
+ * @size: in: sizeof(struct ipcchan_ring_info), at least
+ *	%IPCCHAN_RING_INFO_SIZE_VER0; out: bytes filled in.
  * @flags: in: must be zero.
  * @role: out: &enum ipcchan_ring_role of this fd.
  * @ring_flags: out: the ring's creation flags.
@@ -979,8 +1013,8 @@ struct ipcchan_ring_wait {
 
 /**
  * struct ipcchan_ring_stats - argument of %IPCCHAN_IOC_RING_GET_STATS
- * @size: sizeof(struct ipcchan_ring_stats), at least
- *	%IPCCHAN_RING_STATS_SIZE_VER0.
+ * @size: in: sizeof(struct ipcchan_ring_stats), at least
+ *	%IPCCHAN_RING_STATS_SIZE_VER0; out: bytes filled in.
  * @flags: in: must be zero.
  * @producer_pos: out: producer position, read from shared memory.
  * @consumer_pos: out: consumer position, read from shared memory.
@@ -1100,8 +1134,12 @@ struct ipcchan_ring_stats {
  * @IPCCHAN_EVENT_ATTACHED: an fd was opened on an object
  * @IPCCHAN_EVENT_DETACHED: an fd of an object was closed
  * @IPCCHAN_EVENT_DROP: messages or records were dropped or refused for
- *	lack of space; the first one is reported at once, later ones at
- *	most once a second per object, summed in %IPCCHAN_A_OBJ_EV_COUNT
+ *	lack of space, %IPCCHAN_A_OBJ_EV_COUNT of them since the previous
+ *	report. Reports of one object are at least a second apart: a drop a
+ *	second or more after the previous report is reported before the
+ *	send that dropped returns; later drops are summed into one report a
+ *	second after the previous; what is pending when the object goes is
+ *	sent before %IPCCHAN_EVENT_DESTROYED.
  * @IPCCHAN_EVENT_HIWAT: an object's depth crossed its high watermark
  * @IPCCHAN_EVENT_PEER_GONE: a ring role lost its last fd
  * @__IPCCHAN_EVENT_MAX: one past the highest value
