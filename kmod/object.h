@@ -8,6 +8,7 @@
 #define _IPCCHAN_OBJECT_H
 
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/types.h>
@@ -15,6 +16,16 @@
 #include <linux/ipcchan.h>
 
 #include "netlink.h"
+
+/*
+ * Every allocation that builds an object or an fd for it: charged to the
+ * creator's memory cgroup, and refused with ENOMEM rather than by the OOM
+ * killer when the charge (or the page allocator) cannot be satisfied.
+ * Reclaim still runs in full first. Why __GFP_RETRY_MAYFAIL and not
+ * __GFP_NORETRY: Documentation/userspace-api/ipcchan.rst, "Accounting".
+ */
+#define IPCCHAN_GFP_RESERVE	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+				 __GFP_NOWARN)
 
 struct ipc_namespace;
 struct ipcchan_obj;
