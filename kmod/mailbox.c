@@ -1285,7 +1285,7 @@ static size_t mbox_chunk_size(const struct ipcchan_mbox *mb, u32 k)
  */
 static int mbox_alloc_data(struct ipcchan_mbox *mb)
 {
-	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+	const gfp_t gfp = IPCCHAN_GFP_RESERVE;
 	size_t size = mbox_data_size(mb);
 	u32 k;
 
@@ -1434,7 +1434,7 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	if (ret)
 		return ERR_PTR(ret);
 
-	mb = kzalloc(sizeof(*mb), GFP_KERNEL_ACCOUNT);
+	mb = kzalloc(sizeof(*mb), IPCCHAN_GFP_RESERVE);
 	if (!mb)
 		return ERR_PTR(-ENOMEM);
 	ret = ipcchan_obj_init(&mb->obj, &mbox_obj_ops, op->mode, bytes);
@@ -1465,9 +1465,9 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	 */
 	hbytes = (size_t)(mb->capacity + 1) * sizeof(struct mbox_msg);
 	if (hbytes > PAGE_SIZE)
-		mb->hdrs = __vmalloc(hbytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		mb->hdrs = __vmalloc(hbytes, IPCCHAN_GFP_RESERVE);
 	else
-		mb->hdrs = kmalloc(hbytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		mb->hdrs = kmalloc(hbytes, IPCCHAN_GFP_RESERVE);
 	if (!mb->hdrs || mbox_alloc_data(mb)) {
 		ipcchan_obj_put(&mb->obj);
 		return ERR_PTR(-ENOMEM);

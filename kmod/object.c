@@ -251,7 +251,7 @@ char *ipcchan_name_from_user(u64 uptr, u32 len)
 		return ERR_PTR(-ENAMETOOLONG);
 
 	/* The name lives as long as the object: charge it to the memcg. */
-	name = kmalloc(len + 1, GFP_KERNEL_ACCOUNT);
+	name = kmalloc(len + 1, IPCCHAN_GFP_RESERVE);
 	if (!name)
 		return ERR_PTR(-ENOMEM);
 	if (copy_from_user(name, u64_to_user_ptr(uptr), len)) {

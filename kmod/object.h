@@ -9,6 +9,7 @@
 #define _IPCCHAN_OBJECT_H
 
 #include <linux/fs.h>
+#include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/types.h>
@@ -18,13 +19,23 @@
 #include "netlink.h"
 
 /*
+ * Every allocation that builds an object or an fd for it: charged to the
+ * creator's memory cgroup, and refused with ENOMEM rather than by the OOM
+ * killer when the charge (or the page allocator) cannot be satisfied.
+ * Reclaim still runs in full first. Why __GFP_RETRY_MAYFAIL and not
+ * __GFP_NORETRY: Documentation/userspace-api/ipcchan.rst, "Accounting".
+ */
+#define IPCCHAN_GFP_RESERVE	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | \
+				 __GFP_NOWARN)
+
+/* Longest object name, excluding the NUL; fixed, it sizes kernel buffers. */
+#define IPCCHAN_NAME_MAX	255
+
+/*
  * Module-wide limits. They are module parameters, writable at run time
  * through /sys/module/ipcchan/parameters/, so every reader samples them
  * once with ipcchan_limits_get() and works with that snapshot.
  */
-/* Longest object name, excluding the NUL; fixed, it sizes kernel buffers. */
-#define IPCCHAN_NAME_MAX	255
-
 struct ipcchan_limits {
 	u32 mbox_max_msgs;
 	u32 mbox_max_msgsize;

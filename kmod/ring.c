@@ -213,7 +213,7 @@ static void ring_put(struct ipcchan_ring *ring)
 
 static struct page *ring_alloc_page(void)
 {
-	return alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	return alloc_page(IPCCHAN_GFP_RESERVE | __GFP_ZERO);
 }
 
 static int ring_alloc_pages(struct ipcchan_ring *ring)
@@ -229,7 +229,7 @@ static int ring_alloc_pages(struct ipcchan_ring *ring)
 			return -ENOMEM;
 	}
 	ring->pages = kvcalloc(2 * ring->nr_pages, sizeof(*ring->pages),
-			       GFP_KERNEL_ACCOUNT);
+			       IPCCHAN_GFP_RESERVE);
 	if (!ring->pages)
 		return -ENOMEM;
 	for (i = 0; i < ring->nr_pages; i++) {
@@ -288,7 +288,7 @@ static struct ipcchan_obj *ring_create(void *arg)
 	    (nr_pages > lim.ring_max_pages && !capable(CAP_SYS_RESOURCE)))
 		return ERR_PTR(-EINVAL);
 
-	ring = kzalloc(sizeof(*ring), GFP_KERNEL_ACCOUNT);
+	ring = kzalloc(sizeof(*ring), IPCCHAN_GFP_RESERVE);
 	if (!ring)
 		return ERR_PTR(-ENOMEM);
 	ret = ipcchan_obj_init(&ring->obj, &ring_obj_ops, op->mode,
@@ -585,7 +585,7 @@ static struct file *ring_file_new(struct ipcchan_ring *ring,
 	struct ring_file *rf;
 	struct file *file;
 
-	rf = kzalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	rf = kzalloc(sizeof(*rf), IPCCHAN_GFP_RESERVE);
 	if (!rf)
 		return ERR_PTR(-ENOMEM);
 	rf->ring = ring;

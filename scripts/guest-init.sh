@@ -24,6 +24,8 @@ mount -t tmpfs tmpfs /dev/shm
 mount -t tmpfs tmpfs /tmp
 mount -t mqueue mqueue /dev/mqueue 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# cgroup2, for the memcg tests (memcg_test makes its own cgroups there).
+mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 ip link set lo up 2>/dev/null
 hostname ipcchan-vm
 

@@ -853,6 +853,7 @@ struct seen {
 	int others;		/* messages about other ids */
 	int private_attrs;	/* UID, GID, CREATOR_PID or EV_PID present */
 	int kaddr;		/* kernel-looking words */
+	uint32_t uid, creator_pid;	/* last values seen for those ids */
 };
 
 static int scan_words(const void *p, size_t len, const char *what)
@@ -902,6 +903,12 @@ static void seen_cb(struct nlmsghdr *nlh, void *arg)
 	    attr_find(a, len, IPCCHAN_A_OBJ_CREATOR_PID) ||
 	    attr_find(a, len, IPCCHAN_A_OBJ_EV_PID))
 		s->private_attrs++;
+	id = attr_find(a, len, IPCCHAN_A_OBJ_UID);
+	if (id)
+		s->uid = nla_u32(id);
+	id = attr_find(a, len, IPCCHAN_A_OBJ_CREATOR_PID);
+	if (id)
+		s->creator_pid = nla_u32(id);
 }
 
 /* Read everything queued on @fd, waiting up to @ms for more. */
@@ -1213,6 +1220,206 @@ TEST(netlink_per_network_namespace)
 	rg_unlink("rsec-nl");
 	close(keep[0]);
 	close(keep[1]);
+	munmap(s, PAGE);
+}
+
+/*
+ * A listener in a network namespace owned by a user namespace (root
+ * there is uid OTHER on the host): it may join monitor-admin, since it
+ * has CAP_NET_ADMIN over that namespace, and hears only that namespace's
+ * objects. Owner fields are translated into the namespace owner's user
+ * namespace: its own ring shows uid 0, a ring that host root makes in
+ * its network namespace (setns) the overflow uid; the creator pid is in
+ * the creator's pid namespace (here the same as the listener's). The
+ * plain monitor group gets no owner field at all.
+ */
+TEST(netlink_netns_owned_by_user_namespace)
+{
+	struct seen *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int st, self_net, child_net, fd;
+	struct ipcchan_ring_open op;
+	char path[64], c;
+	uint32_t id;
+	pid_t pid;
+
+	NEED_ROOT();
+	ASSERT_NE(MAP_FAILED, s);
+	ASSERT_EQ(0, pipe(pipe_ready));
+	ASSERT_EQ(0, pipe(pipe_go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		struct seen own = {}, plain = {};
+		struct family f;
+		int admin, mon, ret;
+
+		become(OTHER, OTHER, (gid_t[]){ OTHER }, 1);
+		user_namespace_root();
+		CHECK(unshare(CLONE_NEWNET) == 0, "unshare(CLONE_NEWNET): %s",
+		      strerror(errno));
+		CHECK(resolve(&f) == 0, "family in the new netns");
+		admin = nl_socket();
+		mon = nl_socket();
+		ret = join(admin, f.grp_admin);
+		CHECK(ret == 0, "userns root joins its netns' monitor-admin: %d",
+		      ret);
+		CHECK(join(mon, f.grp_monitor) == 0, "join monitor");
+
+		/* Its own ring: uid 0 in its user namespace, its own pid. */
+		fd = rg_open(NULL, IPCCHAN_OPEN_CREATE, IPCCHAN_RING_CONSUMER,
+			     0600, 1, 0, &op);
+		CHECK(fd >= 0, "own ring: %d", fd);
+		own.ids[own.nids++] = op.id;
+		plain.ids[plain.nids++] = op.id;
+		drain(admin, &own, 300);
+		drain(mon, &plain, 300);
+		CHECK(own.events >= 2 && own.private_attrs == own.events,
+		      "own events %d, with owner fields %d", own.events,
+		      own.private_attrs);
+		CHECK(own.uid == 0 && own.creator_pid == (uint32_t)getpid(),
+		      "own ring: uid %u pid %u (pid %d)", own.uid,
+		      own.creator_pid, getpid());
+		CHECK(plain.events == own.events && !plain.private_attrs,
+		      "monitor: %d events, %d with owner fields", plain.events,
+		      plain.private_attrs);
+		own.uid = ~0U;
+		ret = dump(&f, &own);
+		CHECK(ret == 0 && own.dumped == 1 && own.uid == 0,
+		      "own dump: %d %d uid %u", ret, own.dumped, own.uid);
+
+		/* Host root's ring in this namespace: overflow uid. */
+		CHECK(write(pipe_ready[1], "r", 1) == 1, "ready");
+		CHECK(read(pipe_go[0], &c, 1) == 1, "go");
+		CHECK(read(pipe_go[0], s->ids, sizeof(s->ids[0])) ==
+		      sizeof(s->ids[0]), "id");
+		s->nids = 1;
+		drain(admin, s, 300);
+		CHECK(s->events >= 2 && s->uid == 65534 &&
+		      s->creator_pid == (uint32_t)getppid(),
+		      "host's ring: %d events, uid %u, pid %u (host pid %d)",
+		      s->events, s->uid, s->creator_pid, getppid());
+		plain.ids[0] = s->ids[0];
+		plain.events = 0;
+		drain(mon, &plain, 300);
+		CHECK(plain.events == s->events && !plain.private_attrs,
+		      "monitor, host's ring: %d events, %d with owner fields",
+		      plain.events, plain.private_attrs);
+		CHECK(write(pipe_ready[1], "d", 1) == 1, "done");
+		close(fd);
+		close(admin);
+		close(mon);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(pipe_ready[0], &c, 1));
+	/* Make a ring in the child's network namespace, as host root. */
+	self_net = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	child_net = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self_net);
+	ASSERT_LE(0, child_net);
+	ASSERT_EQ(0, setns(child_net, CLONE_NEWNET));
+	fd = rg_open(NULL, IPCCHAN_OPEN_CREATE, IPCCHAN_RING_CONSUMER, 0600, 1,
+		     0, &op);
+	ASSERT_EQ(0, setns(self_net, CLONE_NEWNET));
+	ASSERT_LE(0, fd);
+	id = op.id;
+	ASSERT_EQ(1, write(pipe_go[1], "g", 1));
+	ASSERT_EQ(sizeof(id), write(pipe_go[1], &id, sizeof(id)));
+	read(pipe_ready[0], &c, 1);
+	close(fd);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, st);
+	close(self_net);
+	close(child_net);
+	*cases += 9;
+	munmap(s, PAGE);
+}
+
+/*
+ * A listener in another pid namespace (root, monitor-admin, same network
+ * and user namespace). Event pids are in the pid namespace of the
+ * object's creator, one message for every listener: its own ring (made
+ * as pid 1 of the new namespace) shows creator pid 1, and so does a get;
+ * a ring made by the host shows in events the host's pid for it, and in
+ * a get by the listener pid 0, since replies are translated into the
+ * requester's pid namespace, where that process is not visible.
+ */
+TEST(netlink_listener_in_other_pid_namespace)
+{
+	struct seen *s = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	struct ipcchan_ring_open op;
+	int st, fd;
+	uint32_t id;
+	pid_t pid, me = getpid();
+	char c;
+
+	NEED_ROOT();
+	ASSERT_NE(MAP_FAILED, s);
+	ASSERT_EQ(0, pipe(pipe_ready));
+	ASSERT_EQ(0, pipe(pipe_go));
+	ASSERT_EQ(0, resolve(&fam));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		CHECK(unshare(CLONE_NEWPID) == 0, "unshare(CLONE_NEWPID): %s",
+		      strerror(errno));
+		pid = fork();
+		CHECK(pid >= 0, "fork");
+		if (pid) {
+			CHECK(waitpid(pid, &st, 0) == pid, "wait");
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+		}
+		/* pid 1 of the new pid namespace */
+		struct seen own = {};
+		int admin = nl_socket(), ret;
+
+		CHECK(getpid() == 1, "pid %d", getpid());
+		CHECK(join(admin, fam.grp_admin) == 0, "join monitor-admin");
+		fd = rg_open(NULL, IPCCHAN_OPEN_CREATE, IPCCHAN_RING_CONSUMER,
+			     0600, 1, 0, &op);
+		CHECK(fd >= 0, "own ring: %d", fd);
+		own.ids[own.nids++] = op.id;
+		drain(admin, &own, 300);
+		CHECK(own.events >= 2 && own.creator_pid == 1,
+		      "own ring: %d events, creator pid %u", own.events,
+		      own.creator_pid);
+		own.creator_pid = ~0U;
+		ret = get_one(&fam, op.id, &own);
+		CHECK(ret == 0 && own.creator_pid == 1, "own get: %d pid %u",
+		      ret, own.creator_pid);
+		close(fd);
+
+		CHECK(write(pipe_ready[1], "r", 1) == 1, "ready");
+		CHECK(read(pipe_go[0], &c, 1) == 1, "go");
+		CHECK(read(pipe_go[0], s->ids, sizeof(s->ids[0])) ==
+		      sizeof(s->ids[0]), "id");
+		s->nids = 1;
+		drain(admin, s, 300);
+		CHECK(s->events >= 2 && s->creator_pid == (uint32_t)me,
+		      "host's ring in events: %d events, pid %u (host %d)",
+		      s->events, s->creator_pid, me);
+		s->creator_pid = ~0U;
+		ret = get_one(&fam, s->ids[0], s);
+		CHECK(ret == 0 && s->creator_pid == 0,
+		      "host's ring in a get: %d pid %u", ret, s->creator_pid);
+		CHECK(write(pipe_ready[1], "d", 1) == 1, "done");
+		close(admin);
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(pipe_ready[0], &c, 1));
+	fd = rg_open(NULL, IPCCHAN_OPEN_CREATE, IPCCHAN_RING_CONSUMER, 0600, 1,
+		     0, &op);
+	ASSERT_LE(0, fd);
+	id = op.id;
+	ASSERT_EQ(1, write(pipe_go[1], "g", 1));
+	ASSERT_EQ(sizeof(id), write(pipe_go[1], &id, sizeof(id)));
+	read(pipe_ready[0], &c, 1);
+	close(fd);
+	ASSERT_EQ(pid, waitpid(pid, &st, 0));
+	EXPECT_EQ(0, st);
+	*cases += 6;
 	munmap(s, PAGE);
 }
 
