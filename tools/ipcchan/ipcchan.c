@@ -73,7 +73,8 @@ static int help_main(int argc, char *argv[])
 	char *args[] = { NULL, NULL, "--help", NULL };
 	int i;
 
-	if (argc < 2) {
+	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "--help")) {
 		show_usage(stdout);
 		return EXIT_OK;
 	}
@@ -84,7 +85,7 @@ static int help_main(int argc, char *argv[])
 		show_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (argc == 2 || subcommands[i].function == help_main) {
+	if (argc == 2) {
 		args[1] = "--help";
 		args[2] = NULL;
 	} else {
