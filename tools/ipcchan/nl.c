@@ -131,18 +131,22 @@ static void parse_obj(struct nlattr **tb, struct nl_obj *o)
 			 nla_get_string(tb[IPCCHAN_A_OBJ_NAME]));
 	}
 	o->named = tb[IPCCHAN_A_OBJ_NAMED] != NULL;
-	if ((o->has_mode = tb[IPCCHAN_A_OBJ_MODE]))
+	o->has_mode = tb[IPCCHAN_A_OBJ_MODE];
+	if (o->has_mode)
 		o->mode = nla_get_u32(tb[IPCCHAN_A_OBJ_MODE]);
 	if (tb[IPCCHAN_A_OBJ_UID] && tb[IPCCHAN_A_OBJ_GID]) {
 		o->has_owner = true;
 		o->uid = nla_get_u32(tb[IPCCHAN_A_OBJ_UID]);
 		o->gid = nla_get_u32(tb[IPCCHAN_A_OBJ_GID]);
 	}
-	if ((o->has_pid = tb[IPCCHAN_A_OBJ_CREATOR_PID]))
+	o->has_pid = tb[IPCCHAN_A_OBJ_CREATOR_PID];
+	if (o->has_pid)
 		o->pid = nla_get_u32(tb[IPCCHAN_A_OBJ_CREATOR_PID]);
-	if ((o->has_created = tb[IPCCHAN_A_OBJ_CREATED_NS]))
+	o->has_created = tb[IPCCHAN_A_OBJ_CREATED_NS];
+	if (o->has_created)
 		o->created_ns = nla_get_u64(tb[IPCCHAN_A_OBJ_CREATED_NS]);
-	if ((o->has_charged = tb[IPCCHAN_A_OBJ_CHARGED]))
+	o->has_charged = tb[IPCCHAN_A_OBJ_CHARGED];
+	if (o->has_charged)
 		o->charged = nla_get_u64(tb[IPCCHAN_A_OBJ_CHARGED]);
 	if (tb[IPCCHAN_A_OBJ_MBOX_STATS])
 		parse_mbox(tb[IPCCHAN_A_OBJ_MBOX_STATS], o);
