@@ -11,6 +11,7 @@
 #   2. --dump obj-get and --do limits-get decode with the spec, the
 #      mailbox statistics included
 #   3. --subscribe monitor sees the events of objects created meanwhile
+#   4. ipcchan -j show prints what cli.py decodes, under the same keys
 #
 # Prints "ynl: N passed, N failed".
 set -uo pipefail
@@ -81,6 +82,22 @@ sys.exit(not (s["msgs-in"] == 3 and s["msgs-out"] == 1 and s["depth"] == 2 and
               len(s["residence-hist"]) == 48 and sum(s["residence-hist"]) == 1))' \
 		"$tmp/dump"
 	sed "s/^/# /" "$tmp/dump"
+	# ipcchan -j show: what cli.py decoded, under the same keys (the
+	# spec's attribute names) with the same values.
+	ipcchan -j show --type mailbox ynl-test >"$tmp/show" 2>&1
+	check "ipcchan -j show has cli.py's keys and values" \
+		"$py" -c 'import json, sys
+y = [o for o in json.load(open(sys.argv[1])) if o.get("name") == "ynl-test"][0]
+c = json.load(open(sys.argv[2]))[0]
+def same(a, b, path):
+    for k, v in a.items():
+        if k not in b:
+            sys.exit(path + k + " missing")
+        if isinstance(v, dict):
+            same(v, b[k], path + k + ".")
+        elif v != b[k]:
+            sys.exit("%s%s: %r != %r" % (path, k, v, b[k]))
+same(y, c, "")' "$tmp/dump" "$tmp/show"
 	ipcchan mbox rm ynl-test >/dev/null 2>&1
 else
 	check "cli.py --dump obj-get" sh -c "$(declare -f cli); cli --dump obj-get"

@@ -17,8 +17,7 @@ int dev_open(void)
 	if (fd < 0) {
 		int err = errno;
 
-		fprintf(stderr, "%s: %s: %s\n", prog_name, IPCCHAN_DEVICE_PATH,
-			strerror(err));
+		print_errno(IPCCHAN_DEVICE_PATH, err, NULL);
 		if (err == ENOENT)
 			fprintf(stderr, "%s: is the module loaded? (insmod kmod/ipcchan.ko)\n",
 				prog_name);

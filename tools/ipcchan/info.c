@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipcchan info [--json]: what IPCCHAN_IOC_GET_INFO reports.
+ * ipcchan info [--json]: what IPCCHAN_IOC_GET_INFO reports. The limits'
+ * keys are the names of the spec's limits attribute set.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -12,6 +13,16 @@
 #include "output.h"
 #include "subcommands.h"
 
+static int info_run(int argc, char *argv[]);
+
+static const struct verb info_verb = {
+	.fn = info_run,
+	.description = "Show the module's ABI version, features and limits",
+	.usage = "",
+	.help = "",
+};
+static const struct command info_cmd = { "info", &info_verb, 1 };
+
 static const char *const feature_names[] = {
 	[IPCCHAN_FEAT_MAILBOX_BIT] = "mailbox",
 	[IPCCHAN_FEAT_RING_BIT] = "ring",
@@ -19,92 +30,89 @@ static const char *const feature_names[] = {
 	[__IPCCHAN_FEAT_MAX] = NULL,
 };
 
-static void print_features_text(uint64_t features)
+static void print_features(uint64_t features)
 {
 	unsigned int bit;
+	char name[16];
 	int any = 0;
 
+	print_text("features:          ");
+	open_json_array("features");
 	for (bit = 0; bit < 64; bit++) {
 		if (!(features & (1ULL << bit)))
 			continue;
 		if (bit < __IPCCHAN_FEAT_MAX && feature_names[bit])
-			printf("%s%s", any ? " " : "", feature_names[bit]);
+			snprintf(name, sizeof(name), "%s", feature_names[bit]);
 		else
-			printf("%sbit%u", any ? " " : "", bit);
+			snprintf(name, sizeof(name), "bit%u", bit);
+		print_text("%s", any ? " " : "");
+		print_string(PRINT_ANY, NULL, "%s", name);
 		any = 1;
 	}
-	printf("%s\n", any ? "" : "(none)");
+	close_json_array();
+	print_text("%s\n", any ? "" : "(none)");
+	print_u64(PRINT_JSON, "features-mask", NULL, features);
 }
 
-static void print_features_json(uint64_t features)
+static void print_limits(const struct ipcchan_info *info)
 {
-	unsigned int bit;
-	int any = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	char b[32];
 
-	printf("[");
-	for (bit = 0; bit < 64; bit++) {
-		if (!(features & (1ULL << bit)))
-			continue;
-		printf("%s", any ? ", " : "");
-		if (bit < __IPCCHAN_FEAT_MAX && feature_names[bit])
-			json_print_string(stdout, feature_names[bit]);
-		else
-			printf("\"bit%u\"", bit);
-		any = 1;
+	print_text("limits (unprivileged; CAP_SYS_RESOURCE may exceed them):\n");
+	open_json_object("limits");
+	print_uint(PRINT_ANY, "name-max", "  name length      %u bytes\n",
+		   info->name_max);
+	print_uint(PRINT_ANY, "mbox-max-msgs", "  mailbox capacity %u messages\n",
+		   info->mbox_max_msgs);
+	print_size(PRINT_ANY, "mbox-max-msgsize", "  message size     %s\n",
+		   info->mbox_max_msgsize);
+	print_uint(PRINT_ANY, "ring-max-pages", "  ring data area   %u pages",
+		   info->ring_max_pages);
+	print_text(" (%s)\n", fmt_bytes(b, sizeof(b),
+					(uint64_t)info->ring_max_pages * page));
+	print_uint(PRINT_ANY, "user-max-objects", "  objects per user %u\n",
+		   info->user_max_objects);
+	print_size(PRINT_ANY, "user-max-bytes", "  memory per user  %s\n",
+		   info->user_max_bytes);
+	close_json_object();
+}
+
+static int info_run(int argc, char *argv[])
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	struct ipcchan_info info;
+	int c, done = -1, fd, ret = EXIT_FAIL;
+
+	while ((c = getopt_long(argc, argv, COMMON_SHORT, opts, NULL)) != -1) {
+		if (opt_common(c, &info_cmd, NULL, &done) && done >= 0)
+			return done;
 	}
-	printf("]");
+	if (optind != argc)
+		return cmd_usage_error(&info_cmd, NULL, "unexpected argument `%s'",
+				       argv[optind]);
+
+	fd = dev_open();
+	if (fd < 0)
+		return EXIT_FAIL;
+	if (dev_get_info(fd, &info) < 0) {
+		print_errno("GET_INFO", errno, NULL);
+		goto out;
+	}
+	out_init(stdout, opt_json);
+	open_json_object(NULL);
+	print_uint(PRINT_ANY, "abi-version", "ipcchan ABI version %u\n",
+		   info.abi_version);
+	print_features(info.features);
+	print_limits(&info);
+	close_json_object();
+	ret = EXIT_OK;
+out:
+	close(fd);
+	return ret;
 }
 
 int info_main(int argc, char *argv[])
 {
-	struct ipcchan_info info;
-	char b[32];
-	int json = 0, fd, ret = 1;
-
-	if (argc == 2 && !strcmp(argv[1], "--json")) {
-		json = 1;
-	} else if (argc != 1) {
-		fprintf(stderr, "Usage: %s %s [--json]\n", prog_name, argv[0]);
-		return 1;
-	}
-
-	fd = dev_open();
-	if (fd < 0)
-		return 1;
-	if (dev_get_info(fd, &info) < 0) {
-		fprintf(stderr, "%s: GET_INFO: %s\n", prog_name, strerror(errno));
-		goto out;
-	}
-
-	if (json) {
-		printf("{\"abi_version\": %u, \"features\": ", info.abi_version);
-		print_features_json(info.features);
-		printf(", \"features_mask\": %" PRIu64 ", \"limits\": {"
-		       "\"name_max\": %u, \"mbox_max_msgs\": %u, "
-		       "\"mbox_max_msgsize\": %u, \"ring_max_pages\": %u, "
-		       "\"user_max_objects\": %u, \"user_max_bytes\": %" PRIu64 "}}\n",
-		       (uint64_t)info.features, info.name_max, info.mbox_max_msgs,
-		       info.mbox_max_msgsize, info.ring_max_pages,
-		       info.user_max_objects, (uint64_t)info.user_max_bytes);
-	} else {
-		long page = sysconf(_SC_PAGESIZE);
-
-		printf("ipcchan ABI version %u\n", info.abi_version);
-		printf("features:          ");
-		print_features_text(info.features);
-		printf("limits (unprivileged; CAP_SYS_RESOURCE may exceed them):\n");
-		printf("  name length      %u bytes\n", info.name_max);
-		printf("  mailbox capacity %u messages\n", info.mbox_max_msgs);
-		printf("  message size     %s\n",
-		       fmt_bytes(b, sizeof(b), info.mbox_max_msgsize));
-		printf("  ring data area   %u pages (%s)\n", info.ring_max_pages,
-		       fmt_bytes(b, sizeof(b), (uint64_t)info.ring_max_pages * page));
-		printf("  objects per user %u\n", info.user_max_objects);
-		printf("  memory per user  %s\n",
-		       fmt_bytes(b, sizeof(b), info.user_max_bytes));
-	}
-	ret = 0;
-out:
-	close(fd);
-	return ret;
+	return cmd_dispatch(&info_cmd, argc, argv);
 }

@@ -13,47 +13,57 @@
 #include <unistd.h>
 
 #include "dev.h"
+#include "nl.h"
+#include "objprint.h"
 #include "output.h"
 #include "subcommands.h"
 
-static const char *const policy_names[] = {
-	[IPCCHAN_MBOX_BLOCK] = "block",
-	[IPCCHAN_MBOX_DROP_NEWEST] = "drop-newest",
-	[IPCCHAN_MBOX_DROP_OLDEST] = "drop-oldest",
+static int do_create(int argc, char *argv[]);
+static int do_send(int argc, char *argv[]);
+static int do_recv(int argc, char *argv[]);
+static int do_peek(int argc, char *argv[]);
+static int do_stat(int argc, char *argv[]);
+static int do_rm(int argc, char *argv[]);
+
+static const struct verb mbox_verbs[] = {
+	{ "create", do_create, "Create a named mailbox (or open it: without --excl)",
+	  "[--capacity N] [--msgsize BYTES] [--policy block|drop-newest|drop-oldest]\n"
+	  "                    [--send-lowat N] [--mode OCTAL] [--excl] NAME",
+	  "  -c, --capacity N   messages it holds (default 256)\n"
+	  "  -s, --msgsize BYTES  largest message (default 8192)\n"
+	  "  -p, --policy P     when full: block (default), drop-newest, drop-oldest\n"
+	  "  -l, --send-lowat N  a blocked sender wakes once N slots are free\n"
+	  "  -m, --mode OCTAL   permission bits (default 0600, minus the umask)\n"
+	  "  -x, --excl         fail with EEXIST if NAME exists\n" },
+	{ "send", do_send, "Send each MESSAGE, or one message per line of stdin",
+	  "[--prio P] [--timeout MS] [--nonblock] NAME [MESSAGE...]",
+	  "  -p, --prio P       priority 0 to 31 (default 0)\n"
+	  "  -t, --timeout MS   wait at most MS milliseconds when full\n"
+	  "  -n, --nonblock     do not wait when full (EAGAIN)\n" },
+	{ "recv", do_recv, "Receive messages, highest priority first",
+	  "[--count N | --loop] [--timeout MS] [--nonblock] [--meta] NAME",
+	  "  -c, --count N      receive N messages (default 1)\n"
+	  "  -l, --loop         until a --nonblock or timed receive finds it empty\n"
+	  "  -t, --timeout MS   wait at most MS milliseconds for each message\n"
+	  "  -n, --nonblock     do not wait (EAGAIN)\n"
+	  "  -M, --meta         prefix each message with its metadata\n"
+	  "With --json, one JSON object per message (JSON Lines).\n" },
+	{ "peek", do_peek, "Print the message recv would return next, leaving it queued",
+	  "[--meta] NAME",
+	  "  -M, --meta         prefix the message with its metadata\n" },
+	{ "stat", do_stat, "Show a mailbox's attributes and statistics (ioctls)",
+	  "NAME", "" },
+	{ "rm", do_rm, "Remove a mailbox's name (open fds keep it alive)",
+	  "NAME", "" },
 };
 
-static const char *cmd_name;
+static const struct command mbox_cmd = {
+	"mbox", mbox_verbs, sizeof(mbox_verbs) / sizeof(mbox_verbs[0]),
+};
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"Usage: %s mbox create NAME [--capacity N] [--msgsize BYTES]\n"
-		"                   [--policy block|drop-newest|drop-oldest] [--send-lowat N]\n"
-		"                   [--mode OCTAL] [--excl]\n"
-		"       %s mbox send NAME [--prio P] [--timeout MS] [--nonblock] [MESSAGE...]\n"
-		"                   (without MESSAGE: one message per line of stdin)\n"
-		"       %s mbox recv NAME [--count N | --loop] [--timeout MS] [--nonblock]\n"
-		"                   [--meta] [--json]\n"
-		"       %s mbox peek NAME [--meta] [--json]\n"
-		"       %s mbox stat NAME [--json]\n"
-		"       %s mbox rm NAME\n",
-		prog_name, prog_name, prog_name, prog_name, prog_name, prog_name);
-}
-
-static int parse_uint(const char *s, unsigned long long max,
-		      unsigned long long *out, int base)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, base);
-	if (errno || !*s || *end || *s == '-' || *out > max) {
-		fprintf(stderr, "%s: mbox %s: invalid number `%s'\n", prog_name,
-			cmd_name, s);
-		return -1;
-	}
-	return 0;
-}
+/* The options every verb takes: true when the verb is done (help, bad option). */
+#define VERB_COMMON(c, done)					\
+	(opt_common(c, &mbox_cmd, verb_name, &done) && done >= 0)
 
 /* Open NAME with @flags; prints the error and returns -1 on failure. */
 static int open_name(const char *name, unsigned int flags,
@@ -67,8 +77,7 @@ static int open_name(const char *name, unsigned int flags,
 		return -1;
 	fd = dev_mbox_open(dev, name, flags, attr ?: &none);
 	if (fd < 0)
-		fprintf(stderr, "%s: mbox %s: %s: %s\n", prog_name, cmd_name,
-			name, strerror(errno));
+		print_errno(name, errno, NULL);
 	close(dev);
 	return fd;
 }
@@ -82,63 +91,61 @@ static int do_create(int argc, char *argv[])
 		{ "send-lowat", required_argument, NULL, 'l' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "excl", no_argument, NULL, 'x' },
+		COMMON_OPTIONS,
 		{ 0 }
 	};
 	struct ipcchan_mbox_open attr = { .mode = 0600 };
 	unsigned int flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE;
 	unsigned long long v;
-	int c, fd;
-	size_t i;
+	int c, fd, done = -1;
+	uint32_t i;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, COMMON_SHORT "c:s:p:l:m:x", opts,
+				NULL)) != -1) {
+		if (VERB_COMMON(c, done))
+			return done;
 		switch (c) {
 		case 'c':
-			if (parse_uint(optarg, UINT32_MAX, &v, 0))
-				return 1;
+			if (parse_uint(optarg, UINT32_MAX, 0, &v))
+				return cmd_usage_error(&mbox_cmd, verb_name, NULL);
 			attr.capacity = v;
 			break;
 		case 's':
-			if (parse_uint(optarg, UINT32_MAX, &v, 0))
-				return 1;
+			if (parse_uint(optarg, UINT32_MAX, 0, &v))
+				return cmd_usage_error(&mbox_cmd, verb_name, NULL);
 			attr.msgsize_max = v;
 			break;
 		case 'l':
-			if (parse_uint(optarg, UINT32_MAX, &v, 0))
-				return 1;
+			if (parse_uint(optarg, UINT32_MAX, 0, &v))
+				return cmd_usage_error(&mbox_cmd, verb_name, NULL);
 			attr.send_lowat = v;
 			break;
 		case 'm':
-			if (parse_uint(optarg, 0777, &v, 8))
-				return 1;
+			if (parse_uint(optarg, 0777, 8, &v))
+				return cmd_usage_error(&mbox_cmd, verb_name, NULL);
 			attr.mode = v;
 			break;
 		case 'p':
 			for (i = 0; i < __IPCCHAN_MBOX_POLICY_MAX; i++)
-				if (!strcmp(optarg, policy_names[i]))
+				if (!strcmp(optarg, policy_name(i)))
 					break;
-			if (i == __IPCCHAN_MBOX_POLICY_MAX) {
-				usage();
-				return 1;
-			}
+			if (i == __IPCCHAN_MBOX_POLICY_MAX)
+				return cmd_usage_error(&mbox_cmd, verb_name,
+						       "unknown policy `%s'", optarg);
 			attr.policy = i;
 			break;
 		case 'x':
 			flags |= IPCCHAN_OPEN_EXCL;
 			break;
-		default:
-			usage();
-			return 1;
 		}
 	}
-	if (optind != argc - 1) {
-		usage();
-		return 1;
-	}
+	if (optind != argc - 1)
+		return cmd_usage_error(&mbox_cmd, verb_name, "one NAME is needed");
 	fd = open_name(argv[optind], flags, &attr);
 	if (fd < 0)
-		return 1;
+		return EXIT_FAIL;
 	close(fd);
-	return 0;
+	return EXIT_OK;
 }
 
 /* Common options of send, recv and peek. */
@@ -147,39 +154,44 @@ struct xfer_opts {
 	uint64_t timeout_ns;
 	unsigned int prio;
 	unsigned long long count;
-	int loop, meta, json;
+	int loop, meta;
 };
 
+/*
+ * The options of send, recv and peek; @allowed the ones this verb takes.
+ * Returns -1 to go on, or the exit status.
+ */
 static int parse_xfer(int argc, char *argv[], struct xfer_opts *o,
 		      const char *allowed)
 {
-	static const struct option opts[] = {
+	static const struct option all[] = {
 		{ "prio", required_argument, NULL, 'p' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "nonblock", no_argument, NULL, 'n' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "loop", no_argument, NULL, 'l' },
 		{ "meta", no_argument, NULL, 'M' },
-		{ "json", no_argument, NULL, 'j' },
+		COMMON_OPTIONS,
 		{ 0 }
 	};
+	struct option opts[sizeof(all) / sizeof(all[0])];
+	char shorts[32];
 	unsigned long long v;
-	int c;
+	int c, done = -1;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == '?' || !strchr(allowed, c)) {
-			usage();
-			return -1;
-		}
+	opts_select(all, allowed, opts, shorts, sizeof(shorts));
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		if (VERB_COMMON(c, done))
+			return done;
 		switch (c) {
 		case 'p':
-			if (parse_uint(optarg, IPCCHAN_MBOX_PRIO_MAX, &v, 0))
-				return -1;
+			if (parse_uint(optarg, IPCCHAN_MBOX_PRIO_MAX, 0, &v))
+				return cmd_usage_error(&mbox_cmd, verb_name, NULL);
 			o->prio = v;
 			break;
 		case 't':
-			if (parse_uint(optarg, UINT64_MAX / 1000000, &v, 0))
-				return -1;
+			if (parse_uint(optarg, UINT64_MAX / 1000000, 0, &v))
+				return cmd_usage_error(&mbox_cmd, verb_name, NULL);
 			o->flags |= IPCCHAN_XFER_TIMEOUT;
 			o->timeout_ns = v * 1000000;
 			break;
@@ -187,8 +199,9 @@ static int parse_xfer(int argc, char *argv[], struct xfer_opts *o,
 			o->flags |= IPCCHAN_XFER_NONBLOCK;
 			break;
 		case 'c':
-			if (parse_uint(optarg, UINT32_MAX, &v, 0) || !v)
-				return -1;
+			if (parse_uint(optarg, UINT32_MAX, 0, &v) || !v)
+				return cmd_usage_error(&mbox_cmd, verb_name,
+						       "--count needs a positive number");
 			o->count = v;
 			break;
 		case 'l':
@@ -197,16 +210,14 @@ static int parse_xfer(int argc, char *argv[], struct xfer_opts *o,
 		case 'M':
 			o->meta = 1;
 			break;
-		case 'j':
-			o->json = 1;
-			break;
 		}
 	}
-	if (optind >= argc || (o->loop && o->count)) {
-		usage();
-		return -1;
-	}
-	return 0;
+	if (optind >= argc)
+		return cmd_usage_error(&mbox_cmd, verb_name, "NAME is needed");
+	if (o->loop && o->count)
+		return cmd_usage_error(&mbox_cmd, verb_name,
+				       "--count and --loop exclude each other");
+	return -1;
 }
 
 static int xfer_one(int fd, unsigned long cmd, struct ipcchan_mbox_msg *m,
@@ -221,7 +232,7 @@ static int xfer_one(int fd, unsigned long cmd, struct ipcchan_mbox_msg *m,
 	return ioctl(fd, cmd, &x);
 }
 
-static int send_msg(int fd, const char *buf, size_t len,
+static int send_msg(int fd, const char *name, const char *buf, size_t len,
 		    const struct xfer_opts *o)
 {
 	struct ipcchan_mbox_msg m = {
@@ -230,7 +241,7 @@ static int send_msg(int fd, const char *buf, size_t len,
 
 	if (xfer_one(fd, IPCCHAN_IOC_MBOX_SEND, &m, o) == 1)
 		return 0;
-	fprintf(stderr, "%s: mbox send: %s\n", prog_name, strerror(errno));
+	print_errno(name, errno, NULL);
 	return -1;
 }
 
@@ -240,105 +251,101 @@ static int do_send(int argc, char *argv[])
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int fd, i, ret = 1;
+	int fd, i, ret;
 
-	if (parse_xfer(argc, argv, &o, "ptn"))
-		return 1;
+	ret = parse_xfer(argc, argv, &o, "ptn");
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_FAIL;
 	fd = open_name(argv[optind], IPCCHAN_OPEN_WRITE, NULL);
 	if (fd < 0)
-		return 1;
+		return EXIT_FAIL;
 	if (optind + 1 < argc) {
 		for (i = optind + 1; i < argc; i++)
-			if (send_msg(fd, argv[i], strlen(argv[i]), &o))
+			if (send_msg(fd, argv[optind], argv[i], strlen(argv[i]), &o))
 				goto out;
 	} else {
 		while ((n = getline(&line, &cap, stdin)) >= 0) {
 			if (n && line[n - 1] == '\n')
 				n--;
-			if (send_msg(fd, line, n, &o))
+			if (send_msg(fd, argv[optind], line, n, &o))
 				goto out;
 		}
 	}
-	ret = 0;
+	ret = EXIT_OK;
 out:
 	free(line);
 	close(fd);
 	return ret;
 }
 
-static void json_print_bytes(const unsigned char *p, size_t len)
-{
-	size_t i;
-
-	putchar('"');
-	for (i = 0; i < len; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			printf("\\%c", p[i]);
-		else if (p[i] < 0x20 || p[i] >= 0x7f)
-			printf("\\u%04x", p[i]);
-		else
-			putchar(p[i]);
-	}
-	putchar('"');
-}
-
+/*
+ * One message: text the payload on its own line (with --meta a prefix),
+ * JSON one object per message (JSON Lines), the payload as "data".
+ */
 static void print_msg(const struct ipcchan_mbox_msg *m, const void *buf,
 		      const struct xfer_opts *o)
 {
+	enum output_type t = o->meta ? PRINT_ANY : PRINT_JSON;
 	/* The buffer holds the largest message: never truncated. */
 	size_t n = m->len;
 
-	if (o->json) {
-		printf("{\"seq\": %" PRIu64 ", \"prio\": %u, \"len\": %u, "
-		       "\"truncated\": %s, \"sender_pid\": %d, \"sender_uid\": %u, "
-		       "\"enqueue_ns\": %" PRIu64 ", \"dropped\": %" PRIu64
-		       ", \"data\": ", (uint64_t)m->seq, m->prio, m->len,
-		       m->flags & IPCCHAN_MSG_TRUNCATED ? "true" : "false",
-		       m->sender_pid, m->sender_uid, (uint64_t)m->enqueue_ns,
-		       (uint64_t)m->dropped);
-		json_print_bytes(buf, n);
-		printf("}\n");
-	} else {
-		if (o->meta)
-			printf("seq=%" PRIu64 " prio=%u len=%u pid=%d uid=%u dropped=%"
-			       PRIu64 "%s: ", (uint64_t)m->seq, m->prio, m->len,
-			       m->sender_pid, m->sender_uid, (uint64_t)m->dropped,
-			       m->flags & IPCCHAN_MSG_TRUNCATED ? " truncated" : "");
-		else if (m->dropped)
-			fprintf(stderr, "%s: %" PRIu64 " message(s) dropped before this one\n",
-				prog_name, (uint64_t)m->dropped);
+	if (!o->meta && !out_is_json() && m->dropped)
+		fprintf(stderr, "%s: %" PRIu64 " message(s) dropped before this one\n",
+			prog_name, (uint64_t)m->dropped);
+	open_json_object(NULL);
+	print_u64(t, "seq", "seq=%" PRIu64, m->seq);
+	print_uint(t, "prio", " prio=%u", m->prio);
+	print_uint(t, "len", " len=%u", m->len);
+	print_int(t, "sender-pid", " pid=%d", m->sender_pid);
+	print_uint(t, "sender-uid", " uid=%u", m->sender_uid);
+	print_u64(PRINT_JSON, "enqueue-ns", NULL, m->enqueue_ns);
+	print_u64(t, "dropped", " dropped=%" PRIu64, m->dropped);
+	print_bool(PRINT_JSON, "truncated", NULL, m->flags & IPCCHAN_MSG_TRUNCATED);
+	if (m->flags & IPCCHAN_MSG_TRUNCATED)
+		print_string(t & PRINT_TEXT, NULL, "%s", " truncated");
+	print_text("%s", o->meta ? ": " : "");
+	print_data("data", "encoding", buf, n);
+	if (!out_is_json()) {
 		fwrite(buf, 1, n, stdout);
 		putchar('\n');
 	}
+	close_json_object();
 	fflush(stdout);
 }
 
-static int do_recv(int argc, char *argv[], int peek)
+static int recv_common(int argc, char *argv[], int peek)
 {
 	struct xfer_opts o = { 0 };
 	struct ipcchan_mbox_attr a = { .size = sizeof(a) };
 	struct ipcchan_mbox_msg m;
+	const char *name;
 	unsigned long long i;
 	char *buf = NULL;
-	int fd, ret = 1;
+	int fd, ret;
 
-	if (parse_xfer(argc, argv, &o, peek ? "Mj" : "tnclMj"))
-		return 1;
+	ret = parse_xfer(argc, argv, &o, peek ? "M" : "tnclM");
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_FAIL;
+	if (optind != argc - 1)
+		return cmd_usage_error(&mbox_cmd, verb_name, "one NAME is needed");
+	name = argv[optind];
 	if (peek)
 		o.flags |= IPCCHAN_XFER_PEEK | IPCCHAN_XFER_NONBLOCK;
 	if (!o.count)
 		o.count = 1;
-	fd = open_name(argv[optind], IPCCHAN_OPEN_READ, NULL);
+	fd = open_name(name, IPCCHAN_OPEN_READ, NULL);
 	if (fd < 0)
-		return 1;
+		return EXIT_FAIL;
 	if (ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a)) {
-		fprintf(stderr, "%s: mbox %s: GET_ATTR: %s\n", prog_name,
-			cmd_name, strerror(errno));
+		print_errno("MBOX_GET_ATTR", errno, NULL);
 		goto out;
 	}
 	buf = malloc(a.msgsize_max ?: 1);
 	if (!buf)
 		goto out;
+	out_init(stdout, opt_json);
 	for (i = 0; o.loop || i < o.count; i++) {
 		m = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)buf,
 					       .len = a.msgsize_max };
@@ -346,132 +353,107 @@ static int do_recv(int argc, char *argv[], int peek)
 			/* A loop ends quietly when it runs dry. */
 			if (o.loop && (errno == EAGAIN || errno == ETIMEDOUT))
 				break;
-			fprintf(stderr, "%s: mbox %s: %s\n", prog_name,
-				cmd_name, errno == EAGAIN ? "mailbox is empty" :
-				strerror(errno));
+			print_errno(name, errno, errno == EAGAIN ?
+				    "mailbox is empty" : NULL);
 			goto out;
 		}
 		print_msg(&m, buf, &o);
 	}
-	ret = 0;
+	ret = EXIT_OK;
 out:
 	free(buf);
 	close(fd);
 	return ret;
 }
 
-static const char *fmt_ns(char *b, size_t len, uint64_t ns)
+static int do_recv(int argc, char *argv[])
 {
-	if (ns < 1000)
-		snprintf(b, len, "%" PRIu64 " ns", ns);
-	else if (ns < 1000000)
-		snprintf(b, len, "%.1f us", ns / 1e3);
-	else if (ns < 1000000000)
-		snprintf(b, len, "%.1f ms", ns / 1e6);
-	else
-		snprintf(b, len, "%.1f s", ns / 1e9);
-	return b;
+	return recv_common(argc, argv, 0);
 }
 
-static void print_stat_json(const struct ipcchan_mbox_attr *a,
-			    const struct ipcchan_mbox_stats *s)
+static int do_peek(int argc, char *argv[])
+{
+	return recv_common(argc, argv, 1);
+}
+
+/*
+ * A mailbox as its fd's ioctls describe it, in the shape netlink reports
+ * it: what GET_ATTR and GET_STATS do not carry (creator pid, creation
+ * time, high watermark) stays unset and is printed as null.
+ */
+static void mbox_obj(struct nl_obj *o, const char *name,
+		     const struct ipcchan_mbox_attr *a,
+		     const struct ipcchan_mbox_stats *s)
 {
 	unsigned int i;
 
-	printf("{\"id\": %u, \"named\": %s, \"capacity\": %u, \"msgsize_max\": %u, "
-	       "\"policy\": \"%s\", \"mode\": \"%04o\", \"uid\": %u, \"gid\": %u, "
-	       "\"reserved_bytes\": %" PRIu64 ", ",
-	       a->id, a->attr_flags & IPCCHAN_MBOX_ATTR_NAMED ? "true" : "false",
-	       a->capacity, a->msgsize_max,
-	       a->policy < __IPCCHAN_MBOX_POLICY_MAX ? policy_names[a->policy] : "?",
-	       a->mode, a->uid, a->gid, (uint64_t)a->reserved_bytes);
-	printf("\"msgs_in\": %" PRIu64 ", \"bytes_in\": %" PRIu64
-	       ", \"msgs_out\": %" PRIu64 ", \"bytes_out\": %" PRIu64
-	       ", \"msgs_dropped\": %" PRIu64 ", \"bytes_dropped\": %" PRIu64
-	       ", \"depth\": %u, \"peak_depth\": %u, \"senders_blocked\": %u"
-	       ", \"receivers_blocked\": %u, \"sender_waits\": %" PRIu64
-	       ", \"receiver_waits\": %" PRIu64 ", \"residence_hist_log2_ns\": [",
-	       (uint64_t)s->msgs_in, (uint64_t)s->bytes_in,
-	       (uint64_t)s->msgs_out, (uint64_t)s->bytes_out,
-	       (uint64_t)s->msgs_dropped, (uint64_t)s->bytes_dropped,
-	       s->depth, s->peak_depth, s->senders_blocked,
-	       s->receivers_blocked, (uint64_t)s->sender_waits,
-	       (uint64_t)s->receiver_waits);
+	memset(o, 0, sizeof(*o));
+	o->id = a->id;
+	o->type = IPCCHAN_OBJ_MAILBOX;
+	o->has_name = true;
+	o->named = a->attr_flags & IPCCHAN_MBOX_ATTR_NAMED;
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->has_mode = true;
+	o->mode = a->mode;
+	o->has_owner = true;
+	o->uid = a->uid;
+	o->gid = a->gid;
+	o->has_charged = true;
+	o->charged = a->reserved_bytes;
+	o->has_mbox = true;
+#define SET(attr, val) do {						\
+		o->mbox[IPCCHAN_A_MBOX_##attr] = (val);			\
+		o->mbox_has |= 1ULL << IPCCHAN_A_MBOX_##attr;		\
+	} while (0)
+	SET(CAPACITY, a->capacity);
+	SET(MSGSIZE_MAX, a->msgsize_max);
+	SET(POLICY, a->policy);
+	if (a->size >= IPCCHAN_MBOX_ATTR_SIZE_VER1)
+		SET(SEND_LOWAT, a->send_lowat);
+	SET(MSGS_IN, s->msgs_in);
+	SET(BYTES_IN, s->bytes_in);
+	SET(MSGS_OUT, s->msgs_out);
+	SET(BYTES_OUT, s->bytes_out);
+	SET(MSGS_DROPPED, s->msgs_dropped);
+	SET(BYTES_DROPPED, s->bytes_dropped);
+	SET(DEPTH, s->depth);
+	SET(PEAK_DEPTH, s->peak_depth);
+	SET(SENDERS_BLOCKED, s->senders_blocked);
+	SET(RECEIVERS_BLOCKED, s->receivers_blocked);
+	SET(SENDER_WAITS, s->sender_waits);
+	SET(RECEIVER_WAITS, s->receiver_waits);
+#undef SET
+	o->nhist = IPCCHAN_MBOX_HIST_BUCKETS;
 	for (i = 0; i < IPCCHAN_MBOX_HIST_BUCKETS; i++)
-		printf("%s%" PRIu64, i ? ", " : "",
-		       (uint64_t)s->residence_hist[i]);
-	printf("]}\n");
-}
-
-static void print_stat_text(const char *name, const struct ipcchan_mbox_attr *a,
-			    const struct ipcchan_mbox_stats *s)
-{
-	char b1[32], b2[32], b3[32];
-	uint64_t max = 0;
-	unsigned int i;
-	int bar;
-
-	printf("mailbox %s (id %u)\n", name, a->id);
-	printf("  capacity %u x %s, policy %s, mode %04o, owner %u:%u, reserved %s\n",
-	       a->capacity, fmt_bytes(b1, sizeof(b1), a->msgsize_max),
-	       a->policy < __IPCCHAN_MBOX_POLICY_MAX ? policy_names[a->policy] : "?",
-	       a->mode, a->uid, a->gid,
-	       fmt_bytes(b2, sizeof(b2), a->reserved_bytes));
-	printf("  in      %" PRIu64 " msgs, %s\n", (uint64_t)s->msgs_in,
-	       fmt_bytes(b1, sizeof(b1), s->bytes_in));
-	printf("  out     %" PRIu64 " msgs, %s\n", (uint64_t)s->msgs_out,
-	       fmt_bytes(b1, sizeof(b1), s->bytes_out));
-	printf("  dropped %" PRIu64 " msgs, %s\n", (uint64_t)s->msgs_dropped,
-	       fmt_bytes(b1, sizeof(b1), s->bytes_dropped));
-	printf("  depth   %u now, %u peak\n", s->depth, s->peak_depth);
-	printf("  blocked %u senders, %u receivers now; %" PRIu64 " and %" PRIu64
-	       " waits in total\n", s->senders_blocked, s->receivers_blocked,
-	       (uint64_t)s->sender_waits, (uint64_t)s->receiver_waits);
-	for (i = 0; i < IPCCHAN_MBOX_HIST_BUCKETS; i++)
-		if (s->residence_hist[i] > max)
-			max = s->residence_hist[i];
-	if (!max)
-		return;
-	printf("  residence time (enqueue to dequeue):\n");
-	for (i = 0; i < IPCCHAN_MBOX_HIST_BUCKETS; i++) {
-		if (!s->residence_hist[i])
-			continue;
-		bar = (int)(40 * s->residence_hist[i] / max) ?: 1;
-		printf("    %9s .. %-9s %10" PRIu64 " %.*s\n",
-		       fmt_ns(b1, sizeof(b1), i ? 1ULL << i : 0),
-		       i == IPCCHAN_MBOX_HIST_BUCKETS - 1 ? "" :
-		       fmt_ns(b3, sizeof(b3), 2ULL << i),
-		       (uint64_t)s->residence_hist[i], bar,
-		       "########################################");
-	}
+		o->hist[i] = s->residence_hist[i];
 }
 
 static int do_stat(int argc, char *argv[])
 {
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
 	struct ipcchan_mbox_attr a = { .size = sizeof(a) };
 	struct ipcchan_mbox_stats s = { .size = sizeof(s) };
-	int fd, json = 0, ret = 1;
+	int c, fd, done = -1, ret = EXIT_FAIL;
+	struct nl_obj o;
 
-	if (argc == 3 && !strcmp(argv[2], "--json"))
-		json = 1;
-	else if (argc != 2) {
-		usage();
-		return 1;
-	}
+	while ((c = getopt_long(argc, argv, COMMON_SHORT, opts, NULL)) != -1)
+		if (VERB_COMMON(c, done))
+			return done;
+	if (optind != argc - 1)
+		return cmd_usage_error(&mbox_cmd, verb_name, "one NAME is needed");
 	/* Write access is not needed and not asked for. */
-	fd = open_name(argv[1], IPCCHAN_OPEN_READ, NULL);
+	fd = open_name(argv[optind], IPCCHAN_OPEN_READ, NULL);
 	if (fd < 0)
-		return 1;
+		return EXIT_FAIL;
 	if (ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a) ||
 	    ioctl(fd, IPCCHAN_IOC_MBOX_GET_STATS, &s)) {
-		fprintf(stderr, "%s: mbox stat: %s\n", prog_name, strerror(errno));
+		print_errno(argv[optind], errno, NULL);
 		goto out;
 	}
-	if (json)
-		print_stat_json(&a, &s);
-	else
-		print_stat_text(argv[1], &a, &s);
-	ret = 0;
+	mbox_obj(&o, argv[optind], &a, &s);
+	out_init(stdout, opt_json);
+	objprint(&o);
+	ret = EXIT_OK;
 out:
 	close(fd);
 	return ret;
@@ -479,19 +461,20 @@ out:
 
 static int do_rm(int argc, char *argv[])
 {
-	int dev, ret = 0;
+	static const struct option opts[] = { COMMON_OPTIONS, { 0 } };
+	int c, dev, done = -1, ret = EXIT_OK;
 
-	if (argc != 2) {
-		usage();
-		return 1;
-	}
+	while ((c = getopt_long(argc, argv, COMMON_SHORT, opts, NULL)) != -1)
+		if (VERB_COMMON(c, done))
+			return done;
+	if (optind != argc - 1)
+		return cmd_usage_error(&mbox_cmd, verb_name, "one NAME is needed");
 	dev = dev_open();
 	if (dev < 0)
-		return 1;
-	if (dev_unlink(dev, IPCCHAN_OBJ_MAILBOX, argv[1])) {
-		fprintf(stderr, "%s: mbox rm: %s: %s\n", prog_name, argv[1],
-			strerror(errno));
-		ret = 1;
+		return EXIT_FAIL;
+	if (dev_unlink(dev, IPCCHAN_OBJ_MAILBOX, argv[optind])) {
+		print_errno(argv[optind], errno, NULL);
+		ret = EXIT_FAIL;
 	}
 	close(dev);
 	return ret;
@@ -499,32 +482,5 @@ static int do_rm(int argc, char *argv[])
 
 int mbox_main(int argc, char *argv[])
 {
-	if (argc < 2) {
-		usage();
-		return 1;
-	}
-	cmd_name = argv[1];
-	if (!strcmp(cmd_name, "--help") || !strcmp(cmd_name, "-h")) {
-		usage();
-		return 0;
-	}
-	/* getopt sees "mbox <verb> args...": skip "mbox". */
-	argc--;
-	argv++;
-	optind = 1;
-	if (!strcmp(cmd_name, "create"))
-		return do_create(argc, argv);
-	if (!strcmp(cmd_name, "send"))
-		return do_send(argc, argv);
-	if (!strcmp(cmd_name, "recv"))
-		return do_recv(argc, argv, 0);
-	if (!strcmp(cmd_name, "peek"))
-		return do_recv(argc, argv, 1);
-	if (!strcmp(cmd_name, "stat"))
-		return do_stat(argc, argv);
-	if (!strcmp(cmd_name, "rm"))
-		return do_rm(argc, argv);
-	fprintf(stderr, "%s: mbox: unknown command `%s'\n", prog_name, cmd_name);
-	usage();
-	return 1;
+	return cmd_dispatch(&mbox_cmd, argc, argv);
 }

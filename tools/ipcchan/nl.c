@@ -17,6 +17,7 @@
 #include <netlink/netlink.h>
 
 #include "nl.h"
+#include "subcommands.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -57,127 +58,64 @@ static struct nla_policy obj_policy[IPCCHAN_A_OBJ_MAX + 1] = {
 	[IPCCHAN_A_OBJ_RING_STATS] = { .type = NLA_NESTED },
 };
 
-/* Names of the nested statistics, as in the spec; NULL: not a number. */
-static const char *const mbox_stat_names[IPCCHAN_A_MBOX_MAX + 1] = {
-	[IPCCHAN_A_MBOX_CAPACITY] = "capacity",
-	[IPCCHAN_A_MBOX_MSGSIZE_MAX] = "msgsize-max",
-	[IPCCHAN_A_MBOX_POLICY] = "policy",
-	[IPCCHAN_A_MBOX_HIWAT] = "hiwat",
-	[IPCCHAN_A_MBOX_SEND_LOWAT] = "send-lowat",
-	[IPCCHAN_A_MBOX_MSGS_IN] = "msgs-in",
-	[IPCCHAN_A_MBOX_BYTES_IN] = "bytes-in",
-	[IPCCHAN_A_MBOX_MSGS_OUT] = "msgs-out",
-	[IPCCHAN_A_MBOX_BYTES_OUT] = "bytes-out",
-	[IPCCHAN_A_MBOX_MSGS_DROPPED] = "msgs-dropped",
-	[IPCCHAN_A_MBOX_BYTES_DROPPED] = "bytes-dropped",
-	[IPCCHAN_A_MBOX_DEPTH] = "depth",
-	[IPCCHAN_A_MBOX_PEAK_DEPTH] = "peak-depth",
-	[IPCCHAN_A_MBOX_SENDERS_BLOCKED] = "senders-blocked",
-	[IPCCHAN_A_MBOX_RECEIVERS_BLOCKED] = "receivers-blocked",
-	[IPCCHAN_A_MBOX_SENDER_WAITS] = "sender-waits",
-	[IPCCHAN_A_MBOX_RECEIVER_WAITS] = "receiver-waits",
-};
-
-static const char *const ring_stat_names[IPCCHAN_A_RING_MAX + 1] = {
-	[IPCCHAN_A_RING_NR_PAGES] = "nr-pages",
-	[IPCCHAN_A_RING_FLAGS] = "flags",
-	[IPCCHAN_A_RING_PRODUCER_POS] = "producer-pos",
-	[IPCCHAN_A_RING_CONSUMER_POS] = "consumer-pos",
-	[IPCCHAN_A_RING_PRODUCERS] = "producers",
-	[IPCCHAN_A_RING_CONSUMERS] = "consumers",
-	[IPCCHAN_A_RING_PRODUCER_KICKS] = "producer-kicks",
-	[IPCCHAN_A_RING_CONSUMER_KICKS] = "consumer-kicks",
-	[IPCCHAN_A_RING_KICKS_IDLE] = "kicks-idle",
-	[IPCCHAN_A_RING_WAITS] = "waits",
-	[IPCCHAN_A_RING_WAIT_TIMEOUTS] = "wait-timeouts",
-	[IPCCHAN_A_RING_CORRUPT] = "corrupt",
-	[IPCCHAN_A_RING_WRITE_RECORDS] = "write-records",
-	[IPCCHAN_A_RING_WRITE_BYTES] = "write-bytes",
-};
-
-static const char *const prod_page_names[IPCCHAN_A_RING_PAGE_MAX + 1] = {
-	[IPCCHAN_A_RING_PAGE_RECORDS] = "producer-page.records",
-	[IPCCHAN_A_RING_PAGE_BYTES] = "producer-page.bytes",
-	[IPCCHAN_A_RING_PAGE_KICKS] = "producer-page.kicks",
-	[IPCCHAN_A_RING_PAGE_KICKS_AVOIDED] = "producer-page.kicks-avoided",
-	[IPCCHAN_A_RING_PAGE_STALLS] = "producer-page.stalls",
-	[IPCCHAN_A_RING_PAGE_WAITS] = "producer-page.waits",
-};
-
-static const char *const cons_page_names[IPCCHAN_A_RING_PAGE_MAX + 1] = {
-	[IPCCHAN_A_RING_PAGE_RECORDS] = "consumer-page.records",
-	[IPCCHAN_A_RING_PAGE_BYTES] = "consumer-page.bytes",
-	[IPCCHAN_A_RING_PAGE_KICKS] = "consumer-page.kicks",
-	[IPCCHAN_A_RING_PAGE_KICKS_AVOIDED] = "consumer-page.kicks-avoided",
-	[IPCCHAN_A_RING_PAGE_STALLS] = "consumer-page.stalls",
-	[IPCCHAN_A_RING_PAGE_WAITS] = "consumer-page.waits",
-};
-
 /*
- * Collect the u32 and u64 attributes of @nest named in @names into
- * @o->stats, in message order (the kernel sends them in spec order).
+ * Collect the u32 and u64 attributes of @nest into @val by type, setting
+ * their bits in @has.
  */
-static void parse_stats(struct nlattr *nest, const char *const *names,
-			int max, struct nl_obj *o)
+static void parse_nest(struct nlattr *nest, int max, uint64_t *val,
+		       uint64_t *has)
 {
 	struct nlattr *a;
 	int rem, type;
 
 	nla_for_each_nested(a, nest, rem) {
 		type = nla_type(a);
-		if (names == mbox_stat_names &&
-		    type == IPCCHAN_A_MBOX_RESIDENCE_HIST) {
-			if (nla_len(a) == 8 && o->nhist < IPCCHAN_MBOX_HIST_BUCKETS)
-				o->hist[o->nhist++] = nla_get_u64(a);
-			continue;
-		}
-		if (names == ring_stat_names &&
-		    (type == IPCCHAN_A_RING_PRODUCER_PAGE ||
-		     type == IPCCHAN_A_RING_CONSUMER_PAGE)) {
-			parse_stats(a, type == IPCCHAN_A_RING_PRODUCER_PAGE ?
-					prod_page_names : cons_page_names,
-				    IPCCHAN_A_RING_PAGE_MAX, o);
-			continue;
-		}
-		if (type > max || !names[type] || o->nstats == NL_STATS_MAX)
+		if (type > max || type >= 64)
 			continue;
 		if (nla_len(a) == 4)
-			o->stats[o->nstats].value = nla_get_u32(a);
+			val[type] = nla_get_u32(a);
 		else if (nla_len(a) == 8)
-			o->stats[o->nstats].value = nla_get_u64(a);
+			val[type] = nla_get_u64(a);
 		else
 			continue;
-		o->stats[o->nstats++].name = names[type];
+		*has |= 1ULL << type;
 	}
 }
 
-const char *ipcnl_obj_type_name(uint32_t type)
+static void parse_mbox(struct nlattr *nest, struct nl_obj *o)
 {
-	switch (type) {
-	case IPCCHAN_OBJ_MAILBOX:
-		return "mailbox";
-	case IPCCHAN_OBJ_RING:
-		return "ring";
-	default:
-		return "unknown";
-	}
+	struct nlattr *a;
+	int rem;
+
+	o->has_mbox = true;
+	parse_nest(nest, IPCCHAN_A_MBOX_MAX, o->mbox, &o->mbox_has);
+	/* The histogram is a multi-attr: one u64 per bucket, in order. */
+	o->mbox_has &= ~(1ULL << IPCCHAN_A_MBOX_RESIDENCE_HIST);
+	nla_for_each_nested(a, nest, rem)
+		if (nla_type(a) == IPCCHAN_A_MBOX_RESIDENCE_HIST &&
+		    nla_len(a) == 8 && o->nhist < IPCCHAN_MBOX_HIST_BUCKETS)
+			o->hist[o->nhist++] = nla_get_u64(a);
 }
 
-const char *ipcnl_event_name(uint32_t type)
+static void parse_ring(struct nlattr *nest, struct nl_obj *o)
 {
-	static const char *const names[] = {
-		[IPCCHAN_EVENT_CREATED] = "created",
-		[IPCCHAN_EVENT_DESTROYED] = "destroyed",
-		[IPCCHAN_EVENT_ATTACHED] = "attached",
-		[IPCCHAN_EVENT_DETACHED] = "detached",
-		[IPCCHAN_EVENT_DROP] = "drop",
-		[IPCCHAN_EVENT_HIWAT] = "hiwat",
-		[IPCCHAN_EVENT_PEER_GONE] = "peer-gone",
-	};
+	struct nlattr *a;
+	int rem, i;
 
-	if (type < sizeof(names) / sizeof(names[0]) && names[type])
-		return names[type];
-	return "unknown";
+	o->has_ring = true;
+	parse_nest(nest, IPCCHAN_A_RING_MAX, o->ring, &o->ring_has);
+	o->ring_has &= ~(1ULL << IPCCHAN_A_RING_PRODUCER_PAGE |
+			 1ULL << IPCCHAN_A_RING_CONSUMER_PAGE);
+	nla_for_each_nested(a, nest, rem) {
+		if (nla_type(a) == IPCCHAN_A_RING_PRODUCER_PAGE)
+			i = 0;
+		else if (nla_type(a) == IPCCHAN_A_RING_CONSUMER_PAGE)
+			i = 1;
+		else
+			continue;
+		parse_nest(a, IPCCHAN_A_RING_PAGE_MAX, o->page[i],
+			   &o->page_has[i]);
+	}
 }
 
 static void parse_obj(struct nlattr **tb, struct nl_obj *o)
@@ -193,26 +131,27 @@ static void parse_obj(struct nlattr **tb, struct nl_obj *o)
 			 nla_get_string(tb[IPCCHAN_A_OBJ_NAME]));
 	}
 	o->named = tb[IPCCHAN_A_OBJ_NAMED] != NULL;
-	if (tb[IPCCHAN_A_OBJ_MODE])
+	o->has_mode = tb[IPCCHAN_A_OBJ_MODE];
+	if (o->has_mode)
 		o->mode = nla_get_u32(tb[IPCCHAN_A_OBJ_MODE]);
-	if (tb[IPCCHAN_A_OBJ_UID]) {
+	if (tb[IPCCHAN_A_OBJ_UID] && tb[IPCCHAN_A_OBJ_GID]) {
 		o->has_owner = true;
 		o->uid = nla_get_u32(tb[IPCCHAN_A_OBJ_UID]);
-		if (tb[IPCCHAN_A_OBJ_GID])
-			o->gid = nla_get_u32(tb[IPCCHAN_A_OBJ_GID]);
-		if (tb[IPCCHAN_A_OBJ_CREATOR_PID])
-			o->pid = nla_get_u32(tb[IPCCHAN_A_OBJ_CREATOR_PID]);
+		o->gid = nla_get_u32(tb[IPCCHAN_A_OBJ_GID]);
 	}
-	if (tb[IPCCHAN_A_OBJ_CREATED_NS])
+	o->has_pid = tb[IPCCHAN_A_OBJ_CREATOR_PID];
+	if (o->has_pid)
+		o->pid = nla_get_u32(tb[IPCCHAN_A_OBJ_CREATOR_PID]);
+	o->has_created = tb[IPCCHAN_A_OBJ_CREATED_NS];
+	if (o->has_created)
 		o->created_ns = nla_get_u64(tb[IPCCHAN_A_OBJ_CREATED_NS]);
-	if (tb[IPCCHAN_A_OBJ_CHARGED])
+	o->has_charged = tb[IPCCHAN_A_OBJ_CHARGED];
+	if (o->has_charged)
 		o->charged = nla_get_u64(tb[IPCCHAN_A_OBJ_CHARGED]);
 	if (tb[IPCCHAN_A_OBJ_MBOX_STATS])
-		parse_stats(tb[IPCCHAN_A_OBJ_MBOX_STATS], mbox_stat_names,
-			    IPCCHAN_A_MBOX_MAX, o);
+		parse_mbox(tb[IPCCHAN_A_OBJ_MBOX_STATS], o);
 	if (tb[IPCCHAN_A_OBJ_RING_STATS])
-		parse_stats(tb[IPCCHAN_A_OBJ_RING_STATS], ring_stat_names,
-			    IPCCHAN_A_RING_MAX, o);
+		parse_ring(tb[IPCCHAN_A_OBJ_RING_STATS], o);
 }
 
 static int parse_msg(struct nl_msg *msg, struct nlattr **tb)
@@ -249,10 +188,10 @@ static int error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
 static void print_error(struct ipcchan_nl *nl, const char *what, int nlerr)
 {
 	if (nl->error)
-		fprintf(stderr, "%s: %s%s%s\n", what, strerror(nl->error),
-			nl->extack[0] ? ": " : "", nl->extack);
+		print_errno(what, nl->error, nl->extack);
 	else
-		fprintf(stderr, "%s: %s\n", what, nl_geterror(nlerr));
+		fprintf(stderr, "%s: %s: %s\n", prog_name, what,
+			nl_geterror(nlerr));
 }
 
 struct ipcchan_nl *ipcnl_open(void)

@@ -11,31 +11,37 @@
 
 #include <linux/ipcchan.h>
 
-#define NL_STATS_MAX	48
-
 /*
- * A type statistic or attribute from the IPCCHAN_A_OBJ_MBOX_STATS or
- * _RING_STATS nest: name as in the spec ("producer-page.records" for the
- * nested page counters), value.
+ * An object as OBJ_GET or an event reports it, or as the CLI assembles it
+ * from a mailbox's or ring's ioctls (mbox stat, ring stat). A has_ flag
+ * or bit is clear for what the source did not report: the printer
+ * (objprint.h) writes JSON null for it, so every object of a type has the
+ * same keys whatever its source.
+ *
+ * The statistics nests are kept by attribute type: mbox[IPCCHAN_A_MBOX_*]
+ * with bit 1 << type of mbox_has set when sent, likewise ring[] and
+ * page[0] (producer page), page[1] (consumer page).
  */
-struct nl_stat {
-	const char *name;
-	uint64_t value;
-};
-
-/* An object as OBJ_GET or an event reports it. */
 struct nl_obj {
 	uint32_t id;
 	uint32_t type;
 	bool has_name, named;
 	char name[256];
+	bool has_mode;
 	uint32_t mode;
-	bool has_owner;		/* uid, gid, pid sent (privileged or own) */
-	uint32_t uid, gid, pid;
+	bool has_owner;		/* uid and gid sent (privileged or own) */
+	uint32_t uid, gid;
+	bool has_pid;
+	uint32_t pid;
+	bool has_created;
 	uint64_t created_ns;
+	bool has_charged;
 	uint64_t charged;
-	unsigned int nstats;
-	struct nl_stat stats[NL_STATS_MAX];
+	bool has_mbox, has_ring;	/* the nest was sent */
+	uint64_t mbox_has, ring_has, page_has[2];
+	uint64_t mbox[IPCCHAN_A_MBOX_MAX + 1];
+	uint64_t ring[IPCCHAN_A_RING_MAX + 1];
+	uint64_t page[2][IPCCHAN_A_RING_PAGE_MAX + 1];
 	unsigned int nhist;	/* mailboxes: residence-time buckets */
 	uint64_t hist[IPCCHAN_MBOX_HIST_BUCKETS];
 };
@@ -88,7 +94,5 @@ int ipcnl_monitor_recv(struct ipcchan_nl *nl,
 		    void (*fn)(const struct nl_event *ev, void *arg),
 		    void *arg);
 
-const char *ipcnl_obj_type_name(uint32_t type);
-const char *ipcnl_event_name(uint32_t type);
 
 #endif

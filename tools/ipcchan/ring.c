@@ -4,6 +4,7 @@
  * The ring protocol itself is libipcchan's.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +14,42 @@
 
 #include "dev.h"
 #include "ipcchan.h"
+#include "nl.h"
+#include "objprint.h"
 #include "output.h"
 #include "subcommands.h"
 
-static void usage(void)
-{
-	fprintf(stderr,
-		"Usage: %s ring create NAME [--pages N] [--mode OCTAL] [--kernel-producer]\n"
-		"       %s ring produce NAME [--count N --size BYTES] [--busy]\n"
-		"       %s ring consume NAME [--count N] [--busy] [--quiet]\n"
-		"       %s ring stat NAME [--json]\n"
-		"       %s ring rm NAME\n"
-		"produce reads one record per line of stdin, or generates --count\n"
-		"records of --size bytes; consume writes one record per line.\n",
-		prog_name, prog_name, prog_name, prog_name, prog_name);
-}
+static int do_create(int argc, char *argv[]);
+static int do_produce(int argc, char *argv[]);
+static int do_consume(int argc, char *argv[]);
+static int do_stat(int argc, char *argv[]);
+static int do_rm(int argc, char *argv[]);
+
+static const struct verb ring_verbs[] = {
+	{ "create", do_create, "Create a shared ring (the name must not exist)",
+	  "[--pages N] [--mode OCTAL] [--kernel-producer] NAME",
+	  "  -p, --pages N      data pages, a power of two (default 16)\n"
+	  "  -m, --mode OCTAL   permission bits (default 0600, minus the umask)\n"
+	  "  -k, --kernel-producer  producers write(); the kernel copies records in\n" },
+	{ "produce", do_produce, "Attach as a producer and write records",
+	  "[--count N --size BYTES] [--busy] NAME",
+	  "  -c, --count N      generate N records (default: one per line of stdin)\n"
+	  "  -s, --size BYTES   of BYTES bytes each (default 64, at least 8)\n"
+	  "  -b, --busy         poll when full instead of sleeping in the kernel\n" },
+	{ "consume", do_consume, "Attach as a consumer and print records, one per line",
+	  "[--count N] [--busy] [--quiet] NAME",
+	  "  -c, --count N      stop after N records (default: when producers are gone)\n"
+	  "  -b, --busy         poll when empty instead of sleeping in the kernel\n"
+	  "  -q, --quiet        print only the number of records, on stderr\n" },
+	{ "stat", do_stat, "Show a ring's statistics (attaches as an observer)",
+	  "NAME", "" },
+	{ "rm", do_rm, "Remove a ring's name (attached processes keep it)",
+	  "NAME", "" },
+};
+
+static const struct command ring_cmd = {
+	"ring", ring_verbs, sizeof(ring_verbs) / sizeof(ring_verbs[0]),
+};
 
 struct ring_opts {
 	unsigned long pages;
@@ -37,56 +59,69 @@ struct ring_opts {
 	int kernel_producer;
 	int busy;
 	int quiet;
-	int json;
 };
 
-static int parse_ulong(const char *s, int base, unsigned long *v)
+/*
+ * The options of every ring verb; @allowed the ones this verb takes.
+ * Returns -1 to go on (argv[optind] is NAME), or the exit status.
+ */
+static int parse_opts(int argc, char *argv[], struct ring_opts *o,
+		      const char *allowed)
 {
-	char *end;
+	static const struct option all[] = {
+		{ "pages", required_argument, NULL, 'p' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "kernel-producer", no_argument, NULL, 'k' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "size", required_argument, NULL, 's' },
+		{ "busy", no_argument, NULL, 'b' },
+		{ "quiet", no_argument, NULL, 'q' },
+		COMMON_OPTIONS,
+		{ 0 }
+	};
+	struct option opts[sizeof(all) / sizeof(all[0])];
+	char shorts[32];
+	unsigned long long v;
+	int c, done = -1;
 
-	errno = 0;
-	*v = strtoul(s, &end, base);
-	return errno || !*s || *end ? -1 : 0;
-}
-
-static int parse_opts(int argc, char *argv[], struct ring_opts *o)
-{
+	memset(o, 0, sizeof(*o));
 	o->pages = 16;
 	o->mode = 0600;
 	o->size = 64;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (!strcmp(a, "--kernel-producer")) {
+	opts_select(all, allowed, opts, shorts, sizeof(shorts));
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		if (opt_common(c, &ring_cmd, verb_name, &done)) {
+			if (done >= 0)
+				return done;
+			continue;
+		}
+		switch (c) {
+		case 'p':
+		case 'c':
+		case 's':
+			if (parse_uint(optarg, UINT32_MAX, 0, &v))
+				return cmd_usage_error(&ring_cmd, verb_name, NULL);
+			*(c == 'p' ? &o->pages : c == 'c' ? &o->count : &o->size) = v;
+			break;
+		case 'm':
+			if (parse_uint(optarg, 0777, 8, &v))
+				return cmd_usage_error(&ring_cmd, verb_name, NULL);
+			o->mode = v;
+			break;
+		case 'k':
 			o->kernel_producer = 1;
-		} else if (!strcmp(a, "--busy")) {
+			break;
+		case 'b':
 			o->busy = 1;
-		} else if (!strcmp(a, "--quiet")) {
+			break;
+		case 'q':
 			o->quiet = 1;
-		} else if (!strcmp(a, "--json")) {
-			o->json = 1;
-		} else if (v && !strcmp(a, "--pages")) {
-			if (parse_ulong(v, 0, &o->pages))
-				return -1;
-			i++;
-		} else if (v && !strcmp(a, "--mode")) {
-			if (parse_ulong(v, 8, &o->mode))
-				return -1;
-			i++;
-		} else if (v && !strcmp(a, "--count")) {
-			if (parse_ulong(v, 0, &o->count))
-				return -1;
-			i++;
-		} else if (v && !strcmp(a, "--size")) {
-			if (parse_ulong(v, 0, &o->size))
-				return -1;
-			i++;
-		} else {
-			return -1;
+			break;
 		}
 	}
-	return 0;
+	if (optind != argc - 1)
+		return cmd_usage_error(&ring_cmd, verb_name, "one NAME is needed");
+	return -1;
 }
 
 /* Open NAME in @role; prints why on failure. */
@@ -104,8 +139,7 @@ static int open_ring(const char *name, uint32_t role, uint32_t flags,
 			       o->mode, NULL);
 	close(dev);
 	if (fd < 0)
-		fprintf(stderr, "%s: ring %s: %s\n", prog_name, name,
-			strerror(-fd));
+		print_errno(name, -fd, NULL);
 	return fd;
 }
 
@@ -221,7 +255,7 @@ static int produce_lines(struct ipcchan_ring *r, const struct ring_opts *o)
 	return ret;
 }
 
-static int do_produce(struct ipcchan_ring *r, const struct ring_opts *o)
+static int produce(struct ipcchan_ring *r, const struct ring_opts *o)
 {
 	char *buf;
 	int ret = 0;
@@ -245,7 +279,7 @@ static int do_produce(struct ipcchan_ring *r, const struct ring_opts *o)
 	return ret;
 }
 
-static int do_consume(struct ipcchan_ring *r, const struct ring_opts *o)
+static int consume(struct ipcchan_ring *r, const struct ring_opts *o)
 {
 	unsigned long got = 0;
 	int ret = 0;
@@ -294,130 +328,172 @@ static int stream_main(const char *name, uint32_t role,
 		return 1;
 	ret = ipcchan_ring_map(fd, &r);
 	if (ret) {
-		fprintf(stderr, "%s: map: %s\n", prog_name, strerror(-ret));
+		print_errno("map", -ret, NULL);
 		close(fd);
-		return 1;
+		return EXIT_FAIL;
 	}
-	ret = role == IPCCHAN_RING_PRODUCER ? do_produce(r, o) :
-					      do_consume(r, o);
+	ret = role == IPCCHAN_RING_PRODUCER ? produce(r, o) : consume(r, o);
 	ipcchan_ring_unmap(r);
 	close(fd);
 	if (ret) {
-		fprintf(stderr, "%s: ring %s: %s\n", prog_name, name,
-			strerror(-ret));
-		return 1;
+		print_errno(name, -ret, NULL);
+		return EXIT_FAIL;
 	}
-	return 0;
+	return EXIT_OK;
 }
 
-#define STAT_FIELDS(X)							\
-	X(producers, st.producers)					\
-	X(consumers, st.consumers)					\
-	X(producer_pos, st.producer_pos)				\
-	X(consumer_pos, st.consumer_pos)				\
-	X(produced_records, st.producer.records)			\
-	X(produced_bytes, st.producer.bytes)				\
-	X(consumed_records, st.consumer.records)			\
-	X(consumed_bytes, st.consumer.bytes)				\
-	X(producer_kicks, st.producer_kicks)				\
-	X(consumer_kicks, st.consumer_kicks)				\
-	X(kicks_idle, st.kicks_idle)					\
-	X(producer_kicks_avoided, st.producer.kicks_avoided)		\
-	X(consumer_kicks_avoided, st.consumer.kicks_avoided)		\
-	X(full_events, st.producer.stalls)				\
-	X(empty_events, st.consumer.stalls)				\
-	X(producer_waits, st.producer.waits)				\
-	X(consumer_waits, st.consumer.waits)				\
-	X(kernel_waits, st.waits)					\
-	X(wait_timeouts, st.wait_timeouts)				\
-	X(write_records, st.write_records)				\
-	X(write_bytes, st.write_bytes)					\
-	X(corrupt, st.corrupt)
+/*
+ * A ring as its observer fd's ioctls describe it, in the shape netlink
+ * reports it: mode, owner, creation time and charge are not among them
+ * and are printed as null.
+ */
+static void ring_obj(struct nl_obj *o, const char *name,
+		     const struct ipcchan_ring_info *ri,
+		     const struct ipcchan_ring_stats *st)
+{
+	const struct ipcchan_ring_ctrl_stats *page[2] = {
+		&st->producer, &st->consumer,
+	};
+	int i;
 
-static int stat_main(const char *name, const struct ring_opts *o)
+	memset(o, 0, sizeof(*o));
+	o->id = ri->id;
+	o->type = IPCCHAN_OBJ_RING;
+	o->has_name = true;
+	o->named = true;	/* it was just opened by this name */
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->has_ring = true;
+#define SET(attr, val) do {						\
+		o->ring[IPCCHAN_A_RING_##attr] = (val);			\
+		o->ring_has |= 1ULL << IPCCHAN_A_RING_##attr;		\
+	} while (0)
+	SET(NR_PAGES, ri->nr_pages);
+	SET(FLAGS, ri->ring_flags);
+	SET(PRODUCER_POS, st->producer_pos);
+	SET(CONSUMER_POS, st->consumer_pos);
+	SET(PRODUCERS, st->producers);
+	SET(CONSUMERS, st->consumers);
+	SET(PRODUCER_KICKS, st->producer_kicks);
+	SET(CONSUMER_KICKS, st->consumer_kicks);
+	SET(KICKS_IDLE, st->kicks_idle);
+	SET(WAITS, st->waits);
+	SET(WAIT_TIMEOUTS, st->wait_timeouts);
+	SET(CORRUPT, st->corrupt);
+	SET(WRITE_RECORDS, st->write_records);
+	SET(WRITE_BYTES, st->write_bytes);
+#undef SET
+#define SET(attr, val) do {						\
+		o->page[i][IPCCHAN_A_RING_PAGE_##attr] = (val);		\
+		o->page_has[i] |= 1ULL << IPCCHAN_A_RING_PAGE_##attr;	\
+	} while (0)
+	for (i = 0; i < 2; i++) {
+		SET(RECORDS, page[i]->records);
+		SET(BYTES, page[i]->bytes);
+		SET(KICKS, page[i]->kicks);
+		SET(KICKS_AVOIDED, page[i]->kicks_avoided);
+		SET(STALLS, page[i]->stalls);
+		SET(WAITS, page[i]->waits);
+	}
+#undef SET
+}
+
+static int do_stat(int argc, char *argv[])
 {
 	struct ipcchan_ring_stats st;
 	struct ipcchan_ring_info ri;
-	int fd, ret = 1;
+	struct ring_opts o;
+	struct nl_obj obj;
+	const char *name;
+	int fd, ret;
 
-	fd = open_ring(name, IPCCHAN_RING_OBSERVER, 0, o);
+	ret = parse_opts(argc, argv, &o, "");
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_FAIL;
+	name = argv[optind];
+	fd = open_ring(name, IPCCHAN_RING_OBSERVER, 0, &o);
 	if (fd < 0)
-		return 1;
+		return EXIT_FAIL;
 	memset(&ri, 0, sizeof(ri));
 	ri.size = sizeof(ri);
-	if (ioctl(fd, IPCCHAN_IOC_RING_GET_INFO, &ri) ||
-	    ipcchan_ring_get_stats(fd, &st)) {
-		fprintf(stderr, "%s: ring %s: %s\n", prog_name, name,
-			strerror(errno));
+	if (ioctl(fd, IPCCHAN_IOC_RING_GET_INFO, &ri)) {
+		print_errno(name, errno, NULL);
 		goto out;
 	}
-	if (o->json) {
-		printf("{\"name\": ");
-		json_print_string(stdout, name);
-		printf(", \"id\": %" PRIu64 ", \"pages\": %u, \"data_size\": %u, \"kernel_producer\": %s",
-		       (uint64_t)ri.id, ri.nr_pages, ri.off.data_size,
-		       ri.ring_flags & IPCCHAN_RING_KERNEL_PRODUCER ?
-		       "true" : "false");
-#define X(n, v) printf(", \"" #n "\": %" PRIu64, (uint64_t)(v));
-		STAT_FIELDS(X)
-#undef X
-		printf("}\n");
-	} else {
-		printf("ring %s: id %" PRIu64 ", %u pages, %s producer\n", name,
-		       (uint64_t)ri.id, ri.nr_pages,
-		       ri.ring_flags & IPCCHAN_RING_KERNEL_PRODUCER ?
-		       "kernel (write())" : "mmap");
-#define X(n, v) printf("  %-24s %" PRIu64 "\n", #n, (uint64_t)(v));
-		STAT_FIELDS(X)
-#undef X
+	ret = ipcchan_ring_get_stats(fd, &st);
+	if (ret) {
+		print_errno(name, -ret, NULL);
+		ret = EXIT_FAIL;
+		goto out;
 	}
-	ret = 0;
+	ring_obj(&obj, name, &ri, &st);
+	out_init(stdout, opt_json);
+	objprint(&obj);
+	ret = EXIT_OK;
 out:
 	close(fd);
 	return ret;
 }
 
-int ring_main(int argc, char *argv[])
+static int do_create(int argc, char *argv[])
 {
 	struct ring_opts o;
-	const char *verb, *name;
-	int dev, fd, ret;
+	int fd, ret;
 
-	memset(&o, 0, sizeof(o));
-	if (argc < 3 || parse_opts(argc - 3, argv + 3, &o)) {
-		usage();
-		return 1;
-	}
-	verb = argv[1];
-	name = argv[2];
+	ret = parse_opts(argc, argv, &o, "pmk");
+	if (ret >= 0)
+		return ret;
+	fd = open_ring(argv[optind], IPCCHAN_RING_OBSERVER,
+		       IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL, &o);
+	if (fd < 0)
+		return EXIT_FAIL;
+	close(fd);
+	return EXIT_OK;
+}
 
-	if (!strcmp(verb, "create")) {
-		fd = open_ring(name, IPCCHAN_RING_OBSERVER,
-			       IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL, &o);
-		if (fd < 0)
-			return 1;
-		close(fd);
-		return 0;
+static int do_produce(int argc, char *argv[])
+{
+	struct ring_opts o;
+	int ret;
+
+	ret = parse_opts(argc, argv, &o, "csb");
+	if (ret >= 0)
+		return ret;
+	return stream_main(argv[optind], IPCCHAN_RING_PRODUCER, &o);
+}
+
+static int do_consume(int argc, char *argv[])
+{
+	struct ring_opts o;
+	int ret;
+
+	ret = parse_opts(argc, argv, &o, "cbq");
+	if (ret >= 0)
+		return ret;
+	return stream_main(argv[optind], IPCCHAN_RING_CONSUMER, &o);
+}
+
+static int do_rm(int argc, char *argv[])
+{
+	struct ring_opts o;
+	int dev, ret;
+
+	ret = parse_opts(argc, argv, &o, "");
+	if (ret >= 0)
+		return ret;
+	dev = dev_open();
+	if (dev < 0)
+		return EXIT_FAIL;
+	ret = ipcchan_ring_unlink(dev, argv[optind]);
+	close(dev);
+	if (ret) {
+		print_errno(argv[optind], -ret, NULL);
+		return EXIT_FAIL;
 	}
-	if (!strcmp(verb, "produce"))
-		return stream_main(name, IPCCHAN_RING_PRODUCER, &o);
-	if (!strcmp(verb, "consume"))
-		return stream_main(name, IPCCHAN_RING_CONSUMER, &o);
-	if (!strcmp(verb, "stat"))
-		return stat_main(name, &o);
-	if (!strcmp(verb, "rm")) {
-		dev = dev_open();
-		if (dev < 0)
-			return 1;
-		ret = ipcchan_ring_unlink(dev, name);
-		close(dev);
-		if (ret) {
-			fprintf(stderr, "%s: ring %s: %s\n", prog_name, name,
-				strerror(-ret));
-			return 1;
-		}
-		return 0;
-	}
-	usage();
-	return 1;
+	return EXIT_OK;
+}
+
+int ring_main(int argc, char *argv[])
+{
+	return cmd_dispatch(&ring_cmd, argc, argv);
 }
