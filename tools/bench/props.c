@@ -142,7 +142,10 @@ static int chan_open(const struct pmech *m, size_t size, struct pchan *c, char *
 	c->m = m;
 	c->size = size;
 	c->fd[0] = c->fd[1] = -1;
-	return m->open(c, why, len);
+	if (m->open(c, why, len) == 0)
+		return 0;
+	m->destroy(c);	/* what was opened before the failure */
+	return -1;
 }
 
 struct fill {
@@ -408,7 +411,13 @@ static void probe_capacity(struct props_result *r, int s, struct pchan *c, unsig
 	r->wake_msgs[s] = -1;
 	fill(c, c->m->fill_max ? c->m->fill_max : FILL_MAX_MSGS, &f, buf);
 	drain_init(&d);
-	added = probe_full(r, s, c, &f, &d, buf, rbuf);
+	if (!f.err && !f.dropped && !f.partial) {
+		cellf(r, PR_FULL, s, "not measured: no limit reached");
+		cellf(r, PR_WAKE, s, "not measured: no limit reached");
+		added = 0;
+	} else {
+		added = probe_full(r, s, c, &f, &d, buf, rbuf);
+	}
 	drain_more(c, &d, rbuf, c->size);
 	bytes = d.bytes - added;
 	msgs = bytes / (long)c->size;
@@ -475,6 +484,8 @@ static void probe_boundary(struct props_result *r, int s, struct pchan *c, unsig
 		cellf(r, PR_BOUNDARY, s, "not measured: two sends gave %zd, %zd", a, b);
 		return;
 	}
+	if (c->m->settle)
+		c->m->settle(c, 2 * c->size);
 	got = c->m->recv(c, rbuf, 2 * c->size, true);
 	if (got == (ssize_t)c->size)
 		cellf(r, PR_BOUNDARY, s, "yes");
@@ -822,7 +833,7 @@ static void probe_costs(struct props_result *r, int s, int cpu)
 	if (r->sizes[s] < MSG_MIN_LEN) {
 		cellf(r, PR_CSW, s, "not measured: ipcbench messages carry a %d B header",
 		      MSG_MIN_LEN);
-		strcpy(r->cell[PR_CPU][s], r->cell[PR_CSW][s]);
+		memcpy(r->cell[PR_CPU][s], r->cell[PR_CSW][s], PROP_CELL);
 		return;
 	}
 	memset(&cfg, 0, sizeof(cfg));
@@ -836,7 +847,7 @@ static void probe_costs(struct props_result *r, int s, int cpu)
 	if (cfg.size != r->sizes[s] || run_rep(&cfg, &rr) < 0) {
 		cellf(r, PR_CSW, s, "not measured: %s",
 		      cfg.size != r->sizes[s] ? "ipcbench caps the size" : rr.err);
-		strcpy(r->cell[PR_CPU][s], r->cell[PR_CSW][s]);
+		memcpy(r->cell[PR_CPU][s], r->cell[PR_CSW][s], PROP_CELL);
 		return;
 	}
 	cellf(r, PR_CSW, s, "%.3f", rr.csw_per_msg);
@@ -862,32 +873,47 @@ static void noqueue(struct props_result *r, int s)
 			cellf(r, row, s, "n/a: no kernel queue, user-space protocol");
 }
 
+/* Open a fresh channel for the probes of size @s; on failure the mechanism is skipped. */
+static int open_or_fail(struct props_result *r, int s, struct pchan *c)
+{
+	char why[160];
+
+	if (chan_open(r->m, r->sizes[s], c, why, sizeof(why)) == 0)
+		return 0;
+	snprintf(r->reason, sizeof(r->reason), "%s", why);
+	return -1;
+}
+
+static void costs_off(struct props_result *r, int s)
+{
+	cellf(r, PR_CSW, s, "not measured (speed rows off)");
+	cellf(r, PR_CPU, s, "not measured (speed rows off)");
+}
+
 static int probe_size(struct props_result *r, int s, const struct props_opts *o,
 		      unsigned char *buf, unsigned char *rbuf)
 {
 	const struct pmech *m = r->m;
-	size_t size = r->sizes[s];
 	struct pchan c;
-	char why[160];
 
-	if (m->max_size && size > m->max_size) {
+	if (m->max_size && r->sizes[s] > m->max_size) {
 		size_na(r, s);
 		return 0;
 	}
-	if (m->flags & PM_NOQUEUE)
+	if (m->flags & PM_NOQUEUE) {
 		noqueue(r, s);
-
-#define OPEN_OR_FAIL()							\
-	do {								\
-		if (chan_open(m, size, &c, why, sizeof(why)) < 0) {	\
-			snprintf(r->reason, sizeof(r->reason), "%s", why); \
-			return -1;					\
-		}							\
-	} while (0)
-
-	if (!(m->flags & PM_NOQUEUE)) {
-		OPEN_OR_FAIL();
+	} else {
+		if (open_or_fail(r, s, &c) < 0)
+			return -1;
 		probe_capacity(r, s, &c, buf, rbuf);
+		/*
+		 * A fresh channel for the rest: the blocked writer was another
+		 * process, and a user-space producer (the ring) caches positions
+		 * that its send moved behind our back.
+		 */
+		m->destroy(&c);
+		if (open_or_fail(r, s, &c) < 0)
+			return -1;
 		probe_syscalls(r, s, &c, buf, rbuf);
 		probe_boundary(r, s, &c, buf, rbuf);
 		probe_shortread(r, s, &c, buf, rbuf);
@@ -895,10 +921,12 @@ static int probe_size(struct props_result *r, int s, const struct props_opts *o,
 		probe_prio(r, s, &c, buf, rbuf);
 		m->destroy(&c);
 	}
-	OPEN_OR_FAIL();
+	if (open_or_fail(r, s, &c) < 0)
+		return -1;
 	probe_writer_exit(r, s, &c, rbuf);
 	m->destroy(&c);
-	OPEN_OR_FAIL();
+	if (open_or_fail(r, s, &c) < 0)
+		return -1;
 	probe_reader_exit(r, s, &c, buf);
 	m->destroy(&c);
 	probe_outlives(r, s);
@@ -909,11 +937,9 @@ static int probe_size(struct props_result *r, int s, const struct props_opts *o,
 	if (o->costs)
 		probe_costs(r, s, o->cpu);
 	else
-		cellf(r, PR_CSW, s, "not measured (speed rows off)"),
-		cellf(r, PR_CPU, s, "not measured (speed rows off)");
+		costs_off(r, s);
 	cellf(r, PR_COPIES, s, "documented, not measured: %s", m->copies);
 	return 0;
-#undef OPEN_OR_FAIL
 }
 
 int props_measure(const struct pmech *m, const struct props_opts *o, struct props_result *r)

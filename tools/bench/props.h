@@ -92,6 +92,8 @@ struct pmech {
 	ssize_t (*send_prio)(struct pchan *c, const void *buf, size_t len, unsigned int prio);
 	/* optional: what is queued (any unit), to see silent drops */
 	long (*queued)(struct pchan *c);
+	/* optional: wait (briefly) until @bytes are readable: asynchronous delivery */
+	void (*settle)(struct pchan *c, size_t bytes);
 	/* after the other end's owner exited: a wait that gets no notice */
 	int (*peer_wait)(struct pchan *c, char *out, size_t len);
 	void (*close_end)(struct pchan *c, int end);
