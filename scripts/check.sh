@@ -7,7 +7,10 @@
 #   build     module against the VM kernel's headers, CLI, selftests
 #   lint      checkpatch --strict, W=1 + sparse on 6.12 and 6.1
 #   host      host unit tests under ASan + UBSan
-#   vm-stock  the kselftests in a VM on the stock Debian 6.12 kernel
+#   vm-stock  the kselftests in a VM on the stock Debian 6.12 kernel;
+#             compare_test there also fails when a semantic cell of
+#             Documentation/generated/props-6.12.rst (make props-doc)
+#             differs from what the kernel does
 #   vm-61     the same kselftests on the stock Debian 6.1 kernel (KVER61),
 #             module built against its headers (about 90 s under TCG)
 #   ynl       the kernel's own YNL CLI against the module and our spec,

@@ -20,6 +20,7 @@
 
 #include "bench.h"
 #include "payload.h"
+#include "props.h"
 #include "scale.h"
 
 #ifndef IPCCHAN_VERSION
@@ -77,6 +78,8 @@ static void usage(FILE *f)
 "  -b, --baseline MECH   ratios against MECH (default pipe)\n"
 "      --csv FILE        also write CSV to FILE ('-' for stdout)\n"
 "      --json FILE       also write JSON to FILE ('-' for stdout)\n"
+"      --props           instead of speed: the buffering properties of every\n"
+"                        mechanism, measured (ipcbench --props --help)\n"
 "      --scale           instead of the mechanisms: mailbox create/open/\n"
 "                        destroy cost at 10..10000 mailboxes, 1 vs 8 senders\n"
 "                        on one mailbox, kernel memory per queued message\n"
@@ -402,6 +405,9 @@ int main(int argc, char **argv)
 	uint64_t verified = 0, errors = 0;
 	bool quick = false, scale = false, stdout_taken;
 
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--props"))
+			return props_main(argc, argv);
 	for (i = 0; i < argc && cl < sizeof(cmd) - 1; i++)
 		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s", i ? " " : "", argv[i]);
 	default_cpus(o.cpus);

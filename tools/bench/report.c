@@ -8,9 +8,21 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "output.h"
+
+#ifndef IPCCHAN_VERSION
+#define IPCCHAN_VERSION "unknown"
+#endif
+
+/*
+ * The JSON report's layout version (Documentation/benchmarks.rst, "JSON
+ * schema"): raised when a field changes meaning or goes away, not when
+ * one is added.
+ */
+#define REPORT_SCHEMA_VERSION	1
 
 void result_summarise(struct result *r)
 {
@@ -210,12 +222,22 @@ void report_table(FILE *f, const struct report *rp)
 		rp->baseline);
 }
 
+/*
+ * Six significant digits, never an exponent: spreadsheets and awk read
+ * "1234567" and "0.000123" alike, not all of them read "1.23457e+06".
+ */
 static void csv_num(FILE *f, double v)
 {
-	if (isnan(v))
+	int dec = 0;
+
+	if (isnan(v) || isinf(v)) {
 		fputs(",", f);
-	else
-		fprintf(f, ",%.6g", v);
+		return;
+	}
+	if (v != 0)
+		dec = 5 - (int)floor(log10(fabs(v)));
+	dec = dec < 0 ? 0 : dec > 12 ? 12 : dec;
+	fprintf(f, ",%.*f", dec, v);
 }
 
 void report_csv(FILE *f, const struct report *rp)
@@ -305,7 +327,15 @@ void report_json(FILE *f, const struct report *rp)
 	size_t i;
 	int k;
 
-	fputs("{\"tool\":\"ipcbench\",\"command\":", f);
+	char date[32];
+	time_t now = time(NULL);
+
+	/* ISO 8601 UTC: when the numbers were taken. */
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	fprintf(f, "{\"schema_version\":%d,\"tool\":\"ipcbench\",\"version\":",
+		REPORT_SCHEMA_VERSION);
+	json_print_string(f, IPCCHAN_VERSION);
+	fprintf(f, ",\"date\":\"%s\",\"command\":", date);
 	json_print_string(f, rp->argv);
 	fputs(",\"environment\":", f);
 	env_json(f, rp->env);

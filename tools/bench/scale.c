@@ -246,17 +246,11 @@ out:
  *
  * memory.current also counts the charge a CPU holds in advance for the
  * cgroup it charged last (up to 64 pages, the per-CPU stock). Before each
- * reading, settle() charges one page on the same CPU to a second cgroup,
+ * reading, memcg_settle() charges one page on the same CPU to a second cgroup,
  * which hands that stock back, so the reading is exact up to one page of
  * byte-sized slab precharge. The process stays on one CPU meanwhile.
  */
 #define CG_ROOT	"/sys/fs/cgroup"
-
-struct memcg {
-	char dir[96], flush[96];	/* measured and flushing cgroups */
-	char home[300];			/* where the process was */
-	cpu_set_t cpus;			/* its affinity before */
-};
 
 static int write_str(const char *path, const char *v)
 {
@@ -295,7 +289,7 @@ static long long cg_current(const char *dir)
 }
 
 /* memory.current of @m->dir with this CPU's precharge handed back. */
-static long long settle(struct memcg *m)
+long long memcg_settle(struct memcg *m)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	char *p;
@@ -312,7 +306,7 @@ static long long settle(struct memcg *m)
 	return cg_current(m->dir);
 }
 
-static int memcg_setup(struct memcg *m, int cpu, char *err, size_t elen)
+int memcg_setup(struct memcg *m, int cpu, char *err, size_t elen)
 {
 	char line[256];
 	FILE *f;
@@ -354,7 +348,7 @@ static int memcg_setup(struct memcg *m, int cpu, char *err, size_t elen)
 	return 0;
 }
 
-static void memcg_teardown(struct memcg *m)
+void memcg_teardown(struct memcg *m)
 {
 	cg_enter(m->home);
 	sched_setaffinity(0, sizeof(m->cpus), &m->cpus);
@@ -380,7 +374,7 @@ static double mem_mbox(struct memcg *m, unsigned int cap, double *reserved,
 	unsigned int j;
 	double r = -1;
 
-	before = settle(m);
+	before = memcg_settle(m);
 	for (i = 0; i < MEM_BOXES; i++, nfd++) {
 		fds[i] = mbox_open(NULL, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE, cap, SCALE_MSG);
 		if (fds[i] < 0) {
@@ -394,7 +388,7 @@ static double mem_mbox(struct memcg *m, unsigned int cap, double *reserved,
 				goto out;
 			}
 	}
-	after = settle(m);
+	after = memcg_settle(m);
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
 	if (ioctl(fds[0], IPCCHAN_IOC_MBOX_GET_ATTR, &a) < 0) {
@@ -426,7 +420,7 @@ static double mem_mq(struct memcg *m, unsigned int cap, char *err, size_t elen)
 
 	/* Root may lift the byte limit; mq_maxmsg above msg_max needs CAP_SYS_RESOURCE. */
 	setrlimit(RLIMIT_MSGQUEUE, &rl);
-	before = settle(m);
+	before = memcg_settle(m);
 	for (i = 0; i < MEM_BOXES; i++) {
 		snprintf(name, sizeof(name), "/ipcbench-scale.%d.%d", (int)getpid(), i);
 		q[i] = mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr);
@@ -442,7 +436,7 @@ static double mem_mq(struct memcg *m, unsigned int cap, char *err, size_t elen)
 				goto out;
 			}
 	}
-	after = settle(m);
+	after = memcg_settle(m);
 	if (before < 0 || after < 0)
 		snprintf(err, elen, "memory: reading memory.current failed");
 	else

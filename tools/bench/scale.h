@@ -3,6 +3,7 @@
 #ifndef IPCBENCH_SCALE_H
 #define IPCBENCH_SCALE_H
 
+#include <sched.h>
 #include <stdio.h>
 
 #define SCALE_NCOUNTS		4	/* 10, 100, 1000, 10000 mailboxes */
@@ -20,6 +21,22 @@ struct scale_result {
 	char mem_err[200];		/* why memory was not measured, if so */
 	char err[200];			/* first error, if any */
 };
+
+/*
+ * Kernel memory as a child memory cgroup sees it (also used by --props):
+ * setup moves the process into a fresh cgroup and pins it to @cpu (-1:
+ * the current one), settle returns memory.current with this CPU's
+ * precharge handed back (-1 on error), teardown undoes setup.
+ */
+struct memcg {
+	char dir[96], flush[96];	/* measured and flushing cgroups */
+	char home[300];			/* where the process was */
+	cpu_set_t cpus;			/* its affinity before */
+};
+
+int memcg_setup(struct memcg *m, int cpu, char *err, size_t elen);
+long long memcg_settle(struct memcg *m);
+void memcg_teardown(struct memcg *m);
 
 int scale_run(struct scale_result *s, int reps, double warmup, double secs, int cpu);
 void scale_table(FILE *f, const struct scale_result *s);

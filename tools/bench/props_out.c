@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ipcbench --props output: a readable table per row, JSON, and rst
+ * list-tables (one per row, mechanisms down, message sizes across) that
+ * Documentation/ includes and that props_rst_parse() reads back for
+ * compare_test.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "props.h"
+#include "../ipcchan/output.h"
+
+#define PROPS_SCHEMA_VERSION	1
+
+/* "1 B", "64 B", "4 KiB": the column headers; parse_size_name() reads them back. */
+static const char *size_name(size_t v)
+{
+	static char b[PROPS_NSIZES + 1][24];
+	static int k;
+	char *o = b[k++ % (PROPS_NSIZES + 1)];
+
+	if (v >= 1024 && v % 1024 == 0)
+		snprintf(o, sizeof(b[0]), "%zu KiB", v / 1024);
+	else
+		snprintf(o, sizeof(b[0]), "%zu B", v);
+	return o;
+}
+
+static size_t parse_size_name(const char *s)
+{
+	char *end;
+	size_t v = strtoul(s, &end, 10);
+
+	if (!strcmp(end, " KiB"))
+		return v * 1024;
+	return strcmp(end, " B") ? 0 : v;
+}
+
+static bool row_shown(const struct props_report *rp, int row)
+{
+	return !rp->deterministic_only || prop_rows[row].deterministic;
+}
+
+static const char *cell(const struct props_result *r, int row, int s)
+{
+	if (r->skipped)
+		return "not measured";
+	return r->cell[row][s][0] ? r->cell[row][s] : "not measured";
+}
+
+void props_table(FILE *f, const struct props_report *rp)
+{
+	size_t i, w[PROPS_NSIZES];
+	int row, s;
+
+	fprintf(f, "\nProperties measured on %s (ipcbench %s, %s)\n", rp->kernel, rp->version,
+		rp->date);
+	for (i = 0; i < rp->nres; i++)
+		if (rp->res[i].skipped)
+			fprintf(f, "  %s: not measured: %s\n", rp->res[i].m->name,
+				rp->res[i].reason);
+	for (row = 0; row < __PR_MAX; row++) {
+		if (!row_shown(rp, row))
+			continue;
+		for (s = 0; s < rp->nsizes; s++) {
+			w[s] = strlen(size_name(rp->sizes[s]));
+			for (i = 0; i < rp->nres; i++)
+				if (strlen(cell(&rp->res[i], row, s)) > w[s])
+					w[s] = strlen(cell(&rp->res[i], row, s));
+		}
+		fprintf(f, "\n%s\n  %-15s", prop_rows[row].title, "mechanism");
+		for (s = 0; s < rp->nsizes; s++)
+			fprintf(f, "  %-*s", (int)w[s], size_name(rp->sizes[s]));
+		fputc('\n', f);
+		for (i = 0; i < rp->nres; i++) {
+			if (rp->res[i].skipped)
+				continue;
+			fprintf(f, "  %-15s", rp->res[i].m->name);
+			for (s = 0; s < rp->nsizes; s++)
+				fprintf(f, "  %-*s", (int)w[s], cell(&rp->res[i], row, s));
+			fputc('\n', f);
+		}
+		if (row == PR_COPIES)
+			fprintf(f, "  Note: %s.\n", props_copies_why);
+	}
+}
+
+static void json_nums(FILE *f, const char *key, const long long *v, int n)
+{
+	int s;
+
+	fprintf(f, ", \"%s\": [", key);
+	for (s = 0; s < n; s++)
+		if (v[s] < 0)
+			fprintf(f, "%snull", s ? ", " : "");
+		else
+			fprintf(f, "%s%lld", s ? ", " : "", v[s]);
+	fputc(']', f);
+}
+
+void props_json(FILE *f, const struct props_report *rp)
+{
+	size_t i;
+	int row, s;
+
+	fprintf(f, "{\"schema_version\": %d, \"tool\": \"ipcbench --props\", \"version\": ",
+		PROPS_SCHEMA_VERSION);
+	json_print_string(f, rp->version);
+	fprintf(f, ", \"date\": ");
+	json_print_string(f, rp->date);
+	fprintf(f, ", \"kernel\": ");
+	json_print_string(f, rp->kernel);
+	fprintf(f, ", \"sizes\": [");
+	for (s = 0; s < rp->nsizes; s++)
+		fprintf(f, "%s%zu", s ? ", " : "", rp->sizes[s]);
+	fprintf(f, "], \"rows\": [");
+	for (row = 0, i = 0; row < __PR_MAX; row++) {
+		if (!row_shown(rp, row))
+			continue;
+		fprintf(f, "%s{\"key\": \"%s\", \"title\": ", i++ ? ", " : "", prop_rows[row].key);
+		json_print_string(f, prop_rows[row].title);
+		fprintf(f, ", \"deterministic\": %s}", prop_rows[row].deterministic ? "true" : "false");
+	}
+	fprintf(f, "], \"mechanisms\": [");
+	for (i = 0; i < rp->nres; i++) {
+		const struct props_result *r = &rp->res[i];
+
+		fprintf(f, "%s\n{\"name\": \"%s\", \"desc\": ", i ? "," : "", r->m->name);
+		json_print_string(f, r->m->desc);
+		fprintf(f, ", \"also\": ");
+		json_print_string(f, r->m->also ? r->m->also : "");
+		fprintf(f, ", \"measured\": %s, \"reason\": ", r->skipped ? "false" : "true");
+		json_print_string(f, r->reason);
+		json_nums(f, "capacity_msgs", r->cap_msgs, rp->nsizes);
+		json_nums(f, "capacity_bytes", r->cap_bytes, rp->nsizes);
+		json_nums(f, "wake_msgs", r->wake_msgs, rp->nsizes);
+		if (r->prio_levels < 0)
+			fprintf(f, ", \"priority_levels\": null");
+		else
+			fprintf(f, ", \"priority_levels\": %ld", r->prio_levels);
+		fprintf(f, ", \"cells\": {");
+		for (row = 0, s = 0; row < __PR_MAX; row++) {
+			int k;
+
+			if (!row_shown(rp, row))
+				continue;
+			fprintf(f, "%s\"%s\": [", s++ ? ", " : "", prop_rows[row].key);
+			for (k = 0; k < rp->nsizes; k++) {
+				fprintf(f, "%s", k ? ", " : "");
+				json_print_string(f, cell(r, row, k));
+			}
+			fputc(']', f);
+		}
+		fprintf(f, "}}");
+	}
+	fprintf(f, "\n]}\n");
+}
+
+/* rst text: '|' would start a substitution reference, '\' an escape. */
+static void rst_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|' || *s == '\\' || *s == '*' || *s == '`')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+}
+
+void props_rst(FILE *f, const struct props_report *rp)
+{
+	size_t i;
+	int row, s;
+
+	fprintf(f, ".. Generated by ipcbench --props --rst on %s (ipcbench %s).\n"
+		".. Do not edit: make props-doc regenerates it, and compare_test\n"
+		".. fails when a deterministic cell differs from the running kernel.\n\n",
+		rp->kernel, rp->version);
+	for (row = 0; row < __PR_MAX; row++) {
+		if (!row_shown(rp, row))
+			continue;
+		if (row == PR_MEMORY)
+			fprintf(f, ".. props-costs-begin\n\n");
+		fprintf(f, ".. props-row: %s\n\n.. list-table:: %s\n   :header-rows: 1\n\n"
+			"   * - mechanism\n", prop_rows[row].key, prop_rows[row].title);
+		for (s = 0; s < rp->nsizes; s++)
+			fprintf(f, "     - %s\n", size_name(rp->sizes[s]));
+		for (i = 0; i < rp->nres; i++) {
+			if (rp->res[i].skipped)
+				continue;
+			fprintf(f, "   * - %s\n", rp->res[i].m->name);
+			for (s = 0; s < rp->nsizes; s++) {
+				fprintf(f, "     - ");
+				rst_text(f, cell(&rp->res[i], row, s));
+				fputc('\n', f);
+			}
+		}
+		fputc('\n', f);
+		if (row == PR_COPIES)
+			fprintf(f, "Note: %s.\n\n", props_copies_why);
+		if (row == PR_OUTLIVES)
+			fprintf(f, ".. props-semantics-end\n\n");
+	}
+	for (i = 0; i < rp->nres; i++)
+		if (rp->res[i].skipped)
+			fprintf(f, ".. not measured: %s: %s\n", rp->res[i].m->name,
+				rp->res[i].reason);
+}
+
+static int row_by_key(const char *key)
+{
+	int row;
+
+	for (row = 0; row < __PR_MAX; row++)
+		if (!strcmp(prop_rows[row].key, key))
+			return row;
+	return -1;
+}
+
+/* Copy the rest of the line after @p into @out, rst escapes undone. */
+static const char *take_line(const char *p, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (; *p && *p != '\n'; p++) {
+		if (*p == '\\' && p[1] && p[1] != '\n')
+			p++;
+		if (o + 1 < len)
+			out[o++] = *p;
+	}
+	out[o] = 0;
+	return *p ? p + 1 : p;
+}
+
+int props_rst_parse(const char *text,
+		    void (*fn)(void *arg, const char *row, const char *mech, size_t size,
+			       const char *cell),
+		    void *arg)
+{
+	char key[64] = "", mech[64] = "", buf[PROP_CELL * 2];
+	size_t sizes[PROPS_NSIZES] = { 0 };
+	const char *p = text;
+	int n = 0, col = -1;
+	bool header = false;
+
+	while (*p) {
+		if (!strncmp(p, ".. props-row: ", 14)) {
+			p = take_line(p + 14, key, sizeof(key));
+			if (row_by_key(key) < 0)
+				key[0] = 0;
+			mech[0] = 0;
+			continue;
+		}
+		if (!strncmp(p, "   * - ", 7)) {
+			p = take_line(p + 7, mech, sizeof(mech));
+			header = !strcmp(mech, "mechanism");
+			if (header)
+				mech[0] = 0;
+			col = 0;
+			continue;
+		}
+		if (!strncmp(p, "     - ", 7)) {
+			p = take_line(p + 7, buf, sizeof(buf));
+			if (header && col >= 0 && col < PROPS_NSIZES)
+				sizes[col] = parse_size_name(buf);
+			else if (key[0] && mech[0] && col >= 0 && col < PROPS_NSIZES && sizes[col]) {
+				fn(arg, key, mech, sizes[col], buf);
+				n++;
+			}
+			col++;
+			continue;
+		}
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return n ? n : -1;
+}
