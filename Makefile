@@ -12,6 +12,9 @@
 #   make host-test        host unit tests (ASan + UBSan, no VM)
 #   make bench            ipcbench suite in the VM (~10 min under TCG), results
 #                         and plots in bench-results/<date>/
+#   make study            the buffering study in the VM (~5 min under TCG):
+#                         ipcbench --props (if built) and --timeline, plots
+#                         and one page in bench-results/<date>/study/
 #   make vm-test          kselftests in the VM, stock kernel
 #   make vm61-test        kselftests in the VM, stock Debian 6.1 kernel
 #   make debug-test       kselftests in the VM, debug kernel
@@ -69,6 +72,9 @@ check:
 bench:
 	scripts/bench.sh
 
+study:
+	scripts/study.sh
+
 # Long runs of the reliability tests (issue 7); short ones are in `check`.
 STRESS_MSGS ?= 1000000
 FUZZ_OPS ?= 1000000
@@ -100,4 +106,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test vm61-test \
-	debug-test ynl-test check bench stress fuzz faultinject demo shell deps clean
+	debug-test ynl-test check bench study stress fuzz faultinject demo shell deps clean
