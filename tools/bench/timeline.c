@@ -338,6 +338,9 @@ static void summarise(const struct tl_opts *to, const struct bufobj *o,
 	r->drops = drop1 >= 0 ? drop1 - drop0 : -1;
 	r->ratio = cap > 0 ? r->plateau / cap : NAN;
 	r->ok = n1 > 0 && fabs(r->ratio - 1) <= TL_TOLERANCE;
+	if (!r->ok && !r->why[0] && !b1 && !o->type->drops && r->ratio < 1)
+		snprintf(r->why, sizeof(r->why), "the writer never blocked: phase 1 was too "
+			 "short to fill the buffer (a longer --timeline or --consumer-delay)");
 }
 
 static int run_one(const struct tl_opts *to, const struct bufobj_type *t, struct tl_result *r)
@@ -454,7 +457,7 @@ static void print_row(FILE *f, const struct tl_result *r)
 		r->checked, r->plateau, r->ratio,
 		r->failed ? "FAILED" : r->ok ? "ok" : "MISMATCH", r->blocked1 * 100,
 		(long long)r->drops, r->drained, r->type->level_src);
-	if (r->failed)
+	if ((r->failed || !r->ok) && r->why[0])
 		fprintf(f, "%-17s   %s\n", "", r->why);
 }
 
