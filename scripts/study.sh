@@ -40,7 +40,8 @@ done
 # kernel's drop count.
 plot_one() {
 	local d=$1 m=$2 cap=$3 drops=$4 csv=$1/timeline-$2.csv half size term t ext lower
-	half=$(sed -n 's/.*producer ahead (0-\([0-9]*\) ms).*/\1/p' "$d/timeline.txt")
+	# The sampler decides when phase 2 begins: the first sample marked 2.
+	half=$(awk -F, 'NR > 1 && $2 == 2 { print $1; exit }' "$csv")
 	size=$(sed -n 's/^Occupancy over time: \([0-9]*\) B.*/\1/p' "$d/timeline.txt")
 	if [ "$drops" = 1 ]; then
 		lower="set ylabel 'dropped (total)'; set yrange [0:*]; set format y '%.0s%c'; stats '$csv' using 6 nooutput; if (STATS_max > 0) { set ytics STATS_max / 3 }; plot '$csv' using 1:6 with steps lw 2 lc rgb '#c03030' title 'messages the kernel dropped'"

@@ -10,14 +10,22 @@
  *
  * Phases, for a run of T = MS milliseconds, burst N, delay D:
  *
- *   1 "producer ahead", [0, T/2): the producer sends bursts of N messages
- *     back to back; the consumer sleeps D us after each message. The
- *     buffer fills to its capacity and stays there while the writer
+ *   1 "producer ahead", from 0 for T/2: the producer sends bursts of N
+ *     messages back to back; the consumer sleeps D us after each message.
+ *     The buffer fills to its capacity and stays there while the writer
  *     blocks (or the kernel drops).
- *   2 "consumer ahead", [T/2, T): the consumer reads without pausing;
- *     the producer sends a burst of N, then sleeps 2 * N * D us. The
- *     reader catches up: the level falls to zero, and each burst shows as
- *     a spike of at most N messages.
+ *   2 "consumer ahead", for T/2: the consumer reads without pausing; the
+ *     producer sends a burst of N, then sleeps 2 * N * D us. The reader
+ *     catches up: the level falls to zero, and each burst shows as a
+ *     spike of at most N messages.
+ *
+ * The sampler moves the children from one phase to the next, and it
+ * does so on events, not only on time, so that a loaded host (other TCG
+ * guests taking the vCPUs for a while) stretches a phase instead of
+ * spoiling it: phase 1 ends at the first sample after T/2 that finds
+ * the buffer full (the writer blocked, or a drop counted since the
+ * sample before), phase 2 at the first sample after another T/2 that
+ * finds it empty; each waits at most TL_STRETCH longer.
  *
  * The writer counts as blocked when /proc/PID/stat says it sleeps (S or
  * D) inside the system call the mechanism's send blocks in (from
@@ -53,6 +61,7 @@
 #define TL_TOLERANCE	0.05
 #define TL_SAMPLES	2000	/* per run, at most */
 #define TL_MIN_US	250	/* shortest sampling interval */
+#define TL_STRETCH	30000000000ull	/* longest wait for full or empty, ns */
 
 struct tl_opts {
 	const struct bufobj_type *types[32];
@@ -67,14 +76,16 @@ struct tl_opts {
 
 /* Shared between the sampler and the two children. */
 struct tl_shared {
-	uint64_t t0, t_half, t_end;	/* CLOCK_MONOTONIC ns */
-	int stop;		/* set by the sampler: __atomic_load_n */
+	uint64_t t0;		/* start, CLOCK_MONOTONIC ns */
+	int phase;		/* 1 or 2, set by the sampler */
+	int stop;		/* set by the sampler */
 	uint64_t sent, received, errors;
 	char err[2][96];
 };
 
 struct tl_sample {
 	double t_ms;
+	int phase;
 	struct bufobj_sample s;
 	char state;		/* writer's /proc state, '?' unknown */
 	long nr;		/* writer's system call, -1 running, -2 unknown */
@@ -90,6 +101,7 @@ struct tl_result {
 	double checked;		/* the capacity checked against (--plant-off) */
 	double unit, plateau, ratio, drained;
 	double blocked1;	/* fraction of phase-1 samples with the writer blocked */
+	double t2_ms, end_ms;	/* when phase 2 began, when the run ended */
 	int64_t drops;
 	uint64_t sent, received, errors;
 	int nsamples;
@@ -128,6 +140,11 @@ static bool stopped(const struct tl_shared *sh)
 	return __atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE);
 }
 
+static int phase(const struct tl_shared *sh)
+{
+	return __atomic_load_n(&sh->phase, __ATOMIC_RELAXED);
+}
+
 static void on_stop(int sig)
 {
 	(void)sig;	/* only interrupts a blocking call */
@@ -161,7 +178,7 @@ static void producer(const struct tl_opts *to, struct bufobj *o, struct tl_share
 			seq++;
 			__atomic_add_fetch(&sh->sent, 1, __ATOMIC_RELAXED);
 		}
-		if (now_ns() >= sh->t_half)
+		if (phase(sh) == 2)
 			sleep_us(2 * to->burst * to->delay_us);
 	}
 	_exit(0);
@@ -184,7 +201,7 @@ static void consumer(const struct tl_opts *to, struct bufobj *o, struct tl_share
 			__atomic_add_fetch(&sh->errors, 1, __ATOMIC_RELAXED);
 		next = seq + 1;
 		__atomic_add_fetch(&sh->received, 1, __ATOMIC_RELAXED);
-		if (now_ns() < sh->t_half)
+		if (phase(sh) == 1)
 			sleep_us(to->delay_us);
 	}
 	_exit(0);
@@ -293,8 +310,7 @@ static int write_csv(const struct tl_opts *to, const struct bufobj *o,
 	for (i = 0; i < n; i++) {
 		const struct tl_sample *x = &smp[i];
 
-		fprintf(f, "%.3f,%d,%.0f,", x->t_ms, x->t_ms < to->ms / 2.0 ? 1 : 2,
-			x->s.level);
+		fprintf(f, "%.3f,%d,%.0f,", x->t_ms, x->phase, x->s.level);
 		if (isnan(x->s.aux))
 			fputc(',', f);
 		else
@@ -321,7 +337,7 @@ static void summarise(const struct tl_opts *to, const struct bufobj *o,
 	for (i = 0; i < n; i++) {
 		double m = bufobj_msgs(o, &smp[i].s);
 
-		if (smp[i].t_ms < to->ms / 2.0) {
+		if (smp[i].phase == 1) {
 			n1++;
 			b1 += blocked_of(&smp[i]) > 0;
 			if (m > r->plateau)
@@ -340,17 +356,69 @@ static void summarise(const struct tl_opts *to, const struct bufobj *o,
 	r->ok = n1 > 0 && fabs(r->ratio - 1) <= TL_TOLERANCE;
 	if (!r->ok && !r->why[0] && !b1 && !o->type->drops && r->ratio < 1)
 		snprintf(r->why, sizeof(r->why), "the writer never blocked: phase 1 was too "
-			 "short to fill the buffer (a longer --timeline or --consumer-delay)");
+			 "short to fill the buffer (a longer --consumer-delay)");
+}
+
+/*
+ * Sample every @interval until the end of phase 2, moving the children
+ * to phase 2 on the way (see the top). Returns the number of samples in
+ * *@smpp, or -1 (reason in r->why).
+ */
+static int sample_phases(const struct tl_opts *to, const struct bufobj_type *t,
+			 struct bufobj *o, struct tl_shared *sh, uint64_t interval,
+			 int statfd, int sysfd, struct tl_sample **smpp, struct tl_result *r)
+{
+	uint64_t half = (uint64_t)to->ms * 500000ull, next, el, t2 = 0;
+	int64_t drops = -1;
+	struct tl_sample *x;
+	int n = 0, max = 0;
+	bool full;
+
+	for (next = sh->t0;; next += interval) {
+		if (n == max) {
+			max = max ? 2 * max : (int)(2 * half / interval) + 16;
+			x = realloc(*smpp, (size_t)max * sizeof(*x));
+			if (!x) {
+				snprintf(r->why, sizeof(r->why), "out of memory");
+				return -1;
+			}
+			*smpp = x;
+		}
+		x = &(*smpp)[n++];
+		sleep_until(next);
+		el = now_ns() - sh->t0;
+		x->t_ms = (double)el / 1e6;
+		x->phase = phase(sh);
+		x->sent = __atomic_load_n(&sh->sent, __ATOMIC_RELAXED);
+		x->received = __atomic_load_n(&sh->received, __ATOMIC_RELAXED);
+		if (bufobj_sample(o, &x->s) < 0) {
+			snprintf(r->why, sizeof(r->why), "occupancy: %s", strerror(errno));
+			return -1;
+		}
+		read_writer(statfd, sysfd, x);
+		x->blocked_proc = (x->state == 'S' || x->state == 'D') && x->nr == t->send_nr;
+		full = blocked_of(x) > 0 || (drops >= 0 && x->s.dropped > drops);
+		drops = x->s.dropped;
+		if (x->phase == 1 && el >= half && (full || el >= half + TL_STRETCH)) {
+			t2 = el;
+			r->t2_ms = x->t_ms;
+			__atomic_store_n(&sh->phase, 2, __ATOMIC_RELAXED);
+		} else if (x->phase == 2 && el >= t2 + half &&
+			   (x->s.level == 0 || el >= t2 + half + TL_STRETCH)) {
+			r->end_ms = x->t_ms;
+			return n;
+		}
+	}
 }
 
 static int run_one(const struct tl_opts *to, const struct bufobj_type *t, struct tl_result *r)
 {
-	uint64_t interval = (uint64_t)to->ms * 1000000ull / TL_SAMPLES, next;
+	uint64_t interval = (uint64_t)to->ms * 1000000ull / TL_SAMPLES;
 	struct tl_sample *smp = NULL;
 	struct tl_shared *sh;
 	struct bufobj o;
 	pid_t pid[2] = { 0, 0 };
-	int ret, n = 0, statfd, sysfd, max;
+	int ret, n, statfd, sysfd;
 
 	r->type = t;
 	ret = capacity_measure(t->name, to->size, &r->cap, r->why, sizeof(r->why));
@@ -364,45 +432,28 @@ static int run_one(const struct tl_opts *to, const struct bufobj_type *t, struct
 	r->unit = o.unit;
 	if (interval < TL_MIN_US * 1000ull)
 		interval = TL_MIN_US * 1000ull;
-	max = (int)((uint64_t)to->ms * 1000000ull / interval) + 2;
-	smp = calloc((size_t)max, sizeof(*smp));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!smp || sh == MAP_FAILED) {
-		snprintf(r->why, sizeof(r->why), "out of memory");
-		free(smp);
+	if (sh == MAP_FAILED) {
+		snprintf(r->why, sizeof(r->why), "mmap: %s", strerror(errno));
 		bufobj_close(&o);
 		r->failed = true;
 		return -1;
 	}
 	memset(sh, 0, sizeof(*sh));
 	sh->t0 = now_ns() + 100000000ull;	/* both children are up by then */
-	sh->t_half = sh->t0 + (uint64_t)to->ms * 500000ull;
-	sh->t_end = sh->t0 + (uint64_t)to->ms * 1000000ull;
+	sh->phase = 1;
 	fflush(NULL);
 	pid[0] = spawn(to, &o, sh, 0);
 	pid[1] = pid[0] > 0 ? spawn(to, &o, sh, 1) : -1;
 	bufobj_attach(&o, BO_SAMPLER);
 	statfd = open_proc(pid[0], "stat");
 	sysfd = open_proc(pid[0], "syscall");
-
-	for (next = sh->t0; pid[1] > 0 && next < sh->t_end && n < max; next += interval) {
-		struct tl_sample *x = &smp[n];
-
-		sleep_until(next);
-		x->t_ms = (double)(now_ns() - sh->t0) / 1e6;
-		x->sent = __atomic_load_n(&sh->sent, __ATOMIC_RELAXED);
-		x->received = __atomic_load_n(&sh->received, __ATOMIC_RELAXED);
-		if (bufobj_sample(&o, &x->s) < 0) {
-			snprintf(r->why, sizeof(r->why), "occupancy: %s", strerror(errno));
-			r->failed = true;
-			break;
-		}
-		read_writer(statfd, sysfd, x);
-		x->blocked_proc = (x->state == 'S' || x->state == 'D') && x->nr == t->send_nr;
-		n++;
-	}
+	n = sample_phases(to, t, &o, sh, interval, statfd, sysfd, &smp, r);
 	if (reap(pid, sh, r->why, sizeof(r->why)) < 0)
 		r->failed = true;
+	if (n < 0)
+		r->failed = true;
+	n = n < 0 ? 0 : n;
 	if (pid[1] < 0 && !r->failed) {
 		snprintf(r->why, sizeof(r->why), "fork: %s", strerror(errno));
 		r->failed = true;
@@ -433,12 +484,12 @@ static void print_header(FILE *f, const struct tl_opts *to)
 	fprintf(f, "Occupancy over time: %zu B messages, %ld ms, sampled every %.2f ms\n",
 		to->size, to->ms,
 		fmax(to->ms * 1000.0 / TL_SAMPLES, TL_MIN_US) / 1000.0);
-	fprintf(f, "  phase 1, producer ahead (0-%ld ms): bursts of %ld back to back, "
-		"the consumer sleeps %ld us per message\n", to->ms / 2, to->burst,
-		to->delay_us);
-	fprintf(f, "  phase 2, consumer ahead (%ld-%ld ms): the consumer reads without "
-		"pausing, the producer sleeps %ld us after each burst\n", to->ms / 2, to->ms,
-		2 * to->burst * to->delay_us);
+	fprintf(f, "  phase 1, producer ahead (%ld ms, then until the buffer is full): bursts "
+		"of %ld back to back,\n    the consumer sleeps %ld us per message\n",
+		to->ms / 2, to->burst, to->delay_us);
+	fprintf(f, "  phase 2, consumer ahead (%ld ms, then until it is empty): the consumer "
+		"reads without pausing,\n    the producer sleeps %ld us after each burst\n",
+		to->ms / 2, 2 * to->burst * to->delay_us);
 	fprintf(f, "  plateau: highest level in phase 1, in messages; must be within %.0f %% "
 		"of the capacity (filled until the writer would block)\n\n",
 		TL_TOLERANCE * 100);
@@ -487,9 +538,9 @@ static void write_json(FILE *f, const struct tl_opts *to, const struct tl_result
 		"\"producer_burst\": %ld, \"tolerance\": %.2f,\n", to->size, to->ms,
 		to->delay_us, to->burst, TL_TOLERANCE);
 	fprintf(f, "  \"phases\": [\n    {\"phase\": 1, \"name\": \"producer ahead\", "
-		"\"from_ms\": 0, \"to_ms\": %.1f},\n    {\"phase\": 2, \"name\": "
-		"\"consumer ahead\", \"from_ms\": %.1f, \"to_ms\": %ld}\n  ],\n",
-		to->ms / 2.0, to->ms / 2.0, to->ms);
+		"\"min_ms\": %.1f, \"until\": \"full\"},\n    {\"phase\": 2, \"name\": "
+		"\"consumer ahead\", \"min_ms\": %.1f, \"until\": \"empty\"}\n  ],\n",
+		to->ms / 2.0, to->ms / 2.0);
 	fputs("  \"mechanisms\": [\n", f);
 	for (i = 0; i < n; i++) {
 		const struct tl_result *r = &res[i];
@@ -516,6 +567,8 @@ static void write_json(FILE *f, const struct tl_opts *to, const struct tl_result
 		json_num(f, "plateau_msgs", r->plateau, true);
 		json_num(f, "ratio", r->ratio, true);
 		json_num(f, "blocked_phase1", r->blocked1, true);
+		json_num(f, "phase2_from_ms", r->t2_ms, true);
+		json_num(f, "end_ms", r->end_ms, true);
 		fprintf(f, "\"drops_phase1\": %lld, ", (long long)r->drops);
 		json_num(f, "drained_msgs", r->drained, true);
 		fprintf(f, "\"sent\": %llu, \"received\": %llu, \"samples\": %d}%s\n",
