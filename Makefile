@@ -14,6 +14,9 @@
 #                         and plots in bench-results/<date>/
 #   make props-doc        regenerate Documentation/generated/props-*.rst:
 #                         ipcbench --props in the VM on 6.12 and 6.1
+#   make study            the buffering study in the VM (~5 min under TCG):
+#                         ipcbench --props and --timeline, plots
+#                         and one page in bench-results/<date>/study/
 #   make vm-test          kselftests in the VM, stock kernel
 #   make vm61-test        kselftests in the VM, stock Debian 6.1 kernel
 #   make debug-test       kselftests in the VM, debug kernel
@@ -74,6 +77,9 @@ bench:
 props-doc:
 	scripts/props-doc.sh
 
+study:
+	scripts/study.sh
+
 # Long runs of the reliability tests (issue 7); short ones are in `check`.
 STRESS_MSGS ?= 1000000
 FUZZ_OPS ?= 1000000
@@ -105,4 +111,4 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test vm61-test \
-	debug-test ynl-test check bench props-doc stress fuzz faultinject demo shell deps clean
+	debug-test ynl-test check bench props-doc study stress fuzz faultinject demo shell deps clean

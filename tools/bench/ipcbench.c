@@ -22,6 +22,7 @@
 #include "payload.h"
 #include "props.h"
 #include "scale.h"
+#include "timeline.h"
 
 #ifndef IPCCHAN_VERSION
 #define IPCCHAN_VERSION "unknown"
@@ -84,6 +85,9 @@ static void usage(FILE *f)
 "                        destroy cost at 10..10000 mailboxes, 1 vs 8 senders\n"
 "                        on one mailbox, kernel memory per queued message\n"
 "                        (uses -r, -t, -w and the first CPU of -c; --json)\n"
+"      --timeline MS     instead: each buffer's occupancy over MS ms, producer\n"
+"                        ahead then consumer ahead, with plots' data; see\n"
+"                        ipcbench --timeline 0 --help\n"
 "  -q, --quick           smoke test: every mechanism, 64 B and 4 KiB, both\n"
 "                        modes, same CPU, 3 short repetitions\n"
 "      --quiet           no progress on stderr\n"
@@ -405,9 +409,16 @@ int main(int argc, char **argv)
 	uint64_t verified = 0, errors = 0;
 	bool quick = false, scale = false, stdout_taken;
 
+	/*
+	 * --props and --timeline parse options of their own (props_cli.c,
+	 * timeline.c).
+	 */
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--props"))
 			return props_main(argc, argv);
+	for (i = 1; i < argc; i++)
+		if (!strncmp(argv[i], "--timeline", 10))
+			return timeline_main(argc, argv);
 	for (i = 0; i < argc && cl < sizeof(cmd) - 1; i++)
 		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s", i ? " " : "", argv[i]);
 	default_cpus(o.cpus);
