@@ -4,7 +4,8 @@
 # check.sh (make check): every test layer, in order, on a fresh machine.
 #
 #   deps      scripts/deps.sh: install what is missing (needs root)
-#   build     module against the VM kernel's headers, CLI, selftests
+#   build     module against the VM kernel's headers, tools (host and
+#             static), selftests
 #   lint      checkpatch --strict, W=1 + sparse on 6.12 and 6.1
 #   host      host unit tests under ASan + UBSan
 #   vm-stock  the kselftests in a VM on the stock Debian 6.12 kernel
@@ -68,7 +69,7 @@ if ! layer deps "$TOP/scripts/deps.sh"; then
 fi
 load_kernel_record
 
-layer build make -C "$TOP" --no-print-directory all KDIR="$KDIR_STOCK" || finish 1
+layer build make -C "$TOP" --no-print-directory all guest-bins KDIR="$KDIR_STOCK" || finish 1
 layer lint "$TOP/scripts/lint.sh"
 layer host make -C "$TOP" --no-print-directory host-test
 layer vm-stock "$TOP/scripts/vm.sh" --kernel stock --log "$logs/vm-stock.serial"
