@@ -114,7 +114,7 @@ FUZZ_SEED ?= 1
 stress:
 	scripts/vm.sh --kernel debug --timeout 10800 -- \
 		env IPCCHAN_STRESS_MSGS=$(STRESS_MSGS) \
-		IPCCHAN_STRESS_RECORDS=$(STRESS_MSGS) \
+		IPCCHAN_STRESS_RECORDS=$(STRESS_MSGS) IPCCHAN_TEST_TIMEOUT=0 \
 		run-selftests stress_test ring_stress_test
 
 faultinject:
