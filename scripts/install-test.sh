@@ -264,12 +264,17 @@ debian_packages() {
 		 libipcchan0_${VERSION}_amd64 libipcchan-dev_${VERSION}_amd64; do
 		[ -f "$T/deb/$p.deb" ] || { echo "missing $p.deb"; return 1; }
 	done
-	dpkg-deb -c "$T/deb/ipcchan-dkms_${VERSION}_all.deb" |
-		grep -q "usr/src/ipcchan-$VERSION/dkms.conf" || return 1
+	# Listings into variables: grep -q closing the pipe early would kill
+	# dpkg-deb with SIGPIPE, which pipefail reports as a failure.
+	local dkms_ls lib_ls dev_ls
+	dkms_ls=$(dpkg-deb -c "$T/deb/ipcchan-dkms_${VERSION}_all.deb") &&
+	lib_ls=$(dpkg-deb -c "$T/deb/libipcchan0_${VERSION}_amd64.deb") &&
+	dev_ls=$(dpkg-deb -c "$T/deb/libipcchan-dev_${VERSION}_amd64.deb") || return 1
+	grep -q "usr/src/ipcchan-$VERSION/dkms.conf" <<<"$dkms_ls" || return 1
 	dpkg-deb -f "$T/deb/ipcchan-dkms_${VERSION}_all.deb" Depends | grep -q dkms ||
 		{ echo "ipcchan-dkms does not depend on dkms"; return 1; }
-	dpkg-deb -c "$T/deb/libipcchan0_${VERSION}_amd64.deb" | grep -q 'libipcchan.so.0 ->' || return 1
-	dpkg-deb -c "$T/deb/libipcchan-dev_${VERSION}_amd64.deb" | grep -q 'pkgconfig/libipcchan.pc' || return 1
+	grep -q 'libipcchan.so.0 ->' <<<"$lib_ls" || return 1
+	grep -q 'pkgconfig/libipcchan.pc' <<<"$dev_ls" || return 1
 	# Debian's hardening flags reached the compiler and the linker.
 	dpkg-deb -x "$T/deb/ipcchan-tools_${VERSION}_amd64.deb" "$T/deb/x"
 	readelf -d "$T/deb/x/usr/bin/ipcchan" | grep -q BIND_NOW || { echo "no -z now"; return 1; }
