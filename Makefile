@@ -2,7 +2,19 @@
 #
 # ipcchan top-level Makefile.
 #
-#   make                  module (against KDIR), CLI and selftests
+#   make                  module (against KDIR) and the tools and libipcchan
+#                         for this machine (build/host/); needs only the
+#                         kernel headers and libnl-genl-3-dev
+#   make install          tools, libipcchan, headers, man pages, bash
+#                         completion (DESTDIR, PREFIX=/usr/local, LIBDIR...;
+#                         the tree is listed in Documentation/install.rst)
+#   make uninstall        remove what make install put there
+#   make modules_install  ipcchan.ko into /lib/modules/KVER/updates, depmod
+#                         (INSTALL_MOD_PATH, KDIR or KVER)
+#   make dkms-install     the module's source into /usr/src/ipcchan-VERSION
+#                         for dkms (DESTDIR)
+#   make selftests        static kselftests for the VM (needs the
+#                         linux-source-6.12 tarball for the harness)
 #   make check            everything CI runs: deps, build, lint, host tests,
 #                         the VM suite on stock 6.12, stock 6.1 and the
 #                         debug kernel
@@ -27,11 +39,13 @@
 #   make fuzz             ipcchan-fuzz, 10^6 operations, debug kernel
 #   make faultinject      the suite under failslab/fail_page_alloc, swept
 
-KDIR	?= /lib/modules/$(shell uname -r)/build
+KVER	?= $(shell uname -r)
+KDIR	?= /lib/modules/$(KVER)/build
 BUILD	:= $(CURDIR)/build
+VERSION	:= $(shell cat VERSION)
 export BUILD
 
-all: module tools selftests
+all: module tools
 
 module:
 	$(MAKE) -C kmod KDIR=$(KDIR)
@@ -39,14 +53,34 @@ module:
 tools:
 	$(MAKE) -C tools
 
+# The static build the busybox VM runs: build/bin, build/lib.
+tools-static:
+	$(MAKE) -C tools STATIC=1
+
 ksrc:
 	@bash -c '. scripts/lib.sh && ksrc_extract >/dev/null'
 
-selftests: ksrc tools
+selftests: ksrc tools-static
 	$(MAKE) -C selftests
 
+install uninstall:
+	$(MAKE) -C tools $@
+
+modules_install:
+	$(MAKE) -C kmod KDIR=$(KDIR) modules_install
+
+# The DKMS source tree: what dkms.conf builds, nothing else.
+DKMS_SRC := $(DESTDIR)/usr/src/ipcchan-$(VERSION)
+DKMS_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) kmod/Kbuild kmod/Makefile
+dkms-install:
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux
+	install -m 0644 $(DKMS_FILES) $(DKMS_SRC)/kmod/
+	install -m 0644 uapi/linux/ipcchan.h $(DKMS_SRC)/uapi/linux/
+	install -m 0644 VERSION $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
 # Everything the VM's /opt/ipcchan/bin holds.
-guest-bins: tools selftests
+guest-bins: tools-static selftests
 	install -m 0755 scripts/tour.sh $(BUILD)/bin/ipcchan-tour
 	install -m 0755 scripts/faultinject.sh $(BUILD)/bin/ipcchan-faultinject
 
@@ -71,6 +105,10 @@ ynl-test: ksrc
 check:
 	scripts/check.sh
 
+# make check's install layer on its own (scripts/install-test.sh).
+install-test:
+	scripts/install-test.sh
+
 bench:
 	scripts/bench.sh
 
@@ -87,7 +125,7 @@ FUZZ_SEED ?= 1
 stress:
 	scripts/vm.sh --kernel debug --timeout 10800 -- \
 		env IPCCHAN_STRESS_MSGS=$(STRESS_MSGS) \
-		IPCCHAN_STRESS_RECORDS=$(STRESS_MSGS) \
+		IPCCHAN_STRESS_RECORDS=$(STRESS_MSGS) IPCCHAN_TEST_TIMEOUT=0 \
 		run-selftests stress_test ring_stress_test
 
 faultinject:
@@ -110,5 +148,6 @@ clean:
 	-$(MAKE) -C kmod KDIR=$(KDIR) clean
 	rm -rf $(BUILD)
 
-.PHONY: all module tools ksrc selftests guest-bins host-test lint vm-test vm61-test \
-	debug-test ynl-test check bench props-doc study stress fuzz faultinject demo shell deps clean
+.PHONY: all module tools tools-static ksrc selftests install uninstall modules_install \
+	dkms-install guest-bins host-test lint vm-test vm61-test debug-test ynl-test check \
+	install-test bench props-doc study stress fuzz faultinject demo shell deps clean

@@ -3,6 +3,7 @@
  * ipcchan module entry: the init/exit ladder.
  */
 #include <linux/module.h>
+#include <net/genetlink.h>
 
 #include "chardev.h"
 #include "netlink.h"
@@ -44,3 +45,6 @@ module_exit(ipcchan_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The ipcchan authors");
 MODULE_DESCRIPTION("Kernel-buffered mailboxes, shared rings and netlink events for IPC study");
+MODULE_VERSION(IPCCHAN_VERSION);
+/* Resolving the family (genl_ctrl_resolve, YNL) loads the module. */
+MODULE_ALIAS_GENL_FAMILY(IPCCHAN_FAMILY_NAME);

@@ -4,7 +4,8 @@
 # check.sh (make check): every test layer, in order, on a fresh machine.
 #
 #   deps      scripts/deps.sh: install what is missing (needs root)
-#   build     module against the VM kernel's headers, CLI, selftests
+#   build     module against the VM kernel's headers, tools (host and
+#             static), selftests
 #   lint      checkpatch --strict, W=1 + sparse on 6.12 and 6.1
 #   host      host unit tests under ASan + UBSan
 #   vm-stock  the kselftests in a VM on the stock Debian 6.12 kernel;
@@ -19,6 +20,11 @@
 #             UBSAN); its first build on a machine takes 15-30 minutes
 #   vm-fault  scripts/faultinject.sh --quick: allocation failures forced in
 #             the module under the fuzzer and the suite, debug kernel
+#   install   scripts/install-test.sh: make install/uninstall against the
+#             documented tree, C and C++ programs on the installed
+#             libipcchan in the VM, modules_install and modinfo, dkms build
+#             on 6.12 and 6.1, the Debian packages, the selftests in a
+#             kernel tree, and the suite without the module (all SKIP)
 #
 # Each layer's log is kept in build/check/<layer>.log. The last line is
 # the sum over all layers: "N passed, N failed". Exit status 0 only when
@@ -71,12 +77,13 @@ if ! layer deps "$TOP/scripts/deps.sh"; then
 fi
 load_kernel_record
 
-layer build make -C "$TOP" --no-print-directory all KDIR="$KDIR_STOCK" || finish 1
+layer build make -C "$TOP" --no-print-directory all guest-bins KDIR="$KDIR_STOCK" || finish 1
 layer lint "$TOP/scripts/lint.sh"
 layer host make -C "$TOP" --no-print-directory host-test
 layer vm-stock "$TOP/scripts/vm.sh" --kernel stock --log "$logs/vm-stock.serial"
 layer vm-61 "$TOP/scripts/vm.sh" --kernel stock61 --log "$logs/vm-61.serial"
 layer ynl make -C "$TOP" --no-print-directory ynl-test
+layer install "$TOP/scripts/install-test.sh"
 # Build (or find in the cache) the debug kernel first, as its own step,
 # so a build failure is not mistaken for a test failure.
 if layer dbg-kernel "$TOP/scripts/debug-kernel.sh"; then

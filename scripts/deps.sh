@@ -23,6 +23,7 @@ PACKAGES=(
 	sparse dwarves perl python3 python3-yaml python3-docutils groff-base python3-jsonschema
 	gnuplot-nox strace rsync
 	linux-source-6.12
+	dkms dh-dkms debhelper fakeroot pkg-config g++
 )
 
 missing_pkgs() {

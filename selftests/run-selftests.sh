@@ -1,27 +1,62 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# run-selftests [TEST...]: run the ipcchan kselftests (all by default) and
-# print their TAP output, then one summary line that scripts/check.sh and
-# CI read:
+# run-selftests [TEST...]: run the ipcchan kselftests (all by default),
+# streaming each binary's TAP output as it runs, then print one summary
+# line that scripts/check.sh and CI read:
 #
+#   IPCCHAN-RESULT pass=N fail=N skip=N
 #   N passed, N failed, N skipped
 #
-# A binary that crashes or prints no "# Totals:" line counts as one failure.
+# Each binary runs in its own session and is killed, with every process it
+# forked, after IPCCHAN_TEST_TIMEOUT seconds (default: the timeout= of the
+# kselftest `settings` file; 0 for no limit). A binary that is killed,
+# crashes or prints no "# Totals:" line counts as one failure; one that
+# skips as a whole (exit 4, plan "1..0 # SKIP", e.g. without the module)
+# counts as one skip.
 
 tests="${*:-@TESTS@}"
 dir=$(dirname "$0")
+limit=${IPCCHAN_TEST_TIMEOUT:-@TIMEOUT@}
+tmp=/tmp/ipcchan-selftest.$$
 pass=0 fail=0 skip=0
+
+# run_one TEST: run it with its output on stdout and in $tmp.out, its exit
+# status in $tmp.rc; 1 if it was killed for taking too long.
+run_one() {
+	rm -f "$tmp.pid" "$tmp.rc"
+	{
+		setsid sh -c 'echo $$ >"$1"; exec "$2"' run "$tmp.pid" "$dir/$1" 2>&1
+		echo $? >"$tmp.rc"
+	} | tee "$tmp.out" &
+	pipe=$! ticks=0
+	while kill -0 "$pipe" 2>/dev/null; do
+		sleep 0.2
+		ticks=$((ticks + 1))
+		if [ "$limit" -gt 0 ] && [ "$ticks" -ge $((limit * 5)) ] && [ -s "$tmp.pid" ]; then
+			kill -KILL -- "-$(cat "$tmp.pid")" 2>/dev/null
+			wait "$pipe"
+			return 1
+		fi
+	done
+	wait "$pipe"
+	return 0
+}
 
 for t in $tests; do
 	echo "# ===== $t"
-	out=/tmp/ipcchan-selftest.$$
-	"$dir/$t" >"$out" 2>&1
-	rc=$?
-	cat "$out"
-	totals=$(grep '^# Totals:' "$out" | tail -n 1)
-	rm -f "$out"
+	if ! run_one "$t"; then
+		echo "not ok $t # killed after ${limit}s (IPCCHAN_TEST_TIMEOUT)"
+		fail=$((fail + 1))
+		continue
+	fi
+	rc=$(cat "$tmp.rc" 2>/dev/null || echo 255)
+	totals=$(grep '^# Totals:' "$tmp.out" | tail -n 1)
 	if [ -z "$totals" ]; then
+		if [ "$rc" -eq 4 ] && grep -q '^1\.\.0 # SKIP' "$tmp.out"; then
+			skip=$((skip + 1))
+			continue
+		fi
 		echo "not ok $t # crashed or was killed (exit $rc)"
 		fail=$((fail + 1))
 		continue
@@ -36,6 +71,7 @@ for t in $tests; do
 		fail=$((fail + 1))
 	fi
 done
+rm -f "$tmp.out" "$tmp.pid" "$tmp.rc"
 
 echo "IPCCHAN-RESULT pass=$pass fail=$fail skip=$skip"
 echo "$pass passed, $fail failed, $skip skipped"

@@ -1,7 +1,9 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
- * libipcchan: the shared-ring protocol of ipcchan, so that no user has to
- * get the memory barriers right alone.
+ * libipcchan: the mailbox calls and the shared-ring protocol of ipcchan,
+ * so that no user has to wrap the ioctls or get the memory barriers right
+ * alone. Installed as <ipcchan/ipcchan.h>; link with
+ * `pkg-config --cflags --libs libipcchan`. Manual: libipcchan(3).
  *
  * Functions return 0 (or a non-negative count or fd) on success and a
  * negative errno on failure; they do not touch errno otherwise. -EIO
@@ -9,7 +11,8 @@
  * position): the library never reads outside the mapping, and once it has
  * reported -EIO for a ring it keeps doing so.
  *
- * A struct ipcchan_ring is used by one thread at a time.
+ * A struct ipcchan_ring is used by one thread at a time. The mailbox
+ * calls keep no state: any thread may use them on any mailbox fd.
  */
 #ifndef IPCCHAN_LIB_H
 #define IPCCHAN_LIB_H
@@ -19,10 +22,116 @@
 
 #include <linux/ipcchan.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct ipcchan_ring;
 
 /* Open /dev/ipcchan (O_RDWR | O_CLOEXEC). Returns the fd or -errno. */
 int ipcchan_dev_open(void);
+
+/* ------------------------------------------------------------------ */
+/* Mailboxes                                                           */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct ipcchan_mbox_params - what a new mailbox is created with
+ * @capacity: messages it holds; 0 for %IPCCHAN_MBOX_DEFAULT_CAPACITY
+ * @msgsize_max: largest message in bytes; 0 for
+ *	%IPCCHAN_MBOX_DEFAULT_MSGSIZE
+ * @policy: &enum ipcchan_mbox_policy
+ * @send_lowat: send low watermark in free slots; 0 for the default
+ * @mode: permission bits (the umask applies)
+ *
+ * All zero is a valid choice: the defaults, blocking, mode 0.
+ */
+struct ipcchan_mbox_params {
+	uint32_t capacity;
+	uint32_t msgsize_max;
+	uint32_t policy;
+	uint32_t send_lowat;
+	uint32_t mode;
+};
+
+/**
+ * ipcchan_mbox_open - %IPCCHAN_IOC_MBOX_OPEN
+ * @dev: fd of /dev/ipcchan
+ * @name: name, or NULL for a new anonymous mailbox
+ * @flags: IPCCHAN_OPEN_READ and/or _WRITE, optionally _CREATE, _EXCL,
+ *	_NONBLOCK
+ * @params: creation parameters, or NULL for all defaults; ignored when
+ *	an existing name is opened
+ *
+ * Returns the new mailbox fd (O_CLOEXEC) or -errno.
+ */
+int ipcchan_mbox_open(int dev, const char *name, uint32_t flags,
+		      const struct ipcchan_mbox_params *params);
+
+/* Remove a mailbox's name (IPCCHAN_IOC_UNLINK). Returns 0 or -errno. */
+int ipcchan_mbox_unlink(int dev, const char *name);
+
+/*
+ * Sending and receiving. @flags are IPCCHAN_XFER_* (NONBLOCK, ABSTIME,
+ * and PEEK, TRUNC for receive); the library sets IPCCHAN_XFER_TIMEOUT
+ * itself from @timeout_ns: negative waits without limit (or not at all
+ * with NONBLOCK or an O_NONBLOCK fd), 0 or more is the longest wait in ns,
+ * or with ABSTIME the CLOCK_MONOTONIC deadline. Errors are the ioctl's,
+ * as -errno, plus -EINVAL for IPCCHAN_XFER_TIMEOUT in @flags, ABSTIME
+ * with a negative @timeout_ns, or a @count of 0 or above
+ * %IPCCHAN_MBOX_BATCH_MAX.
+ *
+ * ipcchan_mbox_send: one message of @len bytes at priority @prio.
+ *	Returns 0 (also when the policy dropped it) or -errno.
+ * ipcchan_mbox_recv: one message into @buf of @len bytes. Returns the
+ *	message's full length, which exceeds @len only with TRUNC (then
+ *	@len bytes were copied), or -errno. @meta, if not NULL, receives
+ *	the metadata: priority, flags, sequence number, enqueue time,
+ *	sender, drops since the previous receive.
+ * ipcchan_mbox_send_batch / _recv_batch: @count messages described by
+ *	@msgs (see ipcchan_mbox_msg_init()); receive fills in each one's
+ *	metadata. Return the number transferred (a batch stops early at an
+ *	error after the first message) or -errno.
+ */
+int ipcchan_mbox_send(int fd, const void *buf, uint32_t len, uint32_t prio,
+		      uint32_t flags, int64_t timeout_ns);
+int ipcchan_mbox_recv(int fd, void *buf, uint32_t len, uint32_t flags,
+		      int64_t timeout_ns, struct ipcchan_mbox_msg *meta);
+int ipcchan_mbox_send_batch(int fd, struct ipcchan_mbox_msg *msgs,
+			    unsigned int count, uint32_t flags,
+			    int64_t timeout_ns);
+int ipcchan_mbox_recv_batch(int fd, struct ipcchan_mbox_msg *msgs,
+			    unsigned int count, uint32_t flags,
+			    int64_t timeout_ns);
+
+/* Point @m at @buf of @len bytes (send: the payload; receive: the room). */
+void ipcchan_mbox_msg_init(struct ipcchan_mbox_msg *m, const void *buf,
+			   uint32_t len, uint32_t prio);
+
+/* IPCCHAN_IOC_MBOX_GET_ATTR and _GET_STATS. Return 0 or -errno. */
+int ipcchan_mbox_get_attr(int fd, struct ipcchan_mbox_attr *attr);
+int ipcchan_mbox_get_stats(int fd, struct ipcchan_mbox_stats *st);
+
+/*
+ * Pure mailbox logic, also for the host unit tests.
+ *
+ * ipcchan_mbox_xfer_init: fill @x for @count messages at @msgs with the
+ *	rules above; returns 0 or -EINVAL.
+ * ipcchan_mbox_residence_quantile: from @st's residence histogram, an
+ *	upper bound in ns of the @q quantile (0 <= @q <= 1) of the time
+ *	received messages spent queued: the end of the log2 bucket it falls
+ *	in, UINT64_MAX for the last, open bucket. 0 when nothing was
+ *	received or @q is out of range.
+ */
+int ipcchan_mbox_xfer_init(struct ipcchan_mbox_xfer *x,
+			   struct ipcchan_mbox_msg *msgs, unsigned int count,
+			   uint32_t flags, int64_t timeout_ns);
+uint64_t ipcchan_mbox_residence_quantile(const struct ipcchan_mbox_stats *st,
+					 double q);
+
+/* ------------------------------------------------------------------ */
+/* Shared rings                                                        */
+/* ------------------------------------------------------------------ */
 
 /**
  * ipcchan_ring_open - %IPCCHAN_IOC_RING_OPEN
@@ -165,5 +274,9 @@ uint32_t ipcchan_ring_rec_total(uint32_t len);
 int64_t ipcchan_ring_span(uint32_t ahead, uint32_t behind, uint32_t size);
 int64_t ipcchan_ring_rec_check(uint32_t len, uint32_t flags, uint32_t avail,
 			       uint32_t max_record);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* IPCCHAN_LIB_H */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * libipcchan: producer and consumer sides of an ipcchan shared ring.
  *
@@ -123,16 +123,21 @@ int ipcchan_ring_open(int dev, const char *name, uint32_t flags,
 	return fd;
 }
 
-int ipcchan_ring_unlink(int dev, const char *name)
+int ipcchan__unlink(int dev, uint32_t type, const char *name)
 {
 	struct ipcchan_unlink ul;
 
 	memset(&ul, 0, sizeof(ul));
 	ul.size = sizeof(ul);
-	ul.type = IPCCHAN_OBJ_RING;
+	ul.type = type;
 	ul.name = (uintptr_t)name;
 	ul.name_len = strlen(name);
 	return ioctl(dev, IPCCHAN_IOC_UNLINK, &ul) ? -errno : 0;
+}
+
+int ipcchan_ring_unlink(int dev, const char *name)
+{
+	return ipcchan__unlink(dev, IPCCHAN_OBJ_RING, name);
 }
 
 int ipcchan_ring_get_stats(int fd, struct ipcchan_ring_stats *st)

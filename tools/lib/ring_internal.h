@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
 /*
  * libipcchan internals: the ring handle, and the attach step that the
  * host unit tests drive with ordinary memory instead of a kernel ring.
@@ -55,5 +55,8 @@ struct ipcchan_ring {
 int ipcchan_ring__attach(struct ipcchan_ring *r, uint32_t role,
 			 const struct ipcchan_ring_info_page *info,
 			 void *prod, void *cons, void *data);
+
+/* IPCCHAN_IOC_UNLINK of a @type object; for ring.c and mailbox.c. */
+int ipcchan__unlink(int dev, uint32_t type, const char *name);
 
 #endif /* IPCCHAN_LIB_RING_INTERNAL_H */
