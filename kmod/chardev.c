@@ -26,8 +26,8 @@
 #define IPCCHAN_ABI_SIZE(type, field, size) \
 	static_assert(offsetofend(struct type, field) == (size))
 #define IPCCHAN_ABI_LAST(type, field, size) \
-	IPCCHAN_ABI_SIZE(type, field, size); \
-	static_assert(sizeof(struct type) == (size))
+	static_assert(sizeof(struct type) == (size) && \
+		      offsetofend(struct type, field) == sizeof(struct type))
 
 IPCCHAN_ABI_LAST(ipcchan_info, user_max_bytes, IPCCHAN_INFO_SIZE_VER0);
 IPCCHAN_ABI_LAST(ipcchan_unlink, name, IPCCHAN_UNLINK_SIZE_VER0);
