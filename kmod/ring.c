@@ -48,6 +48,7 @@
 #include "netlink.h"
 #include "object.h"
 #include "ring.h"
+#include "trace.h"
 
 /*
  * The layout, reported to userspace in struct ipcchan_ring_offsets and
@@ -799,8 +800,7 @@ static bool ring_wake_side(struct ipcchan_ring *ring, enum ring_side side)
 {
 	wait_queue_head_t *wq = &ring->wq[side];
 	struct wait_queue_entry *e;
-	bool woken = false;
-	u32 avail, need = 0, n;
+	u32 avail, need = 0, n, woken = 0;
 
 	spin_lock_irq(&wq->lock);
 	/*
@@ -816,16 +816,18 @@ static bool ring_wake_side(struct ipcchan_ring *ring, enum ring_side side)
 	ring->wake_avail[side] = avail;
 	list_for_each_entry(e, &wq->head, entry) {
 		if (e->func != ring_wake_fn) {
-			woken = true;
+			woken++;
 			continue;
 		}
 		n = container_of(e, struct ring_waiter, wq)->need;
 		if (n <= avail)
-			woken = true;
+			woken++;
 		else if (!need || n < need)
 			need = n;
 	}
 	WRITE_ONCE(*ring->waiting[side], need);
+	trace_ipcchan_ring_wake(ring->obj.id, side == RING_PROD, woken, avail,
+				need, ring->data_size);
 	if (woken)
 		wake_up_locked_poll(wq, side_event(side));
 	spin_unlock_irq(&wq->lock);
@@ -846,9 +848,16 @@ static bool ring_wake(struct ipcchan_ring *ring, enum ring_side side)
 /* A kick from a file of @side: wake the other side (ring_wake_side()). */
 static void ring_do_kick(struct ipcchan_ring *ring, enum ring_side side)
 {
+	bool woken;
+
 	atomic64_inc(&ring->kicks[side]);
-	if (!ring_wake_side(ring, other_side(side)))
+	woken = ring_wake_side(ring, other_side(side));
+	if (!woken)
 		atomic64_inc(&ring->kicks_idle);
+	trace_ipcchan_ring_kick(ring->obj.id, side == RING_PROD, woken,
+				ring_prod_pos(ring),
+				READ_ONCE(*ring->pos[RING_CONS]),
+				ring->data_size);
 }
 
 static long ring_kick(struct ring_file *rf, unsigned long arg)
@@ -1020,6 +1029,8 @@ static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
 	need = w.min_bytes ? w.min_bytes : ring_default_need(ring, rf->side);
 	w.avail = 0;
 	ret = ring_sleep(ring, rf->side, need, exp, &slept, &w.avail);
+	trace_ipcchan_ring_wait(ring->obj.id, rf->side == RING_PROD, need,
+				w.avail, ring->data_size, slept, ret);
 	if (slept)
 		atomic64_inc(&ring->waits);
 	if (ret == -ETIMEDOUT)
