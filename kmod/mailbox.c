@@ -76,6 +76,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -1299,6 +1300,53 @@ static void mbox_count_fd(struct ipcchan_mbox *mb, fmode_t mode, int delta)
 	spin_unlock(&mb->lock);
 }
 
+static const char *const mbox_policy_names[] = {
+	[IPCCHAN_MBOX_BLOCK]		= "block",
+	[IPCCHAN_MBOX_DROP_NEWEST]	= "drop-newest",
+	[IPCCHAN_MBOX_DROP_OLDEST]	= "drop-oldest",
+};
+
+/*
+ * /proc/PID/fdinfo/N: what this fd is and the state of its mailbox, one
+ * "key:\tvalue" line each, keys named as the GET_ATTR and GET_STATS
+ * fields. The counters are one consistent snapshot.
+ */
+static void mbox_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct ipcchan_mbox *mb = file->private_data;
+	u32 depth, peak, sblocked, rblocked;
+	u64 in, out, dropped;
+
+	spin_lock(&mb->lock);
+	depth = mb->depth;
+	peak = mb->st.peak_depth;
+	sblocked = mb->st.senders_blocked;
+	rblocked = mb->st.receivers_blocked;
+	in = mb->st.msgs_in;
+	out = mb->st.msgs_out;
+	dropped = mb->st.msgs_dropped;
+	spin_unlock(&mb->lock);
+
+	seq_puts(m, "type:\tmailbox\n");
+	seq_printf(m, "id:\t%u\n", mb->obj.id);
+	seq_printf(m, "role:\t%s\n",
+		   (file->f_mode & FMODE_READ) && (file->f_mode & FMODE_WRITE) ?
+		   "read-write" : file->f_mode & FMODE_READ ? "read" : "write");
+	seq_printf(m, "named:\t%d\n", ipcchan_obj_is_named(&mb->obj));
+	seq_printf(m, "policy:\t%s\n", mbox_policy_names[mb->policy]);
+	seq_printf(m, "capacity:\t%u\n", mb->capacity);
+	seq_printf(m, "msgsize_max:\t%u\n", mb->msgsize_max);
+	seq_printf(m, "send_lowat:\t%u\n", mb->send_lowat);
+	seq_printf(m, "reserved_bytes:\t%zu\n", mb->obj.charged);
+	seq_printf(m, "depth:\t%u\n", depth);
+	seq_printf(m, "peak_depth:\t%u\n", peak);
+	seq_printf(m, "senders_blocked:\t%u\n", sblocked);
+	seq_printf(m, "receivers_blocked:\t%u\n", rblocked);
+	seq_printf(m, "msgs_in:\t%llu\n", in);
+	seq_printf(m, "msgs_out:\t%llu\n", out);
+	seq_printf(m, "msgs_dropped:\t%llu\n", dropped);
+}
+
 /*
  * An fd going away may leave the other side with nobody to talk to:
  * wake every waiter so that it can see EPIPE, and pollers EPOLLHUP/ERR.
@@ -1324,6 +1372,7 @@ static const struct file_operations mbox_fops = {
 	.unlocked_ioctl	= mbox_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= mbox_release,
+	.show_fdinfo	= mbox_show_fdinfo,
 };
 
 static void mbox_unlinked(struct ipcchan_obj *obj)

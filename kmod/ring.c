@@ -37,6 +37,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -1274,6 +1275,56 @@ static long ring_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+static const char *const ring_role_names[] = {
+	[RING_PROD]	= "producer",
+	[RING_CONS]	= "consumer",
+	[RING_OBSERVER]	= "observer",
+};
+
+/*
+ * /proc/PID/fdinfo/N: the fd's role and the ring's state, keys named as
+ * the GET_INFO and GET_STATS fields. The positions and waiting words are
+ * read from the shared control pages as they are now: shown, never used,
+ * so what a process wrote there is what appears.
+ */
+static void ring_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct ring_file *rf = file->private_data;
+	struct ipcchan_ring *ring = rf->ring;
+	u32 prod, cons, producers, consumers;
+
+	cons = READ_ONCE(*ring->pos[RING_CONS]);
+	prod = READ_ONCE(*ring->pos[RING_PROD]);
+	spin_lock(&ring->lock);
+	producers = ring->attached[RING_PROD];
+	consumers = ring->attached[RING_CONS];
+	spin_unlock(&ring->lock);
+
+	seq_puts(m, "type:\tring\n");
+	seq_printf(m, "id:\t%u\n", ring->obj.id);
+	seq_printf(m, "role:\t%s\n", ring_role_names[rf->side]);
+	seq_printf(m, "named:\t%d\n", ipcchan_obj_is_named(&ring->obj));
+	seq_printf(m, "ring_flags:\t%#x\n", ring->flags);
+	seq_printf(m, "nr_pages:\t%u\n", ring->nr_pages);
+	seq_printf(m, "data_size:\t%u\n", ring->data_size);
+	seq_printf(m, "max_record:\t%u\n", ring->max_record);
+	seq_printf(m, "reserved_bytes:\t%zu\n", ring->obj.charged);
+	seq_printf(m, "producer_pos:\t%u\n", prod);
+	seq_printf(m, "consumer_pos:\t%u\n", cons);
+	seq_printf(m, "used:\t%u\n", prod - cons);
+	seq_printf(m, "producer_waiting:\t%u\n",
+		   READ_ONCE(*ring->waiting[RING_PROD]));
+	seq_printf(m, "consumer_waiting:\t%u\n",
+		   READ_ONCE(*ring->waiting[RING_CONS]));
+	seq_printf(m, "producers:\t%u\n", producers);
+	seq_printf(m, "consumers:\t%u\n", consumers);
+	seq_printf(m, "producer_kicks:\t%lld\n",
+		   atomic64_read(&ring->kicks[RING_PROD]));
+	seq_printf(m, "consumer_kicks:\t%lld\n",
+		   atomic64_read(&ring->kicks[RING_CONS]));
+	seq_printf(m, "waits:\t%lld\n", atomic64_read(&ring->waits));
+}
+
 static const struct file_operations ring_fops = {
 	.owner		= THIS_MODULE,
 	.release	= ring_release,
@@ -1282,6 +1333,7 @@ static const struct file_operations ring_fops = {
 	.mmap		= ring_mmap,
 	.unlocked_ioctl	= ring_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.show_fdinfo	= ring_show_fdinfo,
 };
 
 /* ------------------------------------------------------------------ */
