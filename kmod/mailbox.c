@@ -76,6 +76,7 @@
 #include <linux/pid_namespace.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -86,6 +87,7 @@
 #include "mailbox.h"
 #include "netlink.h"
 #include "object.h"
+#include "trace.h"
 
 #define MBOX_NIL	U32_MAX
 #define MBOX_NPRIO	(IPCCHAN_MBOX_PRIO_MAX + 1)
@@ -221,14 +223,49 @@ static bool mbox_send_ready(struct ipcchan_mbox *mb)
  * Wake one exclusive waiter and every poller, with the poll bits that
  * became true so that epoll can ignore entries not interested in them.
  */
+static void mbox_wake_traced(struct wait_queue_head *wq, __poll_t events);
+
 static void mbox_wake(struct wait_queue_head *wq, __poll_t events)
 {
-	if (wq_has_sleeper(wq))
+	if (!wq_has_sleeper(wq))
+		return;
+	if (trace_ipcchan_mbox_wake_enabled())
+		mbox_wake_traced(wq, events);
+	else
 		wake_up_poll(wq, events);
 }
 
 #define MBOX_POLLIN	(EPOLLIN | EPOLLRDNORM)
 #define MBOX_POLLOUT	(EPOLLOUT | EPOLLWRNORM)
+
+/*
+ * mbox_wake() while its tracepoint is on: the same wakeup, made under the
+ * queue's lock so that the entries it reaches can be counted first (poll
+ * entries up to and including the first exclusive sleeper, which ends an
+ * exclusive wakeup). The queue is wait_recv for MBOX_POLLIN, else
+ * wait_send: mbox_wake() is only ever called so.
+ */
+static void mbox_wake_traced(struct wait_queue_head *wq, __poll_t events)
+{
+	bool send = !(events & EPOLLIN);
+	struct ipcchan_mbox *mb = send ?
+		container_of(wq, struct ipcchan_mbox, wait_send) :
+		container_of(wq, struct ipcchan_mbox, wait_recv);
+	struct wait_queue_entry *e;
+	unsigned long flags;
+	u32 woken = 0;
+
+	spin_lock_irqsave(&wq->lock, flags);
+	list_for_each_entry(e, &wq->head, entry) {
+		woken++;
+		if (e->flags & WQ_FLAG_EXCLUSIVE)
+			break;
+	}
+	trace_ipcchan_mbox_wake(mb->obj.id, send, woken, READ_ONCE(mb->depth),
+				mb->capacity);
+	wake_up_locked_poll(wq, events);
+	spin_unlock_irqrestore(&wq->lock, flags);
+}
 
 /*
  * Sleep until @ready or the deadline, a signal or EAGAIN. Returns 0 when
@@ -253,6 +290,10 @@ static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 		mb->st.receivers_blocked++;
 		mb->st.receiver_waits++;
 	}
+	trace_ipcchan_mbox_wait_begin(mb->obj.id, sender, mb->depth,
+				      mb->capacity,
+				      sender ? mb->st.senders_blocked :
+					       mb->st.receivers_blocked);
 	spin_unlock(&mb->lock);
 
 	for (;;) {
@@ -283,6 +324,8 @@ static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 	else
 		mb->st.receivers_blocked--;
 	spin_unlock(&mb->lock);
+	trace_ipcchan_mbox_wait_end(mb->obj.id, sender, READ_ONCE(mb->depth),
+				    mb->capacity, ret);
 	return ret;
 }
 
@@ -378,6 +421,21 @@ static struct pid *mbox_unlink(struct ipcchan_mbox *mb, u32 prio, u32 prev)
 	return pid;
 }
 
+/* The full sequence number of a queued message from its low 32 bits. */
+static u64 mbox_seq(const struct ipcchan_mbox *mb, u32 seq_lo)
+{
+	return mb->next_seq - (u32)((u32)mb->next_seq - seq_lo);
+}
+
+/* Trace the drop of the message queued in slot @idx. Lock held. */
+static void mbox_trace_drop(const struct ipcchan_mbox *mb, u32 idx)
+{
+	const struct mbox_msg *m = mbox_slot(mb, idx);
+
+	trace_ipcchan_mbox_drop(mb->obj.id, mbox_seq(mb, m->seq_lo), m->len,
+				mb->depth, mb->capacity, mb->policy);
+}
+
 /*
  * Drop-oldest: discard the oldest message of the lowest priority that is
  * not pinned. Called with the lock held and the mailbox full. Returns
@@ -399,6 +457,9 @@ static bool mbox_drop_oldest(struct ipcchan_mbox *mb, struct pid **pid)
 		mb->st.bytes_dropped += prev == MBOX_NIL ?
 			mbox_slot(mb, mb->head[prio])->len :
 			mbox_slot(mb, mbox_slot(mb, prev)->next)->len;
+		if (trace_ipcchan_mbox_drop_enabled())
+			mbox_trace_drop(mb, prev == MBOX_NIL ? mb->head[prio] :
+					    mbox_slot(mb, prev)->next);
 		*pid = mbox_unlink(mb, prio, prev);
 		return true;
 	}
@@ -467,6 +528,9 @@ static int mbox_reserve(struct ipcchan_mbox *mb, u32 want, size_t len,
 			mb->next_seq++;
 			mb->st.msgs_dropped++;
 			mb->st.bytes_dropped += len;
+			trace_ipcchan_mbox_drop(mb->obj.id, mb->next_seq - 1, len,
+						mb->depth, mb->capacity,
+						mb->policy);
 			ret = 1;
 			break;
 		}
@@ -537,6 +601,11 @@ static void mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 				mb->next_seq++;
 				mb->st.msgs_dropped++;
 				mb->st.bytes_dropped += m->len;
+				trace_ipcchan_mbox_drop(mb->obj.id,
+							mb->next_seq - 1,
+							m->len, mb->depth,
+							mb->capacity,
+							mb->policy);
 				mbox_free_chain(mb, idx, 1);
 				continue;
 			}
@@ -549,6 +618,8 @@ static void mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 		mbox_link(mb, idx, prio);
 		m->seq_lo = (u32)mb->next_seq++;
 		mb->st.msgs_in++;
+		trace_ipcchan_mbox_enqueue(mb->obj.id, mb->next_seq - 1, m->len,
+					   prio, mb->depth, mb->capacity);
 	}
 	WRITE_ONCE(mb->inflight, mb->inflight - n);
 	mb->st.bytes_in += bytes;
@@ -686,6 +757,7 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 	struct mbox_msg *m;
 	bool hup;
 	size_t n;
+	u64 res;
 	u32 idx;
 	int ret;
 
@@ -736,8 +808,11 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 		mb->dropped_seen += meta.dropped;
 		mb->st.msgs_out++;
 		mb->st.bytes_out += meta.len;
-		mb->st.residence_hist[mbox_hist_bucket(ktime_get_ns() -
-						       meta.time_ns)]++;
+		res = ktime_get_ns() - meta.time_ns;
+		mb->st.residence_hist[mbox_hist_bucket(res)]++;
+		trace_ipcchan_mbox_dequeue(mb->obj.id, meta.seq, meta.len,
+					   meta.prio, mb->depth, mb->capacity,
+					   res);
 	}
 	spin_unlock(&mb->lock);
 	mutex_unlock(&mb->recv_mutex);
@@ -1051,6 +1126,10 @@ static long mbox_recv_batch(struct ipcchan_mbox *mb,
 		mb->st.residence_hist[mbox_hist_bucket(now > meta.time_ns ?
 						       now - meta.time_ns :
 						       0)]++;
+		trace_ipcchan_mbox_dequeue(mb->obj.id, meta.seq, meta.len,
+					   meta.prio, mb->depth, mb->capacity,
+					   now > meta.time_ns ?
+					   now - meta.time_ns : 0);
 		done++;
 		if (next_ret) {
 			ret = next_ret;
@@ -1231,6 +1310,53 @@ static void mbox_count_fd(struct ipcchan_mbox *mb, fmode_t mode, int delta)
 	spin_unlock(&mb->lock);
 }
 
+static const char *const mbox_policy_names[] = {
+	[IPCCHAN_MBOX_BLOCK]		= "block",
+	[IPCCHAN_MBOX_DROP_NEWEST]	= "drop-newest",
+	[IPCCHAN_MBOX_DROP_OLDEST]	= "drop-oldest",
+};
+
+/*
+ * /proc/PID/fdinfo/N: what this fd is and the state of its mailbox, one
+ * "key:\tvalue" line each, keys named as the GET_ATTR and GET_STATS
+ * fields. The counters are one consistent snapshot.
+ */
+static void mbox_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct ipcchan_mbox *mb = file->private_data;
+	u32 depth, peak, sblocked, rblocked;
+	u64 in, out, dropped;
+
+	spin_lock(&mb->lock);
+	depth = mb->depth;
+	peak = mb->st.peak_depth;
+	sblocked = mb->st.senders_blocked;
+	rblocked = mb->st.receivers_blocked;
+	in = mb->st.msgs_in;
+	out = mb->st.msgs_out;
+	dropped = mb->st.msgs_dropped;
+	spin_unlock(&mb->lock);
+
+	seq_puts(m, "type:\tmailbox\n");
+	seq_printf(m, "id:\t%u\n", mb->obj.id);
+	seq_printf(m, "role:\t%s\n",
+		   (file->f_mode & FMODE_READ) && (file->f_mode & FMODE_WRITE) ?
+		   "read-write" : file->f_mode & FMODE_READ ? "read" : "write");
+	seq_printf(m, "named:\t%d\n", ipcchan_obj_is_named(&mb->obj));
+	seq_printf(m, "policy:\t%s\n", mbox_policy_names[mb->policy]);
+	seq_printf(m, "capacity:\t%u\n", mb->capacity);
+	seq_printf(m, "msgsize_max:\t%u\n", mb->msgsize_max);
+	seq_printf(m, "send_lowat:\t%u\n", mb->send_lowat);
+	seq_printf(m, "reserved_bytes:\t%zu\n", mb->obj.charged);
+	seq_printf(m, "depth:\t%u\n", depth);
+	seq_printf(m, "peak_depth:\t%u\n", peak);
+	seq_printf(m, "senders_blocked:\t%u\n", sblocked);
+	seq_printf(m, "receivers_blocked:\t%u\n", rblocked);
+	seq_printf(m, "msgs_in:\t%llu\n", in);
+	seq_printf(m, "msgs_out:\t%llu\n", out);
+	seq_printf(m, "msgs_dropped:\t%llu\n", dropped);
+}
+
 /*
  * An fd going away may leave the other side with nobody to talk to:
  * wake every waiter so that it can see EPIPE, and pollers EPOLLHUP/ERR.
@@ -1256,6 +1382,7 @@ static const struct file_operations mbox_fops = {
 	.unlocked_ioctl	= mbox_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.release	= mbox_release,
+	.show_fdinfo	= mbox_show_fdinfo,
 };
 
 static void mbox_unlinked(struct ipcchan_obj *obj)

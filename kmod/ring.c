@@ -59,6 +59,7 @@
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
@@ -68,6 +69,7 @@
 #include "netlink.h"
 #include "object.h"
 #include "ring.h"
+#include "trace.h"
 
 /*
  * The layout, reported to userspace in struct ipcchan_ring_offsets and
@@ -808,8 +810,7 @@ static bool ring_wake_side(struct ipcchan_ring *ring, enum ring_side side)
 {
 	wait_queue_head_t *wq = &ring->wq[side];
 	struct wait_queue_entry *e;
-	bool woken = false;
-	u32 avail, need = 0, n;
+	u32 avail, need = 0, n, woken = 0;
 
 	spin_lock_irq(&wq->lock);
 	/*
@@ -825,16 +826,18 @@ static bool ring_wake_side(struct ipcchan_ring *ring, enum ring_side side)
 	ring->wake_avail[side] = avail;
 	list_for_each_entry(e, &wq->head, entry) {
 		if (e->func != ring_wake_fn) {
-			woken = true;
+			woken++;
 			continue;
 		}
 		n = container_of(e, struct ring_waiter, wq)->need;
 		if (n <= avail)
-			woken = true;
+			woken++;
 		else if (!need || n < need)
 			need = n;
 	}
 	WRITE_ONCE(*ring->waiting[side], need);
+	trace_ipcchan_ring_wake(ring->obj.id, side == RING_PROD, woken, avail,
+				need, ring->data_size);
 	if (woken)
 		wake_up_locked_poll(wq, side_event(side));
 	spin_unlock_irq(&wq->lock);
@@ -855,9 +858,16 @@ static bool ring_wake(struct ipcchan_ring *ring, enum ring_side side)
 /* A kick from a file of @side: wake the other side (ring_wake_side()). */
 static void ring_do_kick(struct ipcchan_ring *ring, enum ring_side side)
 {
+	bool woken;
+
 	atomic64_inc(&ring->kicks[side]);
-	if (!ring_wake_side(ring, other_side(side)))
+	woken = ring_wake_side(ring, other_side(side));
+	if (!woken)
 		atomic64_inc(&ring->kicks_idle);
+	trace_ipcchan_ring_kick(ring->obj.id, side == RING_PROD, woken,
+				ring_prod_pos(ring),
+				READ_ONCE(*ring->pos[RING_CONS]),
+				ring->data_size);
 }
 
 static long ring_kick(struct ring_file *rf, unsigned long arg)
@@ -1035,6 +1045,8 @@ static long ring_wait_ioctl(struct ring_file *rf, void __user *uarg)
 	need = w.min_bytes ? w.min_bytes : ring_default_need(ring, rf->side);
 	w.avail = 0;
 	ret = ring_sleep(ring, rf->side, need, exp, &slept, &w.avail);
+	trace_ipcchan_ring_wait(ring->obj.id, rf->side == RING_PROD, need,
+				w.avail, ring->data_size, slept, ret);
 	if (slept)
 		atomic64_inc(&ring->waits);
 	if (ret == -ETIMEDOUT)
@@ -1278,6 +1290,56 @@ static long ring_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	}
 }
 
+static const char *const ring_role_names[] = {
+	[RING_PROD]	= "producer",
+	[RING_CONS]	= "consumer",
+	[RING_OBSERVER]	= "observer",
+};
+
+/*
+ * /proc/PID/fdinfo/N: the fd's role and the ring's state, keys named as
+ * the GET_INFO and GET_STATS fields. The positions and waiting words are
+ * read from the shared control pages as they are now: shown, never used,
+ * so what a process wrote there is what appears.
+ */
+static void ring_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct ring_file *rf = file->private_data;
+	struct ipcchan_ring *ring = rf->ring;
+	u32 prod, cons, producers, consumers;
+
+	cons = READ_ONCE(*ring->pos[RING_CONS]);
+	prod = READ_ONCE(*ring->pos[RING_PROD]);
+	spin_lock(&ring->lock);
+	producers = ring->attached[RING_PROD];
+	consumers = ring->attached[RING_CONS];
+	spin_unlock(&ring->lock);
+
+	seq_puts(m, "type:\tring\n");
+	seq_printf(m, "id:\t%u\n", ring->obj.id);
+	seq_printf(m, "role:\t%s\n", ring_role_names[rf->side]);
+	seq_printf(m, "named:\t%d\n", ipcchan_obj_is_named(&ring->obj));
+	seq_printf(m, "ring_flags:\t%#x\n", ring->flags);
+	seq_printf(m, "nr_pages:\t%u\n", ring->nr_pages);
+	seq_printf(m, "data_size:\t%u\n", ring->data_size);
+	seq_printf(m, "max_record:\t%u\n", ring->max_record);
+	seq_printf(m, "reserved_bytes:\t%zu\n", ring->obj.charged);
+	seq_printf(m, "producer_pos:\t%u\n", prod);
+	seq_printf(m, "consumer_pos:\t%u\n", cons);
+	seq_printf(m, "used:\t%u\n", prod - cons);
+	seq_printf(m, "producer_waiting:\t%u\n",
+		   READ_ONCE(*ring->waiting[RING_PROD]));
+	seq_printf(m, "consumer_waiting:\t%u\n",
+		   READ_ONCE(*ring->waiting[RING_CONS]));
+	seq_printf(m, "producers:\t%u\n", producers);
+	seq_printf(m, "consumers:\t%u\n", consumers);
+	seq_printf(m, "producer_kicks:\t%lld\n",
+		   atomic64_read(&ring->kicks[RING_PROD]));
+	seq_printf(m, "consumer_kicks:\t%lld\n",
+		   atomic64_read(&ring->kicks[RING_CONS]));
+	seq_printf(m, "waits:\t%lld\n", atomic64_read(&ring->waits));
+}
+
 static const struct file_operations ring_fops = {
 	.owner		= THIS_MODULE,
 	.release	= ring_release,
@@ -1286,6 +1348,7 @@ static const struct file_operations ring_fops = {
 	.mmap		= ring_mmap,
 	.unlocked_ioctl	= ring_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.show_fdinfo	= ring_show_fdinfo,
 };
 
 /* ------------------------------------------------------------------ */

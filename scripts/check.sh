@@ -16,6 +16,9 @@
 #             module built against its headers (about 90 s under TCG)
 #   ynl       the kernel's own YNL CLI against the module and our spec,
 #             in the VM on the stock kernel (about 75 s under TCG)
+#   live      tracepoints through bpftrace (a mailbox recipe and its pipe
+#             counterpart) and `ipcchan top` in tmux, stock kernel, host
+#             root (scripts/live-check.sh)
 #   vm-debug  the same on the debug kernel (KASAN, lockdep, kmemleak,
 #             UBSAN); its first build on a machine takes 15-30 minutes
 #   vm-fault  scripts/faultinject.sh --quick: allocation failures forced in
@@ -84,6 +87,8 @@ layer vm-stock "$TOP/scripts/vm.sh" --kernel stock --log "$logs/vm-stock.serial"
 layer vm-61 "$TOP/scripts/vm.sh" --kernel stock61 --log "$logs/vm-61.serial"
 layer ynl make -C "$TOP" --no-print-directory ynl-test
 layer install "$TOP/scripts/install-test.sh"
+layer live "$TOP/scripts/vm.sh" --kernel stock --host --log "$logs/live.serial" \
+	-- "$TOP/scripts/live-check.sh"
 # Build (or find in the cache) the debug kernel first, as its own step,
 # so a build failure is not mistaken for a test failure.
 if layer dbg-kernel "$TOP/scripts/debug-kernel.sh"; then

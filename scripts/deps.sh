@@ -22,6 +22,7 @@ PACKAGES=(
 	libnl-3-dev libnl-genl-3-dev
 	sparse dwarves perl python3 python3-yaml python3-docutils groff-base python3-jsonschema
 	gnuplot-nox strace rsync
+	bpftrace tmux
 	linux-source-6.12
 	dkms dh-dkms debhelper fakeroot pkg-config g++
 )

@@ -41,6 +41,8 @@ step "A sender process queues six messages at mixed priorities" \
 	       ipcchan mbox send tour --prio 0 "routine 3" "routine 4" "routine 5"'
 step "Four fit: the two oldest at the lowest priority were dropped and counted" \
 	ipcchan mbox stat tour
+step "ipcchan top, the live view (here one sample): the mailbox full, 4/4" \
+	ipcchan top --once --interval 0.5
 step "A receiver process takes them: highest priority first, FIFO within one" \
 	ipcchan mbox recv tour --count 4 --meta
 step "An empty mailbox with --nonblock: EAGAIN, as for pipes and mq" \

@@ -31,6 +31,7 @@ static const struct {
 	{ "list", list_main, "Lists mailboxes and rings (netlink)" },
 	{ "show", show_main, "Shows one object and its statistics (netlink)" },
 	{ "monitor", monitor_main, "Prints lifecycle and overflow events (netlink)" },
+	{ "top", top_main, "Live view of every mailbox and ring (netlink)" },
 	{ "help", help_main, "Shows the usage of a command or verb" },
 };
 

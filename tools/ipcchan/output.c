@@ -4,6 +4,7 @@
  * print one thing at a time, so global state keeps every call short.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -270,6 +271,23 @@ void print_uint(enum output_type t, const char *key, const char *fmt,
 	if (out.json) {
 		json_key(key);
 		fprintf(out_file(), "%u", value);
+	} else if (fmt) {
+		fprintf(out_file(), fmt, value);
+	}
+}
+
+void print_float(enum output_type t, const char *key, const char *fmt,
+		 double value)
+{
+	if (!want(t))
+		return;
+	if (out.json) {
+		json_key(key);
+		/* JSON has no NaN or infinity. */
+		if (isfinite(value))
+			fprintf(out_file(), "%.3f", value);
+		else
+			fputs("null", out_file());
 	} else if (fmt) {
 		fprintf(out_file(), fmt, value);
 	}

@@ -68,6 +68,9 @@ void print_u64(enum output_type t, const char *key, const char *fmt,
 	       uint64_t value);
 void print_bool(enum output_type t, const char *key, const char *fmt,
 		bool value);
+/* JSON: @value with three decimals (null when not finite); text: @fmt. */
+void print_float(enum output_type t, const char *key, const char *fmt,
+		 double value);
 /* JSON: a number of bytes; text: @fmt with "%s" of fmt_bytes(). */
 void print_size(enum output_type t, const char *key, const char *fmt,
 		uint64_t bytes);

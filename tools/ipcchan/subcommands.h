@@ -102,5 +102,6 @@ int ring_main(int argc, char *argv[]);
 int list_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
+int top_main(int argc, char *argv[]);
 
 #endif

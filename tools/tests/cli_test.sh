@@ -99,7 +99,7 @@ ok $rc "ipcchan --help, -h, help"
 
 # Every command and verb; the tool's help must list exactly these, so a
 # new one cannot go untested.
-cmds="info mbox ring list show monitor help"
+cmds="info mbox ring list show monitor top help"
 declare -A verbs_of=([mbox]="create send recv peek stat rm"
 		     [ring]="create produce consume stat rm")
 section() { sed -n "/^$1/,/^\$/s/^  \([a-z]*\) .*/\1/p" "$tmp/out" | xargs; }
@@ -139,7 +139,8 @@ for args in "" "bogus" "mbox" "mbox bogus" "mbox create" "mbox create --bogus x"
 	    "mbox recv --count 2 --loop x" "mbox peek --timeout 5 x" "mbox stat a b" \
 	    "ring" "ring create" "ring create --pages lots x" "ring rm a b" \
 	    "ring stat --quiet x" "list extra" "list --type pipe" "show" \
-	    "monitor --count 0" "info extra" "help bogus" "--bogus"; do
+	    "monitor --count 0" "top --interval 0" "top --count 0" "top --sort size" \
+	    "top extra" "info extra" "help bogus" "--bogus"; do
 	usage_error $args || rc=1
 done
 ok $rc "usage errors exit 2 with the usage on stderr"
@@ -185,7 +186,7 @@ check_comp() { # expected words...
 check_comp "create send recv peek stat rm" ipcchan mbox ""
 ok $? "completion: ipcchan mbox <TAB> gives the verbs"
 rc=0
-check_comp "info mbox ring list show monitor help" ipcchan "" || rc=1
+check_comp "info mbox ring list show monitor top help" ipcchan "" || rc=1
 check_comp "stat" ipcchan -j mbox st || rc=1
 check_comp "jobs tasks" ipcchan mbox stat "" || rc=1
 check_comp "tasks" ipcchan mbox send --prio 3 t || rc=1
@@ -195,6 +196,8 @@ check_comp "block drop-newest drop-oldest" ipcchan mbox create --policy "" || rc
 check_comp "--count --help --json --loop --meta --nonblock --timeout" ipcchan mbox recv -- || rc=1
 check_comp "create produce consume stat rm" ipcchan help ring "" || rc=1
 check_comp "mailbox ring" ipcchan list --type "" || rc=1
+check_comp "id fill rate drops p99" ipcchan top --sort "" || rc=1
+check_comp "--count --help --interval --json --once --sort" ipcchan top -- || rc=1
 ok $rc "completion: commands, verbs, options, option values and names"
 
 echo "1..$n"

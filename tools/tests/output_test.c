@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Host tests of the CLI's output writer (tools/ipcchan/output.h). */
+#include <math.h>
 #include <stdint.h>
 
 #include "output.h"
@@ -106,6 +107,25 @@ HOST_TEST(writer_json_and_text)
 	close_json_object();
 	CHECK_STR(done(), "id 7\nname a\ncharged 64 KiB\npolicy drop-oldest\n"
 		  "hiwat -\nonly text\npid -1\n");
+}
+
+/* Rates are floats: three decimals, and null where JSON has no number. */
+HOST_TEST(writer_float)
+{
+	start(true);
+	open_json_object(NULL);
+	print_float(PRINT_ANY, "rate", "%.1f/s\n", 2.5);
+	print_float(PRINT_ANY, "zero", "%.1f/s\n", 0);
+	print_float(PRINT_ANY, "nan", "%.1f/s\n", NAN);
+	print_float(PRINT_ANY, "inf", "%.1f/s\n", -INFINITY);
+	close_json_object();
+	CHECK_STR(done(), "{\"rate\": 2.500, \"zero\": 0.000, \"nan\": null, "
+		  "\"inf\": null}\n");
+
+	start(false);
+	print_float(PRINT_ANY, "rate", "%.1f/s\n", 2.5);
+	print_float(PRINT_JSON, "hidden", "%.1f\n", 1);
+	CHECK_STR(done(), "2.5/s\n");
 }
 
 /* Each top-level value is a line: JSON Lines when a command prints many. */
