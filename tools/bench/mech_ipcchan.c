@@ -63,7 +63,7 @@ static int mbox_available(char *why, size_t len)
 
 	if (get_info(&info, why, len) < 0)
 		return -1;
-	if (!(info.features & (1ULL << IPCCHAN_FEAT_MAILBOX))) {
+	if (!(info.features & IPCCHAN_FEAT_MAILBOX)) {
 		snprintf(why, len, "module has no mailboxes (IPCCHAN_FEAT_MAILBOX not set)");
 		return -1;
 	}
