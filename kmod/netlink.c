@@ -17,9 +17,10 @@
  * group has a listener in the namespace (the number is not consumed then
  * either: nobody could have missed it).
  *
- * High-watermark crossings and, optionally, peer-gone happen under the
- * types' spinlocks. Those only record the fact in the object and kick a
- * delayed work, which builds and sends in process context. Drop reports
+ * High-watermark crossings happen under the types' spinlocks. Those
+ * only record the fact in the object and kick a delayed work, which
+ * builds and sends in process context. (Peer-gone is sent directly: a
+ * ring reports it from the release of its last fd of a role.) Drop reports
  * are rate-limited per object: the first drop a second or more after the
  * previous report is reported at once, by the call that dropped (the
  * mailbox reports drops after it has let go of its spinlock); later ones
@@ -52,7 +53,6 @@ enum {
 enum {
 	IPCCHAN_NL_PENDING_DROP,
 	IPCCHAN_NL_PENDING_HIWAT,
-	IPCCHAN_NL_PENDING_PEER_GONE,
 };
 
 /* Minimum interval between two drop reports of one object. */
@@ -699,22 +699,6 @@ void ipcchan_nl_hiwat(struct ipcchan_obj *obj, u32 depth)
 	mod_delayed_work(system_wq, &obj->nl.work, 0);
 }
 
-/**
- * ipcchan_nl_peer_gone - PEER_GONE from atomic context
- * @obj: the object, referenced by the caller
- * @role: the role that lost its last fd
- *
- * Any context; ipcchan_nl_event() does the same from process context.
- */
-void ipcchan_nl_peer_gone(struct ipcchan_obj *obj, u32 role)
-{
-	if (!ipcchan_nl_listened(obj))
-		return;
-	WRITE_ONCE(obj->nl.role, role);
-	set_bit(IPCCHAN_NL_PENDING_PEER_GONE, &obj->nl.pending);
-	mod_delayed_work(system_wq, &obj->nl.work, 0);
-}
-
 /* Send what atomic context left pending; @final ignores the rate limit. */
 static void ipcchan_nl_flush(struct ipcchan_obj *obj, bool final)
 {
@@ -724,11 +708,6 @@ static void ipcchan_nl_flush(struct ipcchan_obj *obj, bool final)
 	if (test_and_clear_bit(IPCCHAN_NL_PENDING_HIWAT, &nl->pending)) {
 		ev.type = IPCCHAN_EVENT_HIWAT;
 		ev.depth = READ_ONCE(nl->depth);
-		ipcchan_nl_send(obj, &ev);
-	}
-	if (test_and_clear_bit(IPCCHAN_NL_PENDING_PEER_GONE, &nl->pending)) {
-		ev.type = IPCCHAN_EVENT_PEER_GONE;
-		ev.role = READ_ONCE(nl->role);
 		ipcchan_nl_send(obj, &ev);
 	}
 	ipcchan_nl_flush_drops(obj, final);

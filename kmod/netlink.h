@@ -21,7 +21,6 @@ struct sk_buff;
  * @pending: IPCCHAN_NL_PENDING_* bits for @work
  * @last_drop: jiffies of the last drop report
  * @depth: depth for the pending high-watermark event
- * @role: role for the pending peer-gone event
  */
 struct ipcchan_nl_obj {
 	struct delayed_work work;
@@ -29,7 +28,6 @@ struct ipcchan_nl_obj {
 	unsigned long pending;
 	unsigned long last_drop;
 	u32 depth;
-	u32 role;
 };
 
 /* Process context, may sleep: CREATED, ATTACHED, DETACHED, PEER_GONE. */
@@ -38,7 +36,6 @@ void ipcchan_nl_event(struct ipcchan_obj *obj, enum ipcchan_event event,
 /* Any context, also under spinlocks: reported later from a worker. */
 void ipcchan_nl_drop(struct ipcchan_obj *obj, u64 count);
 void ipcchan_nl_hiwat(struct ipcchan_obj *obj, u32 depth);
-void ipcchan_nl_peer_gone(struct ipcchan_obj *obj, u32 role);
 
 /*
  * For the types' nl_fill: the IPCCHAN_A_OBJ_MBOX_STATS or _RING_STATS nest
