@@ -742,25 +742,123 @@ static unsigned int mbox_hist_bucket(u64 ns)
 	return min_t(unsigned int, ilog2(ns), IPCCHAN_MBOX_HIST_BUCKETS - 1);
 }
 
-/*
- * Receive (or peek) one message into @to. With @umsg, also write its
- * metadata there (@umsg_size bytes of struct ipcchan_mbox_msg, @msg
- * holding the caller's input). The message is removed only when every
- * copy succeeded. Returns the number of payload bytes copied.
- */
-static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
-			     u32 flags, struct mbox_wait *w,
-			     struct ipcchan_mbox_msg __user *umsg)
+/* Read element @i of the message array and set up its iterator. */
+static int mbox_xfer_msg(const struct ipcchan_mbox_xfer *x, u32 i, int dir,
+			 struct ipcchan_mbox_msg *msg,
+			 struct ipcchan_mbox_msg __user **umsg,
+			 struct iov_iter *iter)
 {
+	struct ipcchan_mbox_msg __user *u;
+	int ret;
+
+	u = u64_to_user_ptr(x->msgs + (u64)i * x->msg_size);
+	*umsg = u;
+	if (x->msg_size != sizeof(*msg)) {
+		ret = copy_struct_from_user(msg, sizeof(*msg), u, x->msg_size);
+		if (ret)
+			return ret;
+	} else {
+		/* The common case: read just the input fields. */
+		if (!user_read_access_begin(u, sizeof(*u)))
+			return -EFAULT;
+		unsafe_get_user(msg->buf, &u->buf, efault);
+		unsafe_get_user(msg->len, &u->len, efault);
+		unsafe_get_user(msg->prio, &u->prio, efault);
+		unsafe_get_user(msg->reserved, &u->reserved, efault);
+		user_read_access_end();
+	}
+	if (msg->reserved)
+		return -EINVAL;
+	iov_iter_ubuf(iter, dir, u64_to_user_ptr(msg->buf), msg->len);
+	return 0;
+efault:
+	user_read_access_end();
+	return -EFAULT;
+}
+
+/*
+ * A batch's result: the messages done, else the error. Not "done ? done :
+ * ret": with a u32 and an int that expression is unsigned, so an error
+ * came back as a large positive long. The syscall truncates it to the
+ * right errno on its way out, but mbox_ioctl_xfer() saw a success and did
+ * not pass the wakeup on.
+ */
+static long mbox_batch_result(u32 done, int ret)
+{
+	return done ? (long)done : ret;
+}
+
+/*
+ * Where a receive puts messages: one message into the caller's @iter
+ * (read(2)), or the elements of an IPCCHAN_IOC_MBOX_RECV array (@x set),
+ * element i read from userspace once message i - 1 is copied. @umsg, when
+ * set, gets the metadata of the message copied into @iter.
+ */
+struct mbox_dest {
+	const struct ipcchan_mbox_xfer *x;
+	struct iov_iter *iter;
+	struct ipcchan_mbox_msg __user *umsg;
+	struct iov_iter xfer_iter;
+	struct ipcchan_mbox_msg msg;
+	u32 count;		/* messages wanted */
+	u32 flags;		/* IPCCHAN_XFER_PEEK, IPCCHAN_XFER_TRUNC */
+	size_t copied;		/* payload bytes of the last message */
+};
+
+/* Set @d up for element @i of its array. */
+static int mbox_dest_elem(struct mbox_dest *d, u32 i)
+{
+	d->iter = &d->xfer_iter;
+	return mbox_xfer_msg(d->x, i, ITER_DEST, &d->msg, &d->umsg, d->iter);
+}
+
+/*
+ * Account the removal of the message @meta describes: statistics,
+ * residence histogram, tracepoint. Lock held. The clock is read here,
+ * after the message's copy-out, not once per call: a message that
+ * arrived during an earlier copy of the same batch would otherwise be
+ * filed with a residence of 0.
+ */
+static void mbox_recv_account(struct ipcchan_mbox *mb,
+			      const struct mbox_meta *meta)
+{
+	u64 now = ktime_get_ns();
+	u64 res = now > meta->time_ns ? now - meta->time_ns : 0;
+
+	mb->dropped_seen += meta->dropped;
+	mb->st.msgs_out++;
+	mb->st.bytes_out += meta->len;
+	mb->st.residence_hist[mbox_hist_bucket(res)]++;
+	trace_ipcchan_mbox_dequeue(mb->obj.id, meta->seq, meta->len, meta->prio,
+				   mb->depth, mb->capacity, res);
+}
+
+/*
+ * The one receive path, for read(2), IPCCHAN_IOC_MBOX_RECV and PEEK: wait
+ * for the first message only, then take what is queued, up to @d->count,
+ * under one hold of recv_mutex. Each message is pinned while it is copied
+ * out (so EFAULT or EMSGSIZE leaves it queued; PEEK always does); removing
+ * one and choosing the next share one hold of the spinlock. At the end
+ * senders are woken if the room reaches their watermark, and another
+ * receiver if messages are left (the wakeup this one consumed may have
+ * stood for them). Returns the messages received, or an error if none.
+ */
+static long mbox_recv(struct ipcchan_mbox *mb, struct mbox_dest *d,
+		      struct mbox_wait *w)
+{
+	bool peek = d->flags & IPCCHAN_XFER_PEEK;
 	struct pid *done_pid = NULL;
 	struct mbox_meta meta;
 	struct mbox_msg *m;
+	int ret, next_ret;
+	u32 done = 0, idx;
 	bool hup;
-	size_t n;
-	u64 res;
-	u32 idx;
-	int ret;
 
+	if (d->x) {
+		ret = mbox_dest_elem(d, 0);
+		if (ret)
+			return ret;
+	}
 	for (;;) {
 		ret = mbox_lock_mutex(&mb->recv_mutex, w);
 		if (ret)
@@ -776,53 +874,64 @@ static ssize_t mbox_recv_one(struct ipcchan_mbox *mb, struct iov_iter *to,
 			return ret;
 	}
 
-	meta.prio = __fls(mb->prio_mask);
-	idx = mb->head[meta.prio];
-	m = mbox_slot(mb, idx);
-	if (m->len > iov_iter_count(to) && !(flags & IPCCHAN_XFER_TRUNC)) {
+	for (;;) {
+		meta.prio = __fls(mb->prio_mask);
+		idx = mb->head[meta.prio];
+		m = mbox_slot(mb, idx);
+		if (m->len > iov_iter_count(d->iter) &&
+		    !(d->flags & IPCCHAN_XFER_TRUNC)) {
+			ret = -EMSGSIZE;
+			break;
+		}
+		mb->pinned = idx;
+		meta.len = m->len;
+		meta.seq = mbox_seq(mb, m->seq_lo);
+		meta.time_ns = m->time_ns;
+		meta.dropped = mb->st.msgs_dropped - mb->dropped_seen;
+		meta.pid = m->pid;
+		meta.uid = m->uid;
 		spin_unlock(&mb->lock);
-		mutex_unlock(&mb->recv_mutex);
-		return -EMSGSIZE;
-	}
-	mb->pinned = idx;
-	meta.len = m->len;
-	meta.seq = mb->next_seq - (u32)((u32)mb->next_seq - m->seq_lo);
-	meta.time_ns = m->time_ns;
-	meta.dropped = mb->st.msgs_dropped - mb->dropped_seen;
-	meta.pid = m->pid;
-	meta.uid = m->uid;
-	spin_unlock(&mb->lock);
 
-	/* Pinned: the slot and its pid reference stay valid. */
-	n = min_t(size_t, meta.len, iov_iter_count(to));
-	if (mbox_copy_to_iter(mb, idx, n, to) != n)
-		ret = -EFAULT;
-	if (!ret && umsg)
-		ret = mbox_put_meta(umsg, &meta, n);
+		/* Pinned: the slot and its pid reference stay valid. */
+		put_pid(done_pid);
+		done_pid = NULL;
+		d->copied = min_t(size_t, meta.len, iov_iter_count(d->iter));
+		if (mbox_copy_to_iter(mb, idx, d->copied, d->iter) != d->copied)
+			ret = -EFAULT;
+		if (!ret && d->umsg)
+			ret = mbox_put_meta(d->umsg, &meta, d->copied);
+		next_ret = 0;
+		if (!ret && !peek && done + 1 < d->count)
+			next_ret = mbox_dest_elem(d, done + 1);
 
-	spin_lock(&mb->lock);
-	mb->pinned = MBOX_NIL;
-	if (!ret && !(flags & IPCCHAN_XFER_PEEK)) {
+		spin_lock(&mb->lock);
+		mb->pinned = MBOX_NIL;
+		if (ret)
+			break;
+		done++;
+		if (peek)
+			break;
 		WARN_ON_ONCE(mb->head[meta.prio] != idx);
 		done_pid = mbox_unlink(mb, meta.prio, MBOX_NIL);
-		mb->dropped_seen += meta.dropped;
-		mb->st.msgs_out++;
-		mb->st.bytes_out += meta.len;
-		res = ktime_get_ns() - meta.time_ns;
-		mb->st.residence_hist[mbox_hist_bucket(res)]++;
-		trace_ipcchan_mbox_dequeue(mb->obj.id, meta.seq, meta.len,
-					   meta.prio, mb->depth, mb->capacity,
-					   res);
+		mbox_recv_account(mb, &meta);
+		if (next_ret) {
+			ret = next_ret;
+			break;
+		}
+		if (done == d->count || !mb->depth)
+			break;
 	}
 	spin_unlock(&mb->lock);
 	mutex_unlock(&mb->recv_mutex);
+	put_pid(done_pid);
 
-	if (done_pid) {
-		put_pid(done_pid);
+	if (done && !peek) {
 		if (mbox_send_ready(mb))
 			mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		if (READ_ONCE(mb->depth))
+			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
 	}
-	return ret ? ret : n;
+	return mbox_batch_result(done, ret);
 }
 
 /*
@@ -848,14 +957,18 @@ static void mbox_wait_init(struct mbox_wait *w, struct file *file,
 static ssize_t mbox_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct ipcchan_mbox *mb = iocb->ki_filp->private_data;
+	struct mbox_dest d = { .iter = to, .count = 1 };
 	struct mbox_wait w;
 	ssize_t ret;
 
 	mbox_wait_init(&w, iocb->ki_filp, iocb->ki_flags & IOCB_NOWAIT);
-	ret = mbox_recv_one(mb, to, 0, &w, NULL);
-	if (ret < 0 && ret != -EAGAIN)
-		mbox_pass_wakeup(mb, false);
-	return ret;
+	ret = mbox_recv(mb, &d, &w);
+	if (ret < 0) {
+		if (ret != -EAGAIN)
+			mbox_pass_wakeup(mb, false);
+		return ret;
+	}
+	return d.copied;
 }
 
 static ssize_t mbox_write_iter(struct kiocb *iocb, struct iov_iter *from)
@@ -921,52 +1034,6 @@ static int mbox_xfer_wait(struct mbox_wait *w, struct file *file,
 		w->intr_err = -EINTR;
 	}
 	return 0;
-}
-
-/* Read element @i of the message array and set up its iterator. */
-static int mbox_xfer_msg(const struct ipcchan_mbox_xfer *x, u32 i, int dir,
-			 struct ipcchan_mbox_msg *msg,
-			 struct ipcchan_mbox_msg __user **umsg,
-			 struct iov_iter *iter)
-{
-	struct ipcchan_mbox_msg __user *u;
-	int ret;
-
-	u = u64_to_user_ptr(x->msgs + (u64)i * x->msg_size);
-	*umsg = u;
-	if (x->msg_size != sizeof(*msg)) {
-		ret = copy_struct_from_user(msg, sizeof(*msg), u, x->msg_size);
-		if (ret)
-			return ret;
-	} else {
-		/* The common case: read just the input fields. */
-		if (!user_read_access_begin(u, sizeof(*u)))
-			return -EFAULT;
-		unsafe_get_user(msg->buf, &u->buf, efault);
-		unsafe_get_user(msg->len, &u->len, efault);
-		unsafe_get_user(msg->prio, &u->prio, efault);
-		unsafe_get_user(msg->reserved, &u->reserved, efault);
-		user_read_access_end();
-	}
-	if (msg->reserved)
-		return -EINVAL;
-	iov_iter_ubuf(iter, dir, u64_to_user_ptr(msg->buf), msg->len);
-	return 0;
-efault:
-	user_read_access_end();
-	return -EFAULT;
-}
-
-/*
- * A batch's result: the messages done, else the error. Not "done ? done :
- * ret": with a u32 and an int that expression is unsigned, so an error
- * came back as a large positive long. The syscall truncates it to the
- * right errno on its way out, but mbox_ioctl_xfer() saw a success and did
- * not pass the wakeup on.
- */
-static long mbox_batch_result(u32 done, int ret)
-{
-	return done ? (long)done : ret;
 }
 
 /* Read and check element @i of a send batch. */
@@ -1041,126 +1108,12 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 	return mbox_batch_result(done, ret);
 }
 
-/*
- * IPCCHAN_IOC_MBOX_RECV without PEEK: wait for the first message only,
- * then take what is queued, up to x->count, under one hold of recv_mutex.
- * Each message is pinned while it is copied out (so EFAULT or EMSGSIZE
- * leaves it queued); removing one and choosing the next share one hold
- * of the spinlock. Senders are woken once, at the end, if the room
- * reaches the watermark.
- */
-static long mbox_recv_batch(struct ipcchan_mbox *mb,
-			    const struct ipcchan_mbox_xfer *x,
-			    struct mbox_wait *w)
-{
-	struct pid *done_pid = NULL;
-	struct ipcchan_mbox_msg msg;
-	struct mbox_meta meta;
-	struct iov_iter iter;
-	struct ipcchan_mbox_msg __user *umsg;
-	struct mbox_msg *m;
-	u32 done = 0, idx;
-	int ret, next_ret;
-	u64 now;
-	size_t n;
-	bool hup;
-
-	ret = mbox_xfer_msg(x, 0, ITER_DEST, &msg, &umsg, &iter);
-	if (ret)
-		return ret;
-	for (;;) {
-		ret = mbox_lock_mutex(&mb->recv_mutex, w);
-		if (ret)
-			return ret;
-		spin_lock(&mb->lock);
-		if (mb->depth)
-			break;
-		hup = !mb->writers && !ipcchan_obj_is_named(&mb->obj);
-		spin_unlock(&mb->lock);
-		mutex_unlock(&mb->recv_mutex);
-		ret = mbox_recv_wait(mb, w, hup);
-		if (ret)
-			return ret;
-	}
-
-	now = ktime_get_ns();
-	for (;;) {
-		meta.prio = __fls(mb->prio_mask);
-		idx = mb->head[meta.prio];
-		m = mbox_slot(mb, idx);
-		if (m->len > iov_iter_count(&iter) &&
-		    !(x->flags & IPCCHAN_XFER_TRUNC)) {
-			ret = -EMSGSIZE;
-			break;
-		}
-		mb->pinned = idx;
-		meta.len = m->len;
-		meta.seq = mb->next_seq - (u32)((u32)mb->next_seq - m->seq_lo);
-		meta.time_ns = m->time_ns;
-		meta.dropped = mb->st.msgs_dropped - mb->dropped_seen;
-		meta.pid = m->pid;
-		meta.uid = m->uid;
-		spin_unlock(&mb->lock);
-
-		put_pid(done_pid);
-		done_pid = NULL;
-		n = min_t(size_t, meta.len, iov_iter_count(&iter));
-		if (mbox_copy_to_iter(mb, idx, n, &iter) != n)
-			ret = -EFAULT;
-		if (!ret)
-			ret = mbox_put_meta(umsg, &meta, n);
-		next_ret = 0;
-		if (!ret && done + 1 < x->count)
-			next_ret = mbox_xfer_msg(x, done + 1, ITER_DEST, &msg,
-						 &umsg, &iter);
-
-		spin_lock(&mb->lock);
-		mb->pinned = MBOX_NIL;
-		if (ret)
-			break;
-		WARN_ON_ONCE(mb->head[meta.prio] != idx);
-		done_pid = mbox_unlink(mb, meta.prio, MBOX_NIL);
-		mb->dropped_seen += meta.dropped;
-		mb->st.msgs_out++;
-		mb->st.bytes_out += meta.len;
-		mb->st.residence_hist[mbox_hist_bucket(now > meta.time_ns ?
-						       now - meta.time_ns :
-						       0)]++;
-		trace_ipcchan_mbox_dequeue(mb->obj.id, meta.seq, meta.len,
-					   meta.prio, mb->depth, mb->capacity,
-					   now > meta.time_ns ?
-					   now - meta.time_ns : 0);
-		done++;
-		if (next_ret) {
-			ret = next_ret;
-			break;
-		}
-		if (done == x->count || !mb->depth)
-			break;
-	}
-	spin_unlock(&mb->lock);
-	mutex_unlock(&mb->recv_mutex);
-	put_pid(done_pid);
-
-	if (done) {
-		if (mbox_send_ready(mb))
-			mbox_wake(&mb->wait_send, MBOX_POLLOUT);
-		/* Left some for another receiver, which may be asleep. */
-		if (READ_ONCE(mb->depth))
-			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
-	}
-	return mbox_batch_result(done, ret);
-}
-
 static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
 {
 	struct ipcchan_mbox *mb = file->private_data;
 	u32 allowed = IPCCHAN_XFER_NONBLOCK | IPCCHAN_XFER_TIMEOUT |
 		      IPCCHAN_XFER_ABSTIME;
 	struct ipcchan_mbox_xfer x;
-	struct ipcchan_mbox_msg msg;
-	struct iov_iter iter;
-	struct ipcchan_mbox_msg __user *umsg;
 	struct mbox_wait w;
 	long ret = 0;
 
@@ -1187,14 +1140,12 @@ static long mbox_ioctl_xfer(struct file *file, void __user *uarg, bool send)
 
 	if (send) {
 		ret = mbox_send_batch(mb, &x, &w);
-	} else if (x.flags & IPCCHAN_XFER_PEEK) {
-		ret = mbox_xfer_msg(&x, 0, ITER_DEST, &msg, &umsg, &iter);
-		if (!ret)
-			ret = mbox_recv_one(mb, &iter, x.flags, &w, umsg);
-		if (ret >= 0)
-			ret = 1;
 	} else {
-		ret = mbox_recv_batch(mb, &x, &w);
+		struct mbox_dest d = {
+			.x = &x, .count = x.count, .flags = x.flags,
+		};
+
+		ret = mbox_recv(mb, &d, &w);
 	}
 	if (ret < 0 && ret != -EAGAIN && ret != -ETIMEDOUT)
 		mbox_pass_wakeup(mb, send);

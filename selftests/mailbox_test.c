@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/time.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include <linux/ipcchan.h>
+#include <linux/userfaultfd.h>
 
 #include "kselftest_harness.h"
 
@@ -1760,6 +1762,53 @@ TEST(exclusive_wakeup)
 	close(fd);
 }
 
+/*
+ * One SEND of two messages wakes one of two readers blocked in read(2);
+ * that reader takes one message and must pass the wakeup on for the
+ * other (the read path once did not, and the second reader slept on with
+ * a message queued).
+ */
+TEST(read_passes_wakeup_on)
+{
+	struct ipcchan_mbox_msg m[2] = {
+		{ .buf = (uintptr_t)"a", .len = 1 },
+		{ .buf = (uintptr_t)"b", .len = 1 },
+	};
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .msgs = (uintptr_t)m, .count = 2,
+		.msg_size = sizeof(m[0]),
+	};
+	struct ipcchan_mbox_stats st;
+	struct reader_arg a[2];
+	pthread_t t[2];
+	int fd = mb_anon(8, 16, 0), i;
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 2; i++) {
+		a[i] = (struct reader_arg){ .fd = fd };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, reader_thread, &a[i]));
+	}
+	for (i = 0; i < 1000; i++) {
+		ASSERT_EQ(0, mb_stats(fd, &st));
+		if (st.receivers_blocked == 2)
+			break;
+		msleep(5);
+	}
+	ASSERT_EQ(2, st.receivers_blocked);
+	ASSERT_EQ(2, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	for (i = 0; i < 1000 && count_done(a, 2) < 2; i++)
+		msleep(5);
+	EXPECT_EQ(2, count_done(a, 2)) TH_LOG("a reader slept on with a message queued");
+	EXPECT_EQ(0, mb_depth(fd));
+	if (count_done(a, 2) < 2)
+		ASSERT_EQ(1, write(fd, "c", 1));
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		EXPECT_EQ(0, a[i].err);
+	}
+	close(fd);
+}
+
 /* ------------------------------------------------------------------ */
 /* poll, epoll, hang-up                                                */
 /* ------------------------------------------------------------------ */
@@ -2823,6 +2872,105 @@ TEST(stats_and_histogram)
 	ASSERT_EQ(0, mb_stats(fd, &st));
 	EXPECT_EQ(sum + 1, st.residence_hist[26]);
 	close(fd);
+}
+
+/*
+ * A batch receive that takes a message which arrived while it was copying
+ * an earlier one files that message's residence from its own enqueue to
+ * its own dequeue (the batch once read the clock once per call, before
+ * its first copy, and filed such a message in bucket 0).
+ *
+ * The copy of the first message is held up by a userfaultfd page: the
+ * second message is sent while the receiver waits there, and the fault is
+ * resolved 20 ms later. Both messages then spent at least 20 ms queued:
+ * bucket 24 ([16.7, 33.5) ms) or above, none below.
+ */
+struct uffd_hold {
+	int uffd, fd;
+	void *page;
+	long page_size;
+	int err;
+};
+
+static void *uffd_handler(void *p)
+{
+	struct uffd_hold *h = p;
+	struct uffdio_copy copy;
+	struct uffd_msg msg;
+	struct pollfd pfd = { .fd = h->uffd, .events = POLLIN };
+	static char src[65536] __attribute__((aligned(4096)));
+
+	if (poll(&pfd, 1, 30000) != 1 ||
+	    read(h->uffd, &msg, sizeof(msg)) != sizeof(msg) ||
+	    msg.event != UFFD_EVENT_PAGEFAULT) {
+		h->err = 1;
+		return NULL;
+	}
+	/* The receiver is inside its first copy: send the second message. */
+	if (write(h->fd, "second", 6) != 6)
+		h->err = 2;
+	msleep(20);
+	copy = (struct uffdio_copy){
+		.dst = (uintptr_t)h->page, .src = (uintptr_t)src,
+		.len = h->page_size,
+	};
+	if (ioctl(h->uffd, UFFDIO_COPY, &copy))
+		h->err = 3;
+	return NULL;
+}
+
+TEST(batch_residence_per_message)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct ipcchan_mbox_stats st;
+	struct ipcchan_mbox_msg m[2];
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .msgs = (uintptr_t)m, .count = 2,
+		.msg_size = sizeof(m[0]),
+	};
+	struct uffd_hold h = { .page_size = sysconf(_SC_PAGESIZE) };
+	uint64_t below = 0, total = 0;
+	char second[16];
+	pthread_t t;
+	int i;
+
+	h.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (h.uffd < 0)
+		SKIP(return, "no userfaultfd (%s): the kernel lacks CONFIG_USERFAULTFD",
+		     strerror(errno));
+	ASSERT_EQ(0, ioctl(h.uffd, UFFDIO_API, &api));
+	h.page = mmap(NULL, h.page_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, h.page);
+	reg.range.start = (uintptr_t)h.page;
+	reg.range.len = h.page_size;
+	ASSERT_EQ(0, ioctl(h.uffd, UFFDIO_REGISTER, &reg));
+
+	h.fd = mb_anon(8, 16, 0);
+	ASSERT_LE(0, h.fd);
+	ASSERT_EQ(5, write(h.fd, "first", 5));
+	m[0] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)h.page, .len = 16 };
+	m[1] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)second, .len = 16 };
+	ASSERT_EQ(0, pthread_create(&t, NULL, uffd_handler, &h));
+	ASSERT_EQ(2, ioctl(h.fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, h.err);
+	EXPECT_EQ(0, memcmp(h.page, "first", 5));
+	EXPECT_EQ(0, memcmp(second, "second", 6));
+	EXPECT_LT(m[0].enqueue_ns, m[1].enqueue_ns);
+
+	ASSERT_EQ(0, mb_stats(h.fd, &st));
+	for (i = 0; i < IPCCHAN_MBOX_HIST_BUCKETS; i++) {
+		total += st.residence_hist[i];
+		if (i < 24)
+			below += st.residence_hist[i];
+	}
+	EXPECT_EQ(2, total);
+	EXPECT_EQ(0, below) TH_LOG("a message received in the batch was filed below 16 ms");
+	close(h.fd);
+	munmap(h.page, h.page_size);
+	close(h.uffd);
 }
 
 /* ------------------------------------------------------------------ */
