@@ -276,10 +276,12 @@ debian_packages() {
 	grep -q 'libipcchan.so.0 ->' <<<"$lib_ls" || return 1
 	grep -q 'pkgconfig/libipcchan.pc' <<<"$dev_ls" || return 1
 	# Debian's hardening flags reached the compiler and the linker.
+	local dyn relocs
 	dpkg-deb -x "$T/deb/ipcchan-tools_${VERSION}_amd64.deb" "$T/deb/x"
-	readelf -d "$T/deb/x/usr/bin/ipcchan" | grep -q BIND_NOW || { echo "no -z now"; return 1; }
-	readelf -r "$T/deb/x/usr/bin/ipcchan" | grep -q __stack_chk_fail ||
-		{ echo "no stack protector"; return 1; }
+	dyn=$(readelf -d "$T/deb/x/usr/bin/ipcchan") &&
+	relocs=$(readelf -r "$T/deb/x/usr/bin/ipcchan") || return 1
+	grep -q BIND_NOW <<<"$dyn" || { echo "no -z now"; return 1; }
+	grep -q __stack_chk_fail <<<"$relocs" || { echo "no stack protector"; return 1; }
 }
 step debian-packages debian_packages
 
@@ -302,7 +304,7 @@ kernel_tree_selftests() {
 	rm -rf "$k/tools/testing/selftests/ipcchan"
 	cp -a "$TOP/selftests" "$k/tools/testing/selftests/ipcchan"
 	make -j2 -C "$k/tools/testing/selftests" TARGETS=ipcchan IPCCHAN_SRC="$TOP" || return 1
-	for p in $(sed -n 's/^TEST_GEN_PROGS[ +:]*= *//p' "$TOP/selftests/Makefile") ipcbench ipcchan-fuzz; do
+	for p in $(sed -n 's/^\(TEST_GEN_PROGS\|COMPANIONS\)[ +:]*= *//p' "$TOP/selftests/Makefile"); do
 		[ -x "$k/tools/testing/selftests/ipcchan/$p" ] || { echo "not built: $p"; return 1; }
 	done
 }
