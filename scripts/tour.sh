@@ -47,6 +47,8 @@ step "A receiver process takes them: highest priority first, FIFO within one" \
 	ipcchan mbox recv tour --count 4 --meta
 step "An empty mailbox with --nonblock: EAGAIN, as for pipes and mq" \
 	ipcchan mbox recv tour --nonblock
+step "Side by side with a pipe and POSIX mq, measured now (ipcbench --props): boundaries, empty and full, with and without O_NONBLOCK" \
+	ipcbench --props -m pipe,posix-mq,mbox-rw -s 64 --deterministic --quiet
 step "Over generic netlink, without opening anything: every object" \
 	ipcchan list
 step "One object with all its statistics, the residence-time histogram too" \
