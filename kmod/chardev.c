@@ -60,7 +60,6 @@ static long ipcchan_get_info(void __user *uarg)
 
 	ipcchan_limits_get(&lim);
 	memset(&info, 0, sizeof(info));
-	info.size = min_t(size_t, usize, sizeof(info));
 	info.abi_version = IPCCHAN_ABI_VERSION;
 	info.features = 0;
 	info.features |= IPCCHAN_FEAT_MAILBOX;
@@ -72,10 +71,7 @@ static long ipcchan_get_info(void __user *uarg)
 	info.ring_max_pages = lim.ring_max_pages;
 	info.user_max_objects = lim.user_max_objects;
 	info.user_max_bytes = lim.user_max_bytes;
-
-	if (copy_to_user(uarg, &info, info.size))
-		return -EFAULT;
-	return 0;
+	return ipcchan_put_arg(uarg, &info, usize);
 }
 
 static long ipcchan_dev_ioctl(struct file *file, unsigned int cmd,

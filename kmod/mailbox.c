@@ -1166,7 +1166,6 @@ static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
 		return -EINVAL;
 
 	memset(&a, 0, sizeof(a));
-	a.size = min_t(size_t, usize, sizeof(a));
 	a.id = mb->obj.id;
 	if (ipcchan_obj_is_named(&mb->obj))
 		a.attr_flags |= IPCCHAN_MBOX_ATTR_NAMED;
@@ -1179,9 +1178,7 @@ static long mbox_ioctl_get_attr(struct ipcchan_mbox *mb, void __user *uarg)
 	a.depth = READ_ONCE(mb->depth);
 	a.reserved_bytes = mb->obj.charged;
 	a.send_lowat = mb->send_lowat;
-	if (copy_to_user(uarg, &a, a.size))
-		return -EFAULT;
-	return 0;
+	return ipcchan_put_arg(uarg, &a, usize);
 }
 
 /* A consistent copy of the statistics, for GET_STATS and netlink. */
@@ -1215,10 +1212,8 @@ static long mbox_ioctl_get_stats(struct ipcchan_mbox *mb, void __user *uarg)
 	}
 
 	mbox_stats_snapshot(mb, st);
-	st->size = min_t(size_t, usize, sizeof(*st));
 	st->flags = 0;
-	if (copy_to_user(uarg, st, st->size))
-		ret = -EFAULT;
+	ret = ipcchan_put_arg(uarg, st, usize);
 out:
 	kfree(st);
 	return ret;

@@ -134,6 +134,27 @@ int ipcchan_copy_arg(void *karg, size_t ksize, size_t minsize,
 	return usize;
 }
 
+/**
+ * __ipcchan_put_arg - write an extensible ioctl result back
+ * @uarg: the user's structure
+ * @karg: the result, starting with its __u32 size
+ * @ksize: sizeof() the kernel's structure
+ * @usize: the caller's size, as ipcchan_copy_arg() returned it
+ *
+ * Sets the result's size to min(@usize, @ksize), the bytes both sides
+ * know, and copies that many: an older caller gets its version's fields,
+ * a newer one learns how far the kernel wrote.
+ *
+ * Return: 0, or -EFAULT.
+ */
+int __ipcchan_put_arg(void __user *uarg, void *karg, size_t ksize, int usize)
+{
+	u32 size = min_t(size_t, usize, ksize);
+
+	*(u32 *)karg = size;
+	return copy_to_user(uarg, karg, size) ? -EFAULT : 0;
+}
+
 static DEFINE_XARRAY_ALLOC1(ipcchan_ids);
 static u32 ipcchan_next_id;
 static unsigned long ipcchan_generation;

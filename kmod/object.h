@@ -48,6 +48,18 @@ void ipcchan_limits_get(struct ipcchan_limits *lim);
 
 int ipcchan_copy_arg(void *karg, size_t ksize, size_t minsize,
 		     const void __user *uarg);
+int __ipcchan_put_arg(void __user *uarg, void *karg, size_t ksize, int usize);
+
+/*
+ * Write the result in *@karg back to @uarg: the first min(@usize, sizeof)
+ * bytes, its size field set to that count. @usize is what
+ * ipcchan_copy_arg() returned. 0 or -EFAULT.
+ */
+#define ipcchan_put_arg(uarg, karg, usize) ({				\
+	typeof(karg) __karg = (karg);					\
+	static_assert(offsetof(typeof(*__karg), size) == 0);		\
+	__ipcchan_put_arg(uarg, __karg, sizeof(*__karg), usize);	\
+})
 
 struct ipc_namespace;
 struct ipcchan_obj;

@@ -1194,7 +1194,6 @@ static long ring_get_info(struct ring_file *rf, void __user *uarg)
 		return -EINVAL;
 
 	memset(&ri, 0, sizeof(ri));
-	ri.size = min_t(size_t, usize, sizeof(ri));
 	ri.role = rf->side == RING_PROD ? IPCCHAN_RING_PRODUCER :
 		  rf->side == RING_CONS ? IPCCHAN_RING_CONSUMER :
 					  IPCCHAN_RING_OBSERVER;
@@ -1202,9 +1201,7 @@ static long ring_get_info(struct ring_file *rf, void __user *uarg)
 	ri.nr_pages = ring->nr_pages;
 	ri.id = ring->obj.id;
 	ring_fill_offsets(ring, &ri.off);
-	if (copy_to_user(uarg, &ri, ri.size))
-		return -EFAULT;
-	return 0;
+	return ipcchan_put_arg(uarg, &ri, usize);
 }
 
 static void ring_read_cstats(struct ipcchan_ring_ctrl_stats *dst,
@@ -1256,10 +1253,7 @@ static long ring_get_stats(struct ring_file *rf, void __user *uarg)
 		return -EINVAL;
 
 	ring_stats_fill(rf->ring, &st);
-	st.size = min_t(size_t, usize, sizeof(st));
-	if (copy_to_user(uarg, &st, st.size))
-		return -EFAULT;
-	return 0;
+	return ipcchan_put_arg(uarg, &st, usize);
 }
 
 static int ring_nl_fill(struct sk_buff *skb, struct ipcchan_obj *obj)
