@@ -1417,10 +1417,9 @@ static long ring_install(struct ipcchan_ring *ring,
 	op->ring_flags = ring->flags;
 	op->peer_fd = peer_fd;
 	ring_fill_offsets(ring, &op->off);
-	if (copy_to_user(uarg, op, op->size)) {
-		ret = -EFAULT;
+	ret = ipcchan_put_arg(uarg, op, op->size);
+	if (ret)
 		goto err_peer;
-	}
 
 	/* Nothing can fail any more: publish a new ring, then the fds. */
 	if (ipcchan_obj_commit(&ring->obj)) {
