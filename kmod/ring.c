@@ -48,7 +48,6 @@
  * userspace can write; they are covered by "Trust" above, not by a lock,
  * and the atomic64_t counters need none.
  */
-#include <linux/anon_inodes.h>
 #include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -596,8 +595,9 @@ static struct file *ring_file_new(struct ipcchan_ring *ring,
 	ipcchan_obj_get(&ring->obj);
 	if (side != RING_OBSERVER)
 		ring_attach(ring, side);
-	file = anon_inode_getfile("[ipcchan-ring]", &ring_fops, rf,
-				  O_RDWR | fflags);
+	/* No FMODE_NOWAIT: .write is not a write_iter honouring IOCB_NOWAIT. */
+	file = ipcchan_obj_file(&ring->obj, "[ipcchan-ring]", &ring_fops, rf,
+				O_RDWR | fflags, false);
 	if (IS_ERR(file)) {
 		if (side != RING_OBSERVER)
 			ring_detach(ring, side);
