@@ -232,6 +232,7 @@ static pid_t spawn(const struct tl_opts *to, struct bufobj *o, struct tl_shared 
 static void read_writer(int statfd, int sysfd, struct tl_sample *x)
 {
 	char b[512], *p;
+	int tries;
 	ssize_t n;
 
 	x->state = '?';
@@ -243,10 +244,25 @@ static void read_writer(int statfd, int sysfd, struct tl_sample *x)
 		if (p && p[1] == ' ')
 			x->state = p[2];
 	}
-	n = sysfd < 0 ? -1 : pread(sysfd, b, sizeof(b) - 1, 0);
-	if (n > 0) {
+	/*
+	 * /proc/PID/syscall says "running" not only for a running task but
+	 * also when a sleeping one woke while the kernel looked at it. A
+	 * writer that the reader wakes every millisecond, on a slow (debug)
+	 * kernel, is caught that way most of the time: when stat said it
+	 * sleeps, look again a few times.
+	 */
+	for (tries = 0; sysfd >= 0 && tries < 4; tries++) {
+		n = pread(sysfd, b, sizeof(b) - 1, 0);
+		if (n <= 0)
+			break;
 		b[n] = 0;
-		x->nr = strncmp(b, "running", 7) ? strtol(b, NULL, 10) : -1;
+		if (strncmp(b, "running", 7)) {
+			x->nr = strtol(b, NULL, 10);
+			break;
+		}
+		x->nr = -1;
+		if (x->state != 'S' && x->state != 'D')
+			break;
 	}
 }
 
