@@ -55,68 +55,13 @@
 
 #include "kselftest_harness.h"
 #include "genl_util.h"
-#include "test_util.h"
+#include "perm_util.h"
 
-#define OWNER		1001
-#define GROUPMATE	1002	/* primary gid 1002, supplementary 1001 */
-#define GROUPPRIM	1004	/* primary gid 1001 */
-#define OTHER		1003
-#define NOBODY		65534
 #define PAGE		4096
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
-
-/* Cases checked, summed over children through a shared page. */
-static unsigned long *cases;
-
-static void count_case(void)
-{
-	__atomic_fetch_add(cases, 1, __ATOMIC_RELAXED);
-}
-
-#define CHECK(cond, fmt, ...) do {					\
-	count_case();							\
-	if (!(cond)) {							\
-		fprintf(stderr, "# %s:%d: check failed: %s: " fmt "\n",	\
-			__FILE__, __LINE__, #cond, ##__VA_ARGS__);	\
-		_exit(1);						\
-	}								\
-} while (0)
-
-/*
- * The harness runs each test in a child of its own: map the counter
- * before it forks the first one, so that the last test sees the total.
- */
-static int setup_cases(void);
-
-static void __attribute__((constructor)) cases_early(void)
-{
-	setup_cases();
-}
-
-static int setup_cases(void)
-{
-	if (!cases) {
-		cases = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (cases == MAP_FAILED)
-			return -1;
-	}
-	return 0;
-}
-
-#define NEED_ROOT() do {						\
-	if (geteuid())							\
-		SKIP(return, "needs root for setresuid");		\
-	ASSERT_EQ(0, setup_cases());					\
-} while (0)
-
-static int dev_fd(void)
-{
-	return open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-}
 
 /* Open or create a ring; returns an fd or -errno; *@op gets the output. */
 static int rg_open(const char *name, unsigned int flags, unsigned int role,
@@ -142,67 +87,6 @@ static int rg_open(const char *name, unsigned int flags, unsigned int role,
 	if (out)
 		*out = op;
 	return fd;
-}
-
-static int rg_unlink(const char *name)
-{
-	struct ipcchan_unlink u = {
-		.size = sizeof(u), .type = IPCCHAN_OBJ_RING,
-		.name = (uintptr_t)name, .name_len = strlen(name),
-	};
-	int dev = dev_fd(), ret;
-
-	ret = ioctl(dev, IPCCHAN_IOC_UNLINK, &u);
-	ret = ret < 0 ? -errno : ret;
-	close(dev);
-	return ret;
-}
-
-/* Run @fn in a child as @uid/@gid; returns its exit status (0: pass). */
-static int as_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
-		   void (*fn)(void *), void *arg)
-{
-	pid_t pid;
-	int st;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		umask(0);
-		if (uid)
-			become(uid, gid, groups, ngroups);
-		fn(arg);
-		_exit(0);
-	}
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static void user_namespace_root(void)
-{
-	char map[64];
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	int fd;
-
-	CHECK(unshare(CLONE_NEWUSER) == 0, "unshare(CLONE_NEWUSER): %s",
-	      strerror(errno));
-	fd = open("/proc/self/setgroups", O_WRONLY);
-	CHECK(fd >= 0 && write(fd, "deny", 4) == 4, "setgroups");
-	close(fd);
-	snprintf(map, sizeof(map), "0 %u 1", uid);
-	fd = open("/proc/self/uid_map", O_WRONLY);
-	CHECK(fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map),
-	      "uid_map");
-	close(fd);
-	snprintf(map, sizeof(map), "0 %u 1", gid);
-	fd = open("/proc/self/gid_map", O_WRONLY);
-	CHECK(fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map),
-	      "gid_map");
-	close(fd);
-	CHECK(setresuid(0, 0, 0) == 0 && setresgid(0, 0, 0) == 0, "become root");
 }
 
 /* ---------------------------------------------------------------- */
@@ -330,11 +214,6 @@ static void ring_name(char *buf, size_t len, unsigned int mode, bool kprod)
 	snprintf(buf, len, "rsec-%s-%03o", kprod ? "k" : "u", mode);
 }
 
-static unsigned int nth_mode(unsigned int i)
-{
-	return ((i >> 4) & 3) << 7 | ((i >> 2) & 3) << 4 | (i & 3) << 1;
-}
-
 static void create_all_modes(void *arg)
 {
 	bool kprod = arg != NULL;
@@ -406,7 +285,7 @@ static void unlink_all_modes(void *arg)
 
 	for (i = 0; i < 64; i++) {
 		ring_name(name, sizeof(name), nth_mode(i), r->kprod);
-		ret = rg_unlink(name);
+		ret = obj_unlink(IPCCHAN_OBJ_RING, name);
 		if (r->shift == 6 || r->shift < 0)
 			CHECK(ret == 0, "%s unlink %s: %d", r->what, name, ret);
 		else
@@ -515,7 +394,7 @@ TEST(ring_fd_inherited_by_other_user)
 	ASSERT_LE(0, fds[0]);
 	ASSERT_LE(0, fds[1]);
 	EXPECT_EQ(0, as_user(OTHER, OTHER, g, 1, passed_fd, fds));
-	EXPECT_EQ(0, rg_unlink("rsec-inherit"));
+	EXPECT_EQ(0, obj_unlink(IPCCHAN_OBJ_RING, "rsec-inherit"));
 	close(fds[0]);
 	close(fds[1]);
 	close(prod);
@@ -545,7 +424,7 @@ static void ring_byte_quota(void *arg)
 		    0600, 128, IPCCHAN_RING_KERNEL_PRODUCER, NULL);
 	CHECK(b == -EDQUOT, "second big named ring: %d", b);
 	/* A refused named creation leaves no name behind. */
-	CHECK(rg_unlink("rsec-quota") == -ENOENT, "name left behind");
+	CHECK(obj_unlink(IPCCHAN_OBJ_RING, "rsec-quota") == -ENOENT, "name left behind");
 	c = rg_open(NULL, IPCCHAN_OPEN_CREATE, IPCCHAN_RING_PRODUCER, 0600,
 		    16, 0, NULL);
 	CHECK(c >= 0, "small ring: %d", c);
@@ -692,7 +571,7 @@ TEST(ring_ipc_namespace_isolation)
 		cfd = rg_open("rsec-ns", 0, IPCCHAN_RING_OBSERVER, 0, 0, 0, NULL);
 		if (cfd != -ENOENT)
 			_exit(3);
-		if (rg_unlink("rsec-ns") != -ENOENT)
+		if (obj_unlink(IPCCHAN_OBJ_RING, "rsec-ns") != -ENOENT)
 			_exit(4);
 		cfd = rg_open("rsec-ns", IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL,
 			      IPCCHAN_RING_PRODUCER, 0600, 1, 0, &op);
@@ -708,7 +587,7 @@ TEST(ring_ipc_namespace_isolation)
 	ASSERT_LE(0, st);
 	EXPECT_EQ(host_id, op.id);
 	close(st);
-	EXPECT_EQ(0, rg_unlink("rsec-ns"));
+	EXPECT_EQ(0, obj_unlink(IPCCHAN_OBJ_RING, "rsec-ns"));
 	close(fd);
 	*cases += 7;
 }
@@ -992,7 +871,7 @@ static void root_objects_live_and_die(struct seen *s, int *keep)
 		keep[0] = rg;
 		keep[1] = mb;
 	} else {
-		rg_unlink("rsec-nl");
+		obj_unlink(IPCCHAN_OBJ_RING, "rsec-nl");
 		close(rg);
 		close(mb);
 	}
@@ -1144,7 +1023,7 @@ TEST(netlink_unprivileged_dump_sees_no_owner_or_pid)
 	EXPECT_EQ(0, as_user(NOBODY, NOBODY, g, 1, nobody_dump, s));
 	EXPECT_EQ(0, as_user(NOBODY, NOBODY, g, 1, nobody_dump_own, NULL));
 	EXPECT_EQ(0, as_user(OTHER, OTHER, g, 1, userns_root_join_admin, NULL));
-	rg_unlink("rsec-nl");
+	obj_unlink(IPCCHAN_OBJ_RING, "rsec-nl");
 	close(keep[0]);
 	close(keep[1]);
 	munmap(s, PAGE);
@@ -1217,7 +1096,7 @@ TEST(netlink_per_network_namespace)
 		  write(pipe_go[1], parent.ids, sizeof(parent.ids)));
 	ASSERT_EQ(pid, waitpid(pid, &st, 0));
 	EXPECT_EQ(0, st);
-	rg_unlink("rsec-nl");
+	obj_unlink(IPCCHAN_OBJ_RING, "rsec-nl");
 	close(keep[0]);
 	close(keep[1]);
 	munmap(s, PAGE);

@@ -41,35 +41,7 @@
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
-#include "test_util.h"
-
-#define OWNER		1001
-#define GROUPMATE	1002	/* primary gid 1002, supplementary 1001 */
-#define GROUPPRIM	1004	/* primary gid 1001 */
-#define OTHER		1003
-#define NOBODY		65534
-
-/* Cases checked, summed over children through a shared page. */
-static unsigned long *cases;
-
-static void count_case(void)
-{
-	__atomic_fetch_add(cases, 1, __ATOMIC_RELAXED);
-}
-
-#define CHECK(cond, fmt, ...) do {					\
-	count_case();							\
-	if (!(cond)) {							\
-		fprintf(stderr, "# %s:%d: check failed: %s: " fmt "\n",	\
-			__FILE__, __LINE__, #cond, ##__VA_ARGS__);	\
-		_exit(1);						\
-	}								\
-} while (0)
-
-static int dev_fd(void)
-{
-	return open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-}
+#include "perm_util.h"
 
 /* Open or create a mailbox; returns an fd or -errno. */
 static int mb_open(const char *name, unsigned int flags, unsigned int mode,
@@ -92,20 +64,6 @@ static int mb_open(const char *name, unsigned int flags, unsigned int mode,
 	fd = fd < 0 ? -errno : fd;
 	close(dev);
 	return fd;
-}
-
-static int mb_unlink(const char *name)
-{
-	struct ipcchan_unlink u = {
-		.size = sizeof(u), .type = IPCCHAN_OBJ_MAILBOX,
-		.name = (uintptr_t)name, .name_len = strlen(name),
-	};
-	int dev = dev_fd(), ret;
-
-	ret = ioctl(dev, IPCCHAN_IOC_UNLINK, &u);
-	ret = ret < 0 ? -errno : ret;
-	close(dev);
-	return ret;
 }
 
 static int mb_send(int fd, const void *buf, unsigned int len)
@@ -133,44 +91,6 @@ static int mb_recv(int fd, void *buf, unsigned int len,
 	return ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x) < 0 ? -errno : 0;
 }
 
-/* Run @fn in a child as @uid/@gid; returns its exit status (0: pass). */
-static int as_user(uid_t uid, gid_t gid, const gid_t *groups, int ngroups,
-		   void (*fn)(void *), void *arg)
-{
-	pid_t pid;
-	int st;
-
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		umask(0);
-		become(uid, gid, groups, ngroups);
-		fn(arg);
-		_exit(0);
-	}
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
-static int setup_cases(void)
-{
-	if (!cases) {
-		cases = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-		if (cases == MAP_FAILED)
-			return -1;
-	}
-	return 0;
-}
-
-#define NEED_ROOT() do {						\
-	if (geteuid())							\
-		SKIP(return, "needs root for setresuid");		\
-	ASSERT_EQ(0, setup_cases());					\
-} while (0)
-
 /* ---------------------------------------------------------------- */
 /* Owner / group / other x read / write x all mode bits              */
 /* ---------------------------------------------------------------- */
@@ -181,11 +101,6 @@ static void mode_name(char *buf, size_t len, unsigned int mode)
 }
 
 /* The 64 combinations of r and w for owner, group and other. */
-static unsigned int nth_mode(unsigned int i)
-{
-	return ((i >> 4) & 3) << 7 | ((i >> 2) & 3) << 4 | (i & 3) << 1;
-}
-
 static void create_all_modes(void *arg)
 {
 	char name[32];
@@ -277,7 +192,7 @@ static void unlink_all_modes(void *arg)
 
 	for (i = 0; i < 64; i++) {
 		mode_name(name, sizeof(name), nth_mode(i));
-		ret = mb_unlink(name);
+		ret = obj_unlink(IPCCHAN_OBJ_MAILBOX, name);
 		if (r->shift == 6 || r->shift < 0)
 			CHECK(ret == 0, "%s unlink %s: %d", r->what, name, ret);
 		else
@@ -349,38 +264,12 @@ static void fill_object_quota(void *arg)
 	fd = mb_open("sec-quota-name", IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE,
 		     0600, 1, 16);
 	CHECK(fd == -EDQUOT, "named over quota: %d", fd);
-	CHECK(mb_unlink("sec-quota-name") == -ENOENT, "name left behind");
+	CHECK(obj_unlink(IPCCHAN_OBJ_MAILBOX, "sec-quota-name") == -ENOENT, "name left behind");
 	close(q->fds[0]);
 	fd = mb_open(NULL, IPCCHAN_OPEN_READ, 0, 1, 16);
 	CHECK(fd >= 0, "after close: %d", fd);
 	fd = mb_open(NULL, IPCCHAN_OPEN_READ, 0, 1, 16);
 	CHECK(fd == -EDQUOT, "over quota again: %d", fd);
-}
-
-static void user_namespace_root(void)
-{
-	char map[64];
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	int fd;
-
-	CHECK(unshare(CLONE_NEWUSER) == 0, "unshare(CLONE_NEWUSER): %s",
-	      strerror(errno));
-	fd = open("/proc/self/setgroups", O_WRONLY);
-	CHECK(fd >= 0 && write(fd, "deny", 4) == 4, "setgroups");
-	close(fd);
-	snprintf(map, sizeof(map), "0 %u 1", uid);
-	fd = open("/proc/self/uid_map", O_WRONLY);
-	CHECK(fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map),
-	      "uid_map");
-	close(fd);
-	snprintf(map, sizeof(map), "0 %u 1", gid);
-	fd = open("/proc/self/gid_map", O_WRONLY);
-	CHECK(fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map),
-	      "gid_map");
-	close(fd);
-	CHECK(setresuid(0, 0, 0) == 0 && setresgid(0, 0, 0) == 0, "become root");
-	CHECK(geteuid() == 0, "root in the user namespace");
 }
 
 static void fill_quota_userns(void *arg)
@@ -525,7 +414,7 @@ static void userns_no_dac_override(void *arg)
 	      "read a 0600 mailbox of another user");
 	CHECK(mb_open("sec-private", IPCCHAN_OPEN_WRITE, 0, 0, 0) == -EACCES,
 	      "write a 0600 mailbox of another user");
-	CHECK(mb_unlink("sec-private") == -EPERM, "unlink another's name");
+	CHECK(obj_unlink(IPCCHAN_OBJ_MAILBOX, "sec-private") == -EPERM, "unlink another's name");
 }
 
 static void userns_owns_new_ipcns(void *arg)
@@ -541,7 +430,7 @@ static void userns_owns_new_ipcns(void *arg)
 		     0600, 2, 16);
 	CHECK(fd >= 0, "create in own IPC namespace: %d", fd);
 	close(fd);
-	CHECK(mb_unlink("sec-private") == 0, "unlink in own namespace");
+	CHECK(obj_unlink(IPCCHAN_OBJ_MAILBOX, "sec-private") == 0, "unlink in own namespace");
 }
 
 TEST(user_namespace_root_is_not_host_root)
@@ -557,7 +446,7 @@ TEST(user_namespace_root_is_not_host_root)
 	EXPECT_EQ(0, as_user(OTHER, OTHER, g3, 1, userns_no_dac_override, NULL));
 	EXPECT_EQ(0, as_user(OWNER, OWNER, g, 1, userns_owns_new_ipcns, NULL));
 	/* The host's name is untouched. */
-	EXPECT_EQ(0, mb_unlink("sec-private"));
+	EXPECT_EQ(0, obj_unlink(IPCCHAN_OBJ_MAILBOX, "sec-private"));
 	close(fd);
 }
 
@@ -586,7 +475,7 @@ TEST(ipc_namespace_isolation)
 			_exit(10);
 		if (mb_open("sec-iso", IPCCHAN_OPEN_READ, 0, 0, 0) != -ENOENT)
 			_exit(11);
-		if (mb_unlink("sec-iso") != -ENOENT)
+		if (obj_unlink(IPCCHAN_OBJ_MAILBOX, "sec-iso") != -ENOENT)
 			_exit(12);
 		cfd = mb_open("sec-iso", IPCCHAN_OPEN_WRITE |
 					 IPCCHAN_OPEN_CREATE |
@@ -613,7 +502,7 @@ TEST(ipc_namespace_isolation)
 	ASSERT_EQ(0, ioctl(wfd, IPCCHAN_IOC_MBOX_GET_ATTR, &a3));
 	EXPECT_EQ(a1.id, a3.id);
 	EXPECT_EQ(0, a3.depth);
-	EXPECT_EQ(0, mb_unlink("sec-iso"));
+	EXPECT_EQ(0, obj_unlink(IPCCHAN_OBJ_MAILBOX, "sec-iso"));
 	close(wfd);
 	close(fd);
 	close(p[0]);
@@ -785,7 +674,7 @@ TEST(no_kernel_addresses_in_outputs)
 		buf[n] = '\0';
 		hits += scan_text(buf, "fd link");
 	}
-	EXPECT_EQ(0, mb_unlink("sec-addr"));
+	EXPECT_EQ(0, obj_unlink(IPCCHAN_OBJ_MAILBOX, "sec-addr"));
 	close(fd);
 	close(dev);
 	free(st);

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The permission-test scaffolding that security_test.c (mailboxes) and
+ * ring_security_test.c (rings) share: the test users, a case counter that
+ * children add to, CHECK() for code running in a child as another user,
+ * running a function as another user or as root of a new user namespace,
+ * and the mode bits the permission matrices walk.
+ *
+ * Include after kselftest_harness.h (NEED_ROOT uses SKIP and ASSERT_EQ).
+ */
+#ifndef IPCCHAN_SELFTEST_PERM_UTIL_H
+#define IPCCHAN_SELFTEST_PERM_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/ipcchan.h>
+
+#include "test_util.h"
+
+/* Users and groups the tests switch to. */
+#define OWNER		1001
+#define GROUPMATE	1002	/* primary gid 1002, supplementary 1001 */
+#define GROUPPRIM	1004	/* primary gid 1001 */
+#define OTHER		1003
+#define NOBODY		65534
+
+/* Cases checked, summed over children through a shared page. */
+static unsigned long *cases;
+
+static inline void count_case(void)
+{
+	__atomic_fetch_add(cases, 1, __ATOMIC_RELAXED);
+}
+
+/* In a child: count the case, and exit 1 with a message if @cond fails. */
+#define CHECK(cond, fmt, ...) do {					\
+	count_case();							\
+	if (!(cond)) {							\
+		fprintf(stderr, "# %s:%d: check failed: %s: " fmt "\n",	\
+			__FILE__, __LINE__, #cond, ##__VA_ARGS__);	\
+		_exit(1);						\
+	}								\
+} while (0)
+
+static inline int setup_cases(void)
+{
+	if (!cases) {
+		cases = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (cases == MAP_FAILED) {
+			cases = NULL;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The harness runs each test in a child of its own: map the counter
+ * before it forks the first one, so that the last test sees the total.
+ */
+static void __attribute__((constructor)) cases_early(void)
+{
+	setup_cases();
+}
+
+#define NEED_ROOT() do {						\
+	if (geteuid())							\
+		SKIP(return, "needs root for setresuid");		\
+	ASSERT_EQ(0, setup_cases());					\
+} while (0)
+
+static inline int dev_fd(void)
+{
+	return open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+}
+
+/* Unlink the @type object called @name; returns 0 or -errno. */
+static inline int obj_unlink(unsigned int type, const char *name)
+{
+	struct ipcchan_unlink u = {
+		.size = sizeof(u), .type = type,
+		.name = (uintptr_t)name, .name_len = strlen(name),
+	};
+	int dev = dev_fd(), ret;
+
+	ret = ioctl(dev, IPCCHAN_IOC_UNLINK, &u);
+	ret = ret < 0 ? -errno : ret;
+	close(dev);
+	return ret;
+}
+
+/*
+ * Run @fn in a child as @uid/@gid (uid 0: stay root); returns its exit
+ * status (0: pass).
+ */
+static inline int as_user(uid_t uid, gid_t gid, const gid_t *groups,
+			  int ngroups, void (*fn)(void *), void *arg)
+{
+	pid_t pid;
+	int st;
+
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		umask(0);
+		if (uid)
+			become(uid, gid, groups, ngroups);
+		fn(arg);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* In a child: become root of a new user namespace mapping only us. */
+static inline void user_namespace_root(void)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	int fd;
+
+	CHECK(unshare(CLONE_NEWUSER) == 0, "unshare(CLONE_NEWUSER): %s",
+	      strerror(errno));
+	fd = open("/proc/self/setgroups", O_WRONLY);
+	CHECK(fd >= 0 && write(fd, "deny", 4) == 4, "setgroups");
+	close(fd);
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	fd = open("/proc/self/uid_map", O_WRONLY);
+	CHECK(fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map),
+	      "uid_map");
+	close(fd);
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	fd = open("/proc/self/gid_map", O_WRONLY);
+	CHECK(fd >= 0 && write(fd, map, strlen(map)) == (ssize_t)strlen(map),
+	      "gid_map");
+	close(fd);
+	CHECK(setresuid(0, 0, 0) == 0 && setresgid(0, 0, 0) == 0, "become root");
+	CHECK(geteuid() == 0, "root in the user namespace");
+}
+
+/*
+ * The @i-th of the 64 modes the permission matrices walk: every
+ * combination of read and write for owner, group and other.
+ */
+static inline unsigned int nth_mode(unsigned int i)
+{
+	return ((i >> 4) & 3) << 7 | ((i >> 2) & 3) << 4 | (i & 3) << 1;
+}
+
+#endif /* IPCCHAN_SELFTEST_PERM_UTIL_H */
