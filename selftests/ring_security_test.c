@@ -59,10 +59,6 @@
 
 #define PAGE		4096
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
-
 /* Open or create a ring; returns an fd or -errno; *@op gets the output. */
 static int rg_open(const char *name, unsigned int flags, unsigned int role,
 		   unsigned int mode, unsigned int nr_pages,
@@ -596,121 +592,27 @@ TEST(ring_ipc_namespace_isolation)
 /* Netlink helpers                                                   */
 /* ---------------------------------------------------------------- */
 
-struct family {
-	uint16_t id;
-	uint32_t grp_monitor, grp_admin;
-};
-
-static int nl_socket(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd, one = 1;
-
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static struct nlattr *attr_find(void *start, int len, uint16_t type)
-{
-	struct nlattr *nla;
-
-	for (nla = start; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	     nla->nla_len <= len;
-	     len -= NLA_ALIGN(nla->nla_len),
-	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len)))
-		if ((nla->nla_type & NLA_TYPE_MASK) == type)
-			return nla;
-	return NULL;
-}
-
-static void *genl_attrs(struct nlmsghdr *nlh, int *len)
-{
-	*len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	return (char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
-}
-
-static uint32_t nla_u32(struct nlattr *nla)
-{
-	return *(uint32_t *)((char *)nla + NLA_HDRLEN);
-}
-
 /*
  * Send @r and pass every data message to @fn until the ack or DONE.
  * Returns the positive errno of the ack (0 for success), or -1.
  */
-static int transact(int fd, struct req *r,
-		    void (*fn)(struct nlmsghdr *nlh, void *arg), void *arg)
+static int nl_call(int fd, struct req *r,
+		   void (*fn)(struct nlmsghdr *nlh, void *arg), void *arg)
 {
-	static char buf[1 << 16];
-	struct nlmsghdr *nlh;
-	int n;
+	struct ack ack;
 
-	if (send(fd, r, r->nlh.nlmsg_len, 0) != (ssize_t)r->nlh.nlmsg_len)
-		return -1;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -1;
-		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			if (nlh->nlmsg_type == NLMSG_ERROR ||
-			    nlh->nlmsg_type == NLMSG_DONE)
-				return -*(int *)NLMSG_DATA(nlh);
-			if (fn)
-				fn(nlh, arg);
-		}
-	}
+	return transact(fd, r, &ack, fn, arg) < 0 ? -1 : ack.error;
 }
 
-static void family_cb(struct nlmsghdr *nlh, void *arg)
-{
-	struct family *f = arg;
-	struct nlattr *grps, *g, *name, *id;
-	int len, glen, one;
-	void *a = genl_attrs(nlh, &len);
-
-	id = attr_find(a, len, CTRL_ATTR_FAMILY_ID);
-	if (id)
-		f->id = nla_u32(id) & 0xffff;
-	grps = attr_find(a, len, CTRL_ATTR_MCAST_GROUPS);
-	if (!grps)
-		return;
-	glen = grps->nla_len - NLA_HDRLEN;
-	for (g = (struct nlattr *)((char *)grps + NLA_HDRLEN);
-	     glen >= NLA_HDRLEN && g->nla_len <= glen;
-	     glen -= NLA_ALIGN(g->nla_len),
-	     g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
-		one = g->nla_len - NLA_HDRLEN;
-		name = attr_find((char *)g + NLA_HDRLEN, one, CTRL_ATTR_MCAST_GRP_NAME);
-		id = attr_find((char *)g + NLA_HDRLEN, one, CTRL_ATTR_MCAST_GRP_ID);
-		if (!name || !id)
-			continue;
-		if (!strcmp((char *)name + NLA_HDRLEN, IPCCHAN_MCGRP_MONITOR))
-			f->grp_monitor = nla_u32(id);
-		if (!strcmp((char *)name + NLA_HDRLEN, IPCCHAN_MCGRP_MONITOR_ADMIN))
-			f->grp_admin = nla_u32(id);
-	}
-}
-
+/* Resolve the family on a socket of our own (a test may change netns). */
 static int resolve(struct family *f)
 {
-	struct req r;
 	int fd = nl_socket(), ret;
 
 	memset(f, 0, sizeof(*f));
 	if (fd < 0)
 		return -1;
-	req_init(&r, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY);
-	req_put(&r, CTRL_ATTR_FAMILY_NAME, IPCCHAN_FAMILY_NAME,
-		sizeof(IPCCHAN_FAMILY_NAME));
-	ret = transact(fd, &r, family_cb, f);
+	ret = resolve_family(fd, f);
 	close(fd);
 	return ret ? ret : f->id ? 0 : -1;
 }
@@ -817,7 +719,7 @@ static int dump(struct family *f, struct seen *s)
 	if (fd < 0)
 		return -1;
 	req_init(&r, f->id, NLM_F_DUMP, IPCCHAN_CMD_OBJ_GET);
-	ret = transact(fd, &r, seen_cb, s);
+	ret = nl_call(fd, &r, seen_cb, s);
 	close(fd);
 	return ret;
 }
@@ -832,7 +734,7 @@ static int get_one(struct family *f, uint32_t id, struct seen *s)
 		return -1;
 	req_init(&r, f->id, 0, IPCCHAN_CMD_OBJ_GET);
 	req_put(&r, IPCCHAN_A_OBJ_ID, &id, sizeof(id));
-	ret = transact(fd, &r, seen_cb, s);
+	ret = nl_call(fd, &r, seen_cb, s);
 	close(fd);
 	return ret;
 }
