@@ -4,7 +4,8 @@
  * ring_security_test.c (rings) share: the test users, a case counter that
  * children add to, CHECK() for code running in a child as another user,
  * running a function as another user or as root of a new user namespace,
- * and the mode bits the permission matrices walk.
+ * the mode bits the permission matrices walk, and the scan for leaked
+ * kernel addresses.
  *
  * Include after kselftest_harness.h (NEED_ROOT uses SKIP and ASSERT_EQ).
  */
@@ -151,6 +152,29 @@ static inline void user_namespace_root(void)
 	close(fd);
 	CHECK(setresuid(0, 0, 0) == 0 && setresgid(0, 0, 0) == 0, "become root");
 	CHECK(geteuid() == 0, "root in the user namespace");
+}
+
+/*
+ * Count the kernel direct-map, vmalloc or text addresses in any 8-byte
+ * window of @p, and name each on stderr.
+ */
+static inline int scan_words(const void *p, size_t len, const char *what)
+{
+	const unsigned char *b = p;
+	uint64_t v;
+	size_t i;
+	int hits = 0;
+
+	for (i = 0; i + 8 <= len; i++) {
+		memcpy(&v, b + i, 8);
+		if (v >= 0xffff800000000000ULL && v != ~0ULL &&
+		    (v >> 32) != 0xffffffffULL) {
+			fprintf(stderr, "# %s: kernel-looking value %#llx at %zu\n",
+				what, (unsigned long long)v, i);
+			hits++;
+		}
+	}
+	return hits;
 }
 
 /*

@@ -637,25 +637,6 @@ struct seen {
 	uint32_t uid, creator_pid;	/* last values seen for those ids */
 };
 
-static int scan_words(const void *p, size_t len, const char *what)
-{
-	const unsigned char *b = p;
-	uint64_t v;
-	size_t i;
-	int hits = 0;
-
-	for (i = 0; i + 8 <= len; i++) {
-		memcpy(&v, b + i, 8);
-		if (v >= 0xffff800000000000ULL && v != ~0ULL &&
-		    (v >> 32) != 0xffffffffULL) {
-			fprintf(stderr, "# %s: kernel-looking value %#llx at %zu\n",
-				what, (unsigned long long)v, i);
-			hits++;
-		}
-	}
-	return hits;
-}
-
 static void seen_cb(struct nlmsghdr *nlh, void *arg)
 {
 	struct seen *s = arg;

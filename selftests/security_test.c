@@ -562,26 +562,6 @@ TEST(sender_identity_not_leaked_across_namespaces)
 /* No kernel addresses anywhere                                      */
 /* ---------------------------------------------------------------- */
 
-/* A kernel direct-map, vmalloc or text address, in any 8-byte window. */
-static int scan_words(const void *p, size_t len, const char *what)
-{
-	const unsigned char *b = p;
-	uint64_t v;
-	size_t i;
-	int hits = 0;
-
-	for (i = 0; i + 8 <= len; i++) {
-		memcpy(&v, b + i, 8);
-		if (v >= 0xffff800000000000ULL && v != ~0ULL &&
-		    (v >> 32) != 0xffffffffULL) {
-			fprintf(stderr, "# %s: kernel-looking value %#llx at %zu\n",
-				what, (unsigned long long)v, i);
-			hits++;
-		}
-	}
-	return hits;
-}
-
 static int scan_text(const char *text, const char *what)
 {
 	regex_t re;
