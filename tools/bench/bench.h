@@ -35,6 +35,7 @@ enum bench_pin { PIN_SAME, PIN_CROSS, PIN_NONE, __PIN_MAX };
 /* Mechanism flags. */
 #define MECH_STREAM_ONLY 0x1	/* batching: no meaning for one-at-a-time ping-pong */
 #define MECH_BUSYPOLL	0x2	/* waits by spinning: look at its CPU time */
+#define MECH_INPROC	0x4	/* no second process: run_rep runs it in one (null) */
 
 struct chan;
 
@@ -84,6 +85,7 @@ extern const struct mech *const native_mechs[];
 extern const struct mech *const shm_mechs[];
 extern const struct mech *const ipcchan_mechs[];
 extern const struct mech *const ring_mechs[];
+extern const struct mech *const null_mechs[];
 
 /* Parameters of one run. */
 struct run_cfg {
@@ -130,6 +132,11 @@ struct result {
 	double n;		/* median samples (round trips or messages) per rep */
 	uint64_t verified, errors;
 	double ratio, ratio_mbps;	/* against the baseline; NAN if none */
+	/*
+	 * Streaming: the null mechanism's rate over this one's, from the same
+	 * group (1 is the floor, 2 costs twice the floor); NAN if none.
+	 */
+	double floor_x;
 };
 
 struct report {

@@ -46,7 +46,7 @@ struct opts {
 };
 
 static const struct mech *const *const mech_sets[] = {
-	native_mechs, shm_mechs, ipcchan_mechs, ring_mechs,
+	null_mechs, native_mechs, shm_mechs, ipcchan_mechs, ring_mechs,
 };
 
 static const struct mech *mech_find(const char *name)
@@ -281,7 +281,9 @@ static void group_init(struct opts *o, struct result *res, enum bench_pin pin,
 			snprintf(r->reason, sizeof(r->reason), "%s", why);
 		} else if (mode == MODE_PINGPONG && (m->flags & MECH_STREAM_ONLY)) {
 			r->skipped = true;
-			snprintf(r->reason, sizeof(r->reason),
+			snprintf(r->reason, sizeof(r->reason), "%s",
+				 m->flags & MECH_INPROC ?
+				 "the floor is a streaming measure; streaming only" :
 				 "batching needs a stream of messages; streaming only");
 		} else if (pin == PIN_CROSS && (o->cpus[0] < 0 || o->cpus[1] < 0 ||
 						o->cpus[0] == o->cpus[1])) {
