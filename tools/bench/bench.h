@@ -65,6 +65,8 @@ struct chan_cfg {
  * @release:	optional: done with the message @recv returned.
  * @flush:	optional: push out messages a batching @send still holds.
  * @teardown:	in each process at the end; @role as for attach.
+ * @poll_fd:	optional: the descriptor the receiver of @dir polls for
+ *		POLLIN, one message readable per readiness (ipcbench --epoll).
  */
 struct mech {
 	const char *name;
@@ -79,6 +81,7 @@ struct mech {
 	void (*release)(struct chan *c, int dir);
 	int (*flush)(struct chan *c, int dir);
 	void (*teardown)(struct chan *c, int role);
+	int (*poll_fd)(struct chan *c, int dir);
 };
 
 extern const struct mech *const native_mechs[];
@@ -154,6 +157,8 @@ void report_ratios(struct report *rp);
 void report_table(FILE *f, const struct report *rp);
 void report_csv(FILE *f, const struct report *rp);
 void report_json(FILE *f, const struct report *rp);
+void report_json_num(FILE *f, const char *key, double v);
+void report_json_summary(FILE *f, const char *key, const struct rep_summary *s);
 
 /* env.c */
 struct bench_env {
@@ -167,6 +172,9 @@ void env_probe(struct bench_env *e, const int cpu[2]);
 void env_print(FILE *f, const struct bench_env *e);
 void env_json(FILE *f, const struct bench_env *e);
 extern const char tcg_warning[];
+
+/* epoll.c: ipcbench --epoll, with its own options. */
+int epoll_main(int argc, char **argv);
 
 /* Misc helpers (runner.c). */
 uint64_t now_ns(void);

@@ -392,6 +392,17 @@ static void json_summary(FILE *f, const char *key, const struct rep_summary *s)
 	fputc('}', f);
 }
 
+/* For the other reports (epoll.c): the same number and summary format. */
+void report_json_num(FILE *f, const char *key, double v)
+{
+	json_num(f, key, v);
+}
+
+void report_json_summary(FILE *f, const char *key, const struct rep_summary *s)
+{
+	json_summary(f, key, s);
+}
+
 static void json_rep(FILE *f, const struct result *r, const struct rep_result *x)
 {
 	fprintf(f, "{\"n\":%zu,\"verified\":%llu,\"errors\":%llu,", x->lat.n,
