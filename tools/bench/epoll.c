@@ -691,7 +691,7 @@ static void ep_goals(FILE *f, const struct ep_opts *o, const struct ep_result *r
 		fprintf(f, "%s N=%u <= 1.2x N=%u: not measured (no %s result at both)\n", mb, hi, lo,
 			mb);
 	} else {
-		fprintf(f, "%s N=%u <= 1.2x N=%u        %6.2fx (%.0f / %.0f ns)  %s\n", mb, hi, lo,
+		fprintf(f, "%s N=%u <= 1.2x N=%u        %6.3fx (%.0f / %.0f ns)  %s\n", mb, hi, lo,
 			v, a->ns_sum.median, b->ns_sum.median, v <= 1.2 ? "met" : "MISSED");
 	}
 	for (i = 0; i < o->nn; i++) {
@@ -707,7 +707,7 @@ static void ep_goals(FILE *f, const struct ep_opts *o, const struct ep_result *r
 			fprintf(f, "%s <= 1.0x pipe at N=%-6u not measured (%s or pipe not in "
 				"this run)\n", mb, o->n[i], mb);
 		} else {
-			fprintf(f, "%s <= 1.0x pipe at N=%-6u %6.2fx (%.0f / %.0f ns)  %s\n", mb,
+			fprintf(f, "%s <= 1.0x pipe at N=%-6u %6.3fx (%.0f / %.0f ns)  %s\n", mb,
 				o->n[i], v, a->ns_sum.median, b->ns_sum.median,
 				v <= 1.0 ? "met" : "MISSED");
 		}
