@@ -11,7 +11,9 @@
 #                                          ipcbench cross  (64 B, 4 KiB, cross CPU)
 #                                          ipcbench --scale (mailbox count, 1 vs 8
 #                                                           senders, memory per message)
-#   <-- core.{txt,csv,json}, sweep.*, cross.*, scale.{txt,json}
+#                                          ipcbench --epoll (1 receiver, 1..1000
+#                                                           channels)
+#   <-- core.{txt,csv,json}, sweep.*, cross.*, scale.{txt,json}, epoll.{txt,json}
 #   gnuplot: latency.{svg,png}, throughput.{svg,png} from sweep.csv
 #
 # Usage: bench.sh [--quick] [--render DIR] [--out DIR] [-- IPCBENCH-ARGS...]
@@ -96,6 +98,7 @@ if [ "$quick" -eq 1 ]; then
 	sweep="-s 64,4K,64K,1M -r 3 -t 0.05 -w 0.02"
 	cross="-s 64 -r 3 -t 0.05 -w 0.02"
 	scale="-r 1 -t 0.1 -w 0.05"
+	epoll="-n 1,10,100 -r 1 -t 0.1 -w 0.02"
 	timeout=600
 else
 	# About 10 minutes under TCG on 2 cores (see Documentation/benchmarks.rst).
@@ -103,6 +106,7 @@ else
 	sweep="-s sweep -r 3 -t 0.2 -w 0.1"
 	cross="-s 64,4K -r 3 -t 0.2 -w 0.1"
 	scale="-r 3 -t 0.3 -w 0.1"
+	epoll="-r 3 -t 0.3 -w 0.1"
 	timeout=1800
 fi
 
@@ -127,6 +131,11 @@ rc=0
 ipcbench --scale $scale --json scale.json >scale.txt || rc=\$?
 [ \$rc -le 1 ] || exit \$rc
 [ \$rc -eq 0 ] || failed=1
+echo \"ipcbench-suite: epoll: ipcbench --epoll $epoll\" >&2
+rc=0
+ipcbench --epoll $epoll --json epoll.json >epoll.txt || rc=\$?
+[ \$rc -le 1 ] || exit \$rc
+[ \$rc -eq 0 ] || failed=1
 [ -z \"\${failed:-}\" ]"
 
 log "bench.sh: results in $out"
@@ -136,5 +145,6 @@ git -C "$TOP" describe --always --dirty >"$out/version" 2>/dev/null || true
 [ -r "$out/sweep.csv" ] && render_plots "$out"
 [ -r "$out/core.txt" ] && cat "$out/core.txt"
 [ -r "$out/scale.txt" ] && cat "$out/scale.txt"
+[ -r "$out/epoll.txt" ] && cat "$out/epoll.txt"
 [ "$rc" -eq 0 ] || log "bench.sh: the suite failed (status $rc): see $out/*.txt and $out/serial.log"
 exit "$rc"

@@ -2,7 +2,8 @@
 /*
  * ipcbench in the VM suite: the quick mode must run every mechanism that
  * is available and verify every message, and the verification must be
- * able to fail (the --corrupt-every hook must make the run fail).
+ * able to fail (the --corrupt-every hook must make the run fail). The
+ * null floor and the --epoll mode must report every row they promise.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -82,12 +83,12 @@ TEST_F_TIMEOUT(bench, quick_verifies_every_message, 300)
 /* A corrupted byte must be caught, counted and fail the run. */
 TEST_F_TIMEOUT(bench, corruption_fails_the_run, 120)
 {
-	ASSERT_EQ(0, run_bench(&self->c, "--quiet -m pipe,unix-dgram,shm-futex -M stream "
+	ASSERT_EQ(0, run_bench(&self->c, "--quiet -m pipe,unix-dgram,shm-futex,null -M stream "
 			       "-s 4K -r 1 -t 0.05 -w 0.01 --corrupt-every 50", 0));
 	EXPECT_TRUE(WIFEXITED(self->c.status));
 	EXPECT_EQ(1, WEXITSTATUS(self->c.status));
 	EXPECT_LT(0, self->c.errors);
-	EXPECT_EQ(3, self->c.failed);
+	EXPECT_EQ(4, self->c.failed);
 	EXPECT_NE(NULL, strstr(self->c.out, "checksum mismatch"));
 	/* Its output is not echoed: the failures in it are the point. */
 	TH_LOG("corrupted run caught %llu verification errors in %d runs",
@@ -110,6 +111,115 @@ TEST_F_TIMEOUT(bench, csv_has_one_row_per_result, 120)
 	EXPECT_EQ(8, rows);
 	/* posix-mq is capped at fs.mqueue.msgsize_max (8192 by default). */
 	EXPECT_NE(NULL, strstr(self->c.out, "stream,same,posix-mq,16384,8192,ok"));
+}
+
+/* Read all of @path into @buf (NUL-terminated); its length or -1. */
+static ssize_t slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return (ssize_t)n;
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
+
+/* The value of the first "@key": number after @from in @json, or -1. */
+static double num_after(const char *json, const char *from, const char *key)
+{
+	const char *p = strstr(json, from);
+	char k[64];
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	p = p ? strstr(p, k) : NULL;
+	return p ? strtod(p + strlen(k), NULL) : -1;
+}
+
+/*
+ * The floor: null streams alone, the others carry an "x floor" column and
+ * floor_x field, null's is 1, and the ring goal rows are present.
+ */
+TEST_F_TIMEOUT(bench, null_floor_is_reported, 120)
+{
+	static char json[65536];
+	const char *path = "/tmp/bench_test_floor.json";
+	double fl, fx;
+
+	unlink(path);
+	ASSERT_EQ(0, run_bench(&self->c, "--quiet -m null,pipe,ring -M stream,pingpong -s 64 "
+			       "-r 1 -t 0.05 -w 0.01 --json /tmp/bench_test_floor.json", 1));
+	EXPECT_EQ(0, WEXITSTATUS(self->c.status));
+	EXPECT_EQ(0, self->c.errors);
+	EXPECT_NE(NULL, strstr(self->c.out, "x floor"));
+	/* null has no round trip: its ping-pong row is a skip with a reason. */
+	EXPECT_EQ(1, self->c.skipped);
+	EXPECT_NE(NULL, strstr(self->c.out, "null             skipped: the floor is a streaming"));
+	ASSERT_LT(0, slurp(path, json, sizeof(json)));
+	unlink(path);
+	fl = num_after(json, "\"mechanism\":\"null\",\"mode\":\"stream\"", "median");
+	EXPECT_LT(0, fl);
+	EXPECT_EQ(1.0, num_after(json, "\"mechanism\":\"null\",\"mode\":\"stream\"",
+				 "floor_x"));
+	fx = num_after(json, "\"mechanism\":\"pipe\",\"mode\":\"stream\"", "floor_x");
+	EXPECT_LT(0, fx);
+	if (!strstr(self->c.out, "ring             skipped")) {
+		EXPECT_NE(NULL, strstr(json, "\"goal\":\"ring streaming >= 20x pipe\""));
+		EXPECT_NE(NULL, strstr(json, "\"goal\":\"ring streaming <= 1.5x null\""));
+		EXPECT_EQ(2, count(json, "\"met\":true") + count(json, "\"met\":false"));
+		/* Every streaming result that ran has its multiple of the floor. */
+		EXPECT_EQ(3, count(json, "\"floor_x\":"));
+	} else {
+		EXPECT_EQ(2, count(json, "\"floor_x\":"));
+	}
+	TH_LOG("null floor %.0f msgs/s, pipe at %.1fx the floor", fl, fx);
+}
+
+/*
+ * --epoll with small N: one row per mechanism and N, all verified, and
+ * every goal row answered met or missed (the mailbox runs in the VM).
+ */
+TEST_F_TIMEOUT(bench, epoll_reports_every_n, 180)
+{
+	static char json[65536];
+	const char *path = "/tmp/bench_test_epoll.json";
+
+	unlink(path);
+	ASSERT_EQ(0, run_bench(&self->c, "--epoll --quiet -n 1,8,64 -r 1 -t 0.05 -w 0.01 "
+			       "--json /tmp/bench_test_epoll.json", 1));
+	EXPECT_TRUE(WIFEXITED(self->c.status));
+	EXPECT_EQ(0, WEXITSTATUS(self->c.status));
+	ASSERT_LT(0, slurp(path, json, sizeof(json)));
+	unlink(path);
+	EXPECT_NE(NULL, strstr(json, "\"mode\":\"epoll\""));
+	EXPECT_EQ(4, count(json, "\"channels\":1,"));
+	EXPECT_EQ(4, count(json, "\"channels\":8,"));
+	EXPECT_EQ(4, count(json, "\"channels\":64,"));
+	EXPECT_EQ(12, count(json, "\"status\":\"ok\""));
+	EXPECT_EQ(12, count(json, "\"ns_per_msg\":{\"median\":"));
+	EXPECT_EQ(0, count(json, "\"median\":0,"));
+	EXPECT_EQ(0, count(json, "\"median\":null"));
+	EXPECT_EQ(12, count(json, "\"errors\":0}"));
+	/* N=64 against N=1, and against the pipe at each N. */
+	EXPECT_EQ(4, count(json, "\"met\":true") + count(json, "\"met\":false"));
+	EXPECT_EQ(0, count(json, "\"met\":null"));
+	EXPECT_NE(NULL, strstr(self->c.out, "mbox-rw N=64 <= 1.2x N=1"));
+	/* Bad usage is refused with 2 and never runs. */
+	ASSERT_EQ(0, run_bench(&self->c, "--epoll -n 0", 0));
+	EXPECT_EQ(2, WEXITSTATUS(self->c.status));
+	ASSERT_EQ(0, run_bench(&self->c, "--epoll -m mbox-batch", 0));
+	EXPECT_EQ(2, WEXITSTATUS(self->c.status));
 }
 
 TEST_HARNESS_MAIN

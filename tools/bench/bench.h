@@ -35,6 +35,7 @@ enum bench_pin { PIN_SAME, PIN_CROSS, PIN_NONE, __PIN_MAX };
 /* Mechanism flags. */
 #define MECH_STREAM_ONLY 0x1	/* batching: no meaning for one-at-a-time ping-pong */
 #define MECH_BUSYPOLL	0x2	/* waits by spinning: look at its CPU time */
+#define MECH_INPROC	0x4	/* no second process: run_rep runs it in one (null) */
 
 struct chan;
 
@@ -64,6 +65,8 @@ struct chan_cfg {
  * @release:	optional: done with the message @recv returned.
  * @flush:	optional: push out messages a batching @send still holds.
  * @teardown:	in each process at the end; @role as for attach.
+ * @poll_fd:	optional: the descriptor the receiver of @dir polls for
+ *		POLLIN, one message readable per readiness (ipcbench --epoll).
  */
 struct mech {
 	const char *name;
@@ -78,12 +81,14 @@ struct mech {
 	void (*release)(struct chan *c, int dir);
 	int (*flush)(struct chan *c, int dir);
 	void (*teardown)(struct chan *c, int role);
+	int (*poll_fd)(struct chan *c, int dir);
 };
 
 extern const struct mech *const native_mechs[];
 extern const struct mech *const shm_mechs[];
 extern const struct mech *const ipcchan_mechs[];
 extern const struct mech *const ring_mechs[];
+extern const struct mech *const null_mechs[];
 
 /* Parameters of one run. */
 struct run_cfg {
@@ -130,6 +135,11 @@ struct result {
 	double n;		/* median samples (round trips or messages) per rep */
 	uint64_t verified, errors;
 	double ratio, ratio_mbps;	/* against the baseline; NAN if none */
+	/*
+	 * Streaming: the null mechanism's rate over this one's, from the same
+	 * group (1 is the floor, 2 costs twice the floor); NAN if none.
+	 */
+	double floor_x;
 };
 
 struct report {
@@ -147,6 +157,8 @@ void report_ratios(struct report *rp);
 void report_table(FILE *f, const struct report *rp);
 void report_csv(FILE *f, const struct report *rp);
 void report_json(FILE *f, const struct report *rp);
+void report_json_num(FILE *f, const char *key, double v);
+void report_json_summary(FILE *f, const char *key, const struct rep_summary *s);
 
 /* env.c */
 struct bench_env {
@@ -160,6 +172,9 @@ void env_probe(struct bench_env *e, const int cpu[2]);
 void env_print(FILE *f, const struct bench_env *e);
 void env_json(FILE *f, const struct bench_env *e);
 extern const char tcg_warning[];
+
+/* epoll.c: ipcbench --epoll, with its own options. */
+int epoll_main(int argc, char **argv);
 
 /* Misc helpers (runner.c). */
 uint64_t now_ns(void);

@@ -46,7 +46,7 @@ struct opts {
 };
 
 static const struct mech *const *const mech_sets[] = {
-	native_mechs, shm_mechs, ipcchan_mechs, ring_mechs,
+	null_mechs, native_mechs, shm_mechs, ipcchan_mechs, ring_mechs,
 };
 
 static const struct mech *mech_find(const char *name)
@@ -88,6 +88,9 @@ static void usage(FILE *f)
 "      --timeline MS     instead: each buffer's occupancy over MS ms, producer\n"
 "                        ahead then consumer ahead, with plots' data; see\n"
 "                        ipcbench --timeline 0 --help\n"
+"      --epoll           instead: one receiver in epoll on 1..1000 channels,\n"
+"                        cost per message for each mechanism; see\n"
+"                        ipcbench --epoll --help\n"
 "  -q, --quick           smoke test: every mechanism, 64 B and 4 KiB, both\n"
 "                        modes, same CPU, 3 short repetitions\n"
 "      --quiet           no progress on stderr\n"
@@ -281,7 +284,9 @@ static void group_init(struct opts *o, struct result *res, enum bench_pin pin,
 			snprintf(r->reason, sizeof(r->reason), "%s", why);
 		} else if (mode == MODE_PINGPONG && (m->flags & MECH_STREAM_ONLY)) {
 			r->skipped = true;
-			snprintf(r->reason, sizeof(r->reason),
+			snprintf(r->reason, sizeof(r->reason), "%s",
+				 m->flags & MECH_INPROC ?
+				 "the floor is a streaming measure; streaming only" :
 				 "batching needs a stream of messages; streaming only");
 		} else if (pin == PIN_CROSS && (o->cpus[0] < 0 || o->cpus[1] < 0 ||
 						o->cpus[0] == o->cpus[1])) {
@@ -410,8 +415,8 @@ int main(int argc, char **argv)
 	bool quick = false, scale = false, stdout_taken;
 
 	/*
-	 * --props and --timeline parse options of their own (props_cli.c,
-	 * timeline.c).
+	 * --props, --timeline and --epoll parse options of their own
+	 * (props_cli.c, timeline.c, epoll.c).
 	 */
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--props"))
@@ -419,6 +424,9 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++)
 		if (!strncmp(argv[i], "--timeline", 10))
 			return timeline_main(argc, argv);
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--epoll"))
+			return epoll_main(argc, argv);
 	for (i = 0; i < argc && cl < sizeof(cmd) - 1; i++)
 		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s", i ? " " : "", argv[i]);
 	default_cpus(o.cpus);

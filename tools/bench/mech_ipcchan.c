@@ -153,6 +153,11 @@ static int mbox_attach(struct chan *c, int role)
 	return 0;
 }
 
+static int mbox_poll(struct chan *c, int dir)
+{
+	return c->fd[dir];
+}
+
 static int rw_send(struct chan *c, int dir, void *buf, size_t len)
 {
 	ssize_t n = write(c->fd[dir], buf, len);
@@ -256,12 +261,14 @@ static const struct mech mech_mbox_rw = {
 	.name = "mbox-rw", .desc = "ipcchan mailbox, read()/write()",
 	.available = mbox_available, .max_size = mbox_cap, .setup = mbox_setup,
 	.attach = mbox_attach, .send = rw_send, .recv = rw_recv, .teardown = mbox_teardown,
+	.poll_fd = mbox_poll,
 };
 
 static const struct mech mech_mbox_ioctl = {
 	.name = "mbox-ioctl", .desc = "ipcchan mailbox, MBOX_SEND/RECV ioctls, one message each",
 	.available = mbox_available, .max_size = mbox_cap, .setup = mbox_setup,
 	.attach = mbox_attach, .send = ioc_send, .recv = ioc_recv, .teardown = mbox_teardown,
+	.poll_fd = mbox_poll,
 };
 
 static const struct mech mech_mbox_batch = {

@@ -141,6 +141,11 @@ static ssize_t fd_recv(struct chan *c, int dir, void *buf, size_t cap, const voi
 	return recv(c->rfd[dir], buf, cap, MSG_TRUNC);
 }
 
+static int rfd_poll(struct chan *c, int dir)
+{
+	return c->rfd[dir];
+}
+
 static void fd_teardown(struct chan *c, int role)
 {
 	int d;
@@ -241,12 +246,14 @@ static const struct mech mech_pipe = {
 	.name = "pipe", .desc = "pipe(2), one per direction",
 	.available = always, .max_size = no_cap, .setup = pipe_setup,
 	.attach = fd_attach, .send = fd_send, .recv = fd_recv, .teardown = fd_teardown,
+	.poll_fd = rfd_poll,
 };
 
 static const struct mech mech_fifo = {
 	.name = "fifo", .desc = "named pipe (mkfifo) in /tmp",
 	.available = always, .max_size = no_cap, .setup = fifo_setup,
 	.attach = fd_attach, .send = fd_send, .recv = fd_recv, .teardown = fd_teardown,
+	.poll_fd = rfd_poll,
 };
 
 /* ---- Unix sockets ---- */
@@ -353,6 +360,11 @@ static ssize_t unix_recv(struct chan *c, int dir, void *buf, size_t cap, const v
 	return fd_recv(c, dir, buf, cap, msg);
 }
 
+static int unix_poll(struct chan *c, int dir)
+{
+	return c->end[!dir];
+}
+
 static void sock_teardown(struct chan *c, int role)
 {
 	int d;
@@ -387,12 +399,14 @@ static const struct mech mech_udgram = {
 	.name = "unix-dgram", .desc = "AF_UNIX SOCK_DGRAM socketpair, buffers raised",
 	.available = always, .max_size = dgram_cap, .setup = udgram_setup,
 	.attach = fd_attach, .send = unix_send, .recv = unix_recv, .teardown = sock_teardown,
+	.poll_fd = unix_poll,
 };
 
 static const struct mech mech_useqp = {
 	.name = "unix-seqpacket", .desc = "AF_UNIX SOCK_SEQPACKET socketpair, buffers raised",
 	.available = always, .max_size = seqpacket_cap, .setup = useqp_setup,
 	.attach = fd_attach, .send = unix_send, .recv = unix_recv, .teardown = sock_teardown,
+	.poll_fd = unix_poll,
 };
 
 /* ---- TCP loopback ---- */
@@ -551,6 +565,7 @@ static const struct mech mech_mq = {
 	.name = "posix-mq", .desc = "POSIX mq, one queue per direction, unprivileged limits",
 	.available = mq_available, .max_size = mq_cap, .setup = mq_setup,
 	.attach = mq_attach, .send = mq_send_one, .recv = mq_recv_one, .teardown = fd_teardown,
+	.poll_fd = rfd_poll,
 };
 
 /* ---- SysV message queues ---- */

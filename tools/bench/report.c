@@ -63,18 +63,42 @@ void result_summarise(struct result *r)
 	rep_summarise(v[0], k, &r->util);
 }
 
-static const struct result *find_base(const struct report *rp, const struct result *r)
+/* The result of mechanism @name in @r's group, if it ran. */
+static const struct result *find_in_group(const struct report *rp, const struct result *r,
+					  const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < rp->nres; i++) {
 		const struct result *b = &rp->res[i];
 
-		if (!strcmp(b->mech->name, rp->baseline) && b->mode == r->mode &&
-		    b->pin == r->pin && b->req_size == r->req_size && !b->skipped)
+		if (!strcmp(b->mech->name, name) && b->mode == r->mode &&
+		    b->pin == r->pin && b->req_size == r->req_size && !b->skipped &&
+		    b->failed < b->nreps)
 			return b;
 	}
 	return NULL;
+}
+
+static const struct result *find_base(const struct report *rp, const struct result *r)
+{
+	return find_in_group(rp, r, rp->baseline);
+}
+
+/*
+ * Streaming cost as a multiple of the floor (the null mechanism in the
+ * same group): null msgs/s over this one's, or the byte rates when a cap
+ * made this mechanism's messages smaller.
+ */
+static double floor_multiple(const struct report *rp, const struct result *r)
+{
+	const struct result *fl = find_in_group(rp, r, "null");
+
+	if (!fl || r->mode != MODE_STREAM || r->skipped)
+		return NAN;
+	if (r->eff_size == fl->eff_size)
+		return ratio(fl->rate.median, r->rate.median);
+	return ratio(fl->mbps.median, r->mbps.median);
 }
 
 /*
@@ -90,6 +114,7 @@ void report_ratios(struct report *rp)
 		const struct result *b = find_base(rp, r);
 
 		r->ratio = r->ratio_mbps = NAN;
+		r->floor_x = floor_multiple(rp, r);
 		if (!b || r->skipped)
 			continue;
 		/*
@@ -163,15 +188,76 @@ static void table_header(FILE *f, const struct report *rp, const struct result *
 			"mechanism", "size", "p50 us", "p99 us", "p99.9 us", "max us",
 			"n/rep", "spread", "cpu us/rt", "csw/rt", "x base", "notes");
 	else
-		fprintf(f, "%-16s %6s %10s %9s %10s %6s %8s %7s %8s %8s  %s\n",
+		fprintf(f, "%-16s %6s %10s %9s %10s %6s %8s %7s %8s %8s %8s  %s\n",
 			"mechanism", "size", "msgs/s", "MB/s", "cpu ns/msg", "cpu%",
-			"csw/msg", "spread", "x base", "x MB/s", "notes");
+			"csw/msg", "spread", "x base", "x MB/s", "x floor", "notes");
+}
+
+/*
+ * The streaming goal rows that one run can answer (issue 16,
+ * Documentation/benchmarks.rst): the ring against the floor and against
+ * the pipe, at 64 B and 4 KiB, each computed from this run's results.
+ */
+struct goal {
+	const char *mech, *against;	/* against: "null" or "pipe" */
+	size_t size;
+	double target;
+	bool at_most;			/* met if value <= target, else >= */
+};
+
+static const struct goal goals[] = {
+	{ "ring", "null", 64, 1.5, true },
+	{ "ring", "null", 4096, 1.2, true },
+	{ "ring", "pipe", 64, 20, false },
+};
+
+static void report_goals(FILE *f, const struct report *rp, bool json)
+{
+	const struct result *r, *a;
+	size_t i, g;
+	int k = 0;
+	double v;
+
+	for (g = 0; g < sizeof(goals) / sizeof(goals[0]); g++)
+		for (i = 0; i < rp->nres; i++) {
+			r = &rp->res[i];
+			if (r->mode != MODE_STREAM || r->req_size != goals[g].size ||
+			    strcmp(r->mech->name, goals[g].mech) || r->skipped ||
+			    r->failed == r->nreps)
+				continue;
+			a = find_in_group(rp, r, goals[g].against);
+			if (!a)
+				continue;
+			v = strcmp(goals[g].against, "null") ? ratio(r->rate.median, a->rate.median) :
+			    r->floor_x;
+			if (isnan(v))
+				continue;
+			if (json) {
+				fprintf(f, "%s{\"goal\":\"%s streaming %s %g%s %s\",\"pin\":\"%s\","
+					"\"size\":%zu,\"value\":%.4g,\"target\":%g,\"met\":%s}",
+					k ? "," : "", goals[g].mech, goals[g].at_most ? "<=" : ">=",
+					goals[g].target, "x", goals[g].against, pin_name(r->pin),
+					goals[g].size, v, goals[g].target,
+					(goals[g].at_most ? v <= goals[g].target :
+					 v >= goals[g].target) ? "true" : "false");
+			} else {
+				if (!k)
+					fprintf(f, "\n== goals (this run) ==\n");
+				fprintf(f, "%-6s streaming %s %4gx %-4s %5zu B %-5s  %8.2fx  %s\n",
+					goals[g].mech, goals[g].at_most ? "<=" : ">=",
+					goals[g].target, goals[g].against, goals[g].size,
+					pin_name(r->pin), v,
+					(goals[g].at_most ? v <= goals[g].target :
+					 v >= goals[g].target) ? "met" : "MISSED");
+			}
+			k++;
+		}
 }
 
 void report_table(FILE *f, const struct report *rp)
 {
 	const struct result *prev = NULL;
-	char sz[24], p999[16], rt[16], rm[16], sp[16], nt[400];
+	char sz[24], p999[16], rt[16], rm[16], rf[16], sp[16], nt[400];
 	size_t i;
 
 	for (i = 0; i < rp->nres; i++) {
@@ -208,18 +294,22 @@ void report_table(FILE *f, const struct report *rp)
 		} else {
 			fmt_num(sp, sizeof(sp), r->rate.spread * 100, 1);
 			strcat(sp, "%");
-			fprintf(f, "%-16s %6s %10.0f %9.1f %10.0f %5.0f%% %8.3f %7s %8s %8s  %s\n",
+			fmt_num(rf, sizeof(rf), r->floor_x, 2);
+			fprintf(f, "%-16s %6s %10.0f %9.1f %10.0f %5.0f%% %8.3f %7s %8s %8s %8s  %s\n",
 				r->mech->name, sz, r->rate.median, r->mbps.median,
 				r->cpu.median, r->util.median * 100, r->csw.median,
-				sp, rt, rm, nt);
+				sp, rt, rm, rf, nt);
 		}
 	}
 	fprintf(f, "\nx base: p50 / baseline p50 for ping-pong (below 1 is faster), "
 		"msgs/s / baseline msgs/s for streaming (above 1 is faster); "
 		"baseline %s. spread = (max - min) / median over repetitions. "
 		"csw: context switches of both processes (voluntary and "
-		"involuntary) per round trip or message.\n",
+		"involuntary) per round trip or message. x floor: null msgs/s / "
+		"msgs/s, what the message costs as a multiple of the payload work "
+		"alone (1 is the floor; '-' without null in the run).\n",
 		rp->baseline);
+	report_goals(f, rp, false);
 }
 
 /*
@@ -247,7 +337,7 @@ void report_csv(FILE *f, const struct report *rp)
 	fputs("mode,pin,mechanism,size_req,size_eff,status,reps_ok,n_per_rep,"
 	      "p50_us,p99_us,p999_us,max_us,p50_spread,msgs_per_s,mb_per_s,rate_spread,"
 	      "cpu_ns_per_msg,cpu_util,ratio,ratio_mbps,verified,errors,tcg_distorted,"
-	      "csw_per_msg\n", f);
+	      "csw_per_msg,floor_x\n", f);
 	for (i = 0; i < rp->nres; i++) {
 		const struct result *r = &rp->res[i];
 		bool pp = r->mode == MODE_PINGPONG;
@@ -257,7 +347,7 @@ void report_csv(FILE *f, const struct report *rp)
 			r->skipped ? "skipped" : r->failed ? "failed" : "ok",
 			r->skipped ? 0 : r->nreps - r->failed);
 		if (r->skipped || r->failed == r->nreps) {
-			fputs(",,,,,,,,,,,,,,0,0,,\n", f);
+			fputs(",,,,,,,,,,,,,,0,0,,,\n", f);
 			continue;
 		}
 		csv_num(f, r->n);
@@ -276,6 +366,7 @@ void report_csv(FILE *f, const struct report *rp)
 		fprintf(f, ",%llu,%llu,%d", (unsigned long long)r->verified,
 			(unsigned long long)r->errors, untrusted(rp, r));
 		csv_num(f, r->csw.median);
+		csv_num(f, r->floor_x);
 		fputc('\n', f);
 	}
 }
@@ -299,6 +390,17 @@ static void json_summary(FILE *f, const char *key, const struct rep_summary *s)
 	fputc(',', f);
 	json_num(f, "spread", s->spread);
 	fputc('}', f);
+}
+
+/* For the other reports (epoll.c): the same number and summary format. */
+void report_json_num(FILE *f, const char *key, double v)
+{
+	json_num(f, key, v);
+}
+
+void report_json_summary(FILE *f, const char *key, const struct rep_summary *s)
+{
+	json_summary(f, key, s);
 }
 
 static void json_rep(FILE *f, const struct result *r, const struct rep_result *x)
@@ -376,6 +478,10 @@ void report_json(FILE *f, const struct report *rp)
 			json_num(f, "ratio", r->ratio);
 			fputc(',', f);
 			json_num(f, "ratio_mbps", r->ratio_mbps);
+			if (r->mode == MODE_STREAM) {
+				fputc(',', f);
+				json_num(f, "floor_x", r->floor_x);
+			}
 			fprintf(f, ",\"verified\":%llu,\"errors\":%llu,\"reps\":[",
 				(unsigned long long)r->verified, (unsigned long long)r->errors);
 			for (k = 0; k < r->nreps; k++) {
@@ -387,5 +493,7 @@ void report_json(FILE *f, const struct report *rp)
 		}
 		fputc('}', f);
 	}
-	fputs("\n]}\n", f);
+	fputs("\n],\"goals\":[", f);
+	report_goals(f, rp, true);
+	fputs("]}\n", f);
 }

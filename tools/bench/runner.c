@@ -132,6 +132,7 @@ struct side {
 	unsigned char *sbuf, *rbuf;	/* after BENCH_HEADROOM */
 	struct msg_tmpl tmpl;
 	uint64_t verified, errors, sent;
+	bool unflip;		/* MECH_INPROC: undo the test hook after recv */
 	char err[160];
 };
 
@@ -164,14 +165,18 @@ static int side_send(struct side *s, int dir, uint64_t seq, uint32_t flags)
 {
 	const struct mech *m = s->cfg->mech;
 	uint64_t every = s->cfg->corrupt_every;
+	bool corrupt = every && s->sent % every == every - 1;
 	int ret;
 
 	msg_stamp(&s->tmpl, seq, flags);
 	/* Test hook: flip one body byte after the checksum was computed. */
-	if (every && s->sent % every == every - 1)
+	if (corrupt)
 		s->sbuf[s->cfg->size - 1] ^= 0x40;
 	ret = m->send(s->c, dir, s->sbuf, s->cfg->size);
-	if (every && s->sent % every == every - 1)
+	/* In one process the receiver reads this very buffer: undo it after. */
+	if (corrupt && (m->flags & MECH_INPROC))
+		s->unflip = true;
+	else if (corrupt)
 		s->sbuf[s->cfg->size - 1] ^= 0x40;
 	s->sent++;
 	if (ret < 0) {
@@ -215,6 +220,10 @@ static int side_recv(struct side *s, int dir, uint64_t seq, uint32_t *flags)
 		return -1;
 	}
 	e = msg_verify(msg, (size_t)n, seq, flags);
+	if (s->unflip) {
+		s->sbuf[s->cfg->size - 1] ^= 0x40;
+		s->unflip = false;
+	}
 	if (m->release)
 		m->release(s->c, dir);
 	if (e != MSG_OK) {
@@ -384,8 +393,93 @@ static int parent_stream(struct side *s, struct shared *sh, struct rep_result *r
 	return 0;
 }
 
+/*
+ * A MECH_INPROC mechanism (null) streaming in this process alone: stamp
+ * message seq, receive and verify it, next. Timed like child_stream():
+ * the rate is the median over windows of the measured time.
+ */
+static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
+{
+	const struct mech *m = cfg->mech;
+	struct chan_cfg cc = { .size = cfg->size, .ndirs = 1, .mode = cfg->mode };
+	uint64_t every = stream_clock_every(cfg->size), seq = 0, i, first, n_win;
+	uint64_t win_ns = (uint64_t)(cfg->measure_s * 1e9 / STREAM_WINDOWS);
+	uint64_t t, t0, t_end, t_win, k0;
+	double win_rate[STREAM_MAX_WINDOWS], c0, cpu, wall;
+	unsigned int nwin = 0;
+	struct chan *c = NULL;
+	struct side s;
+	uint32_t flags;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (cfg->mode != MODE_STREAM) {
+		snprintf(res->err, sizeof(res->err), "%s: streaming only", m->name);
+		return -1;
+	}
+	ret = m->setup(&c, &cc, res->err, sizeof(res->err));
+	if (ret < 0) {
+		if (!res->err[0])
+			snprintf(res->err, sizeof(res->err), "setup: %s", strerror(-ret));
+		return -1;
+	}
+	ret = -1;
+	memset(&s, 0, sizeof(s));
+	if (pin_to(cfg->cpu[0]) < 0) {
+		snprintf(res->err, sizeof(res->err), "sched_setaffinity(%d): %s",
+			 cfg->cpu[0], strerror(errno));
+		goto out_chan;
+	}
+	if (m->attach(c, 0) < 0 || side_init(&s, cfg, c, 0xfeed) < 0) {
+		snprintf(res->err, sizeof(res->err), "attach: %s", strerror(errno));
+		goto out_side;
+	}
+	t_end = now_ns() + (uint64_t)(cfg->warmup_s * 1e9);
+	do {
+		if (side_send(&s, 0, seq, MSG_F_WARMUP) < 0 ||
+		    side_recv(&s, 0, seq, &flags) < 0)
+			goto out_side;
+		seq++;
+	} while (now_ns() < t_end);
+	c0 = cpu_s();
+	k0 = csw();
+	t0 = t_win = now_ns();
+	t_end = t0 + (uint64_t)(cfg->measure_s * 1e9);
+	first = n_win = seq;
+	do {
+		for (i = 0; i < every; i++, seq++)
+			if (side_send(&s, 0, seq, 0) < 0 || side_recv(&s, 0, seq, &flags) < 0)
+				goto out_side;
+		t = now_ns();
+		if (t - t_win >= win_ns && nwin < STREAM_MAX_WINDOWS) {
+			win_rate[nwin++] = (double)(seq - n_win) * 1e9 / (double)(t - t_win);
+			t_win = t;
+			n_win = seq;
+		}
+	} while (t < t_end);
+	wall = (double)(t - t0) / 1e9;
+	cpu = cpu_s() - c0;
+	res->lat.n = seq - first;
+	res->msgs_per_s = nwin >= 3 ? median(win_rate, nwin) : (double)res->lat.n / wall;
+	res->mb_per_s = res->msgs_per_s * (double)cfg->size / 1e6;
+	res->cpu_ns_per_msg = cpu * 1e9 / (double)res->lat.n;
+	res->cpu_util = wall > 0 ? cpu / wall : 0;
+	res->csw_per_msg = (double)(csw() - k0) / (double)res->lat.n;
+	ret = 0;
+out_side:
+	res->verified = s.verified;
+	res->errors = s.errors;
+	if (s.err[0])
+		memcpy(res->err, s.err, sizeof(res->err));
+	side_free(&s);
+out_chan:
+	m->teardown(c, 0);
+	return ret < 0 || res->errors ? -1 : 0;
+}
+
 int run_rep(const struct run_cfg *cfg, struct rep_result *res)
 {
+
 	const struct mech *m = cfg->mech;
 	struct chan_cfg cc = {
 		.size = cfg->size,
@@ -402,6 +496,8 @@ int run_rep(const struct run_cfg *cfg, struct rep_result *res)
 	pid_t pid;
 	char b;
 
+	if (m->flags & MECH_INPROC)
+		return run_inproc(cfg, res);
 	memset(res, 0, sizeof(*res));
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {
