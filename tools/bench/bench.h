@@ -178,6 +178,8 @@ int epoll_main(int argc, char **argv);
 
 /* Misc helpers (runner.c). */
 uint64_t now_ns(void);
+int bench_pin_cpu(int cpu);
+int for_each_word(const char *arg, int (*fn)(void *ctx, const char *w), void *ctx);
 int read_sysctl_ul(const char *path, unsigned long *v);
 const char *mode_name(enum bench_mode m);
 const char *pin_name(enum bench_pin p);

@@ -114,8 +114,9 @@ static const struct mech *ep_find(const char *name)
 	return NULL;
 }
 
-static int ep_add_mech(struct ep_opts *o, const char *w)
+static int ep_add_mech(void *ctx, const char *w)
 {
+	struct ep_opts *o = ctx;
 	const struct mech *m = ep_find(w);
 	int i;
 
@@ -134,8 +135,9 @@ static int ep_add_mech(struct ep_opts *o, const char *w)
 	return 0;
 }
 
-static int ep_add_n(struct ep_opts *o, const char *w)
+static int ep_add_n(void *ctx, const char *w)
 {
+	struct ep_opts *o = ctx;
 	char *end;
 	unsigned long v = strtoul(w, &end, 10);
 
@@ -148,17 +150,6 @@ static int ep_add_n(struct ep_opts *o, const char *w)
 	return 0;
 }
 
-static int ep_words(const char *arg, int (*fn)(struct ep_opts *, const char *),
-		    struct ep_opts *o)
-{
-	char buf[512], *save = NULL, *w;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-		if (fn(o, w) < 0)
-			return -1;
-	return 0;
-}
 
 static int ep_time(const char *s, double *v)
 {
@@ -196,11 +187,11 @@ static int ep_parse(int argc, char **argv, struct ep_opts *o)
 		case 1:
 			break;
 		case 'm':
-			if (ep_words(optarg, ep_add_mech, o) < 0)
+			if (for_each_word(optarg, ep_add_mech, o) < 0)
 				return -1;
 			break;
 		case 'n':
-			if (ep_words(optarg, ep_add_n, o) < 0)
+			if (for_each_word(optarg, ep_add_n, o) < 0)
 				return -1;
 			break;
 		case 's':
@@ -353,17 +344,6 @@ static double ep_cpu_s(void)
 
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int ep_pin(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
 }
 
 static uint64_t ep_rand(uint64_t *x)
@@ -576,7 +556,7 @@ static void ep_rep(const struct ep_opts *o, struct ep_result *r)
 	if (pid == 0) {
 		close(done[1]);
 		alarm(wd);
-		if (ep_pin(o->cross ? o->cpu[1] : o->cpu[0]) < 0)
+		if (bench_pin_cpu(o->cross ? o->cpu[1] : o->cpu[0]) < 0)
 			_exit(3);
 		for (i = 0; i < r->n; i++)
 			if (m->attach(ch[i], 0) < 0)
@@ -596,7 +576,7 @@ static void ep_rep(const struct ep_opts *o, struct ep_result *r)
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(wd);
 	ret = -1;
-	if (ep_pin(o->cpu[0]) < 0) {
+	if (bench_pin_cpu(o->cpu[0]) < 0) {
 		snprintf(r->reason, sizeof(r->reason), "sched_setaffinity: %s", strerror(errno));
 	} else {
 		for (i = 0; i < r->n; i++)

@@ -122,20 +122,9 @@ static int parse_size(const char *s, size_t *out)
 	return 0;
 }
 
-/* Split @arg at commas and call @fn on each word; stop at the first error. */
-static int for_each_word(const char *arg, int (*fn)(struct opts *, const char *), struct opts *o)
+static int add_mech(void *ctx, const char *w)
 {
-	char buf[512], *save = NULL, *w;
-
-	snprintf(buf, sizeof(buf), "%s", arg);
-	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-		if (fn(o, w) < 0)
-			return -1;
-	return 0;
-}
-
-static int add_mech(struct opts *o, const char *w)
-{
+	struct opts *o = ctx;
 	const struct mech *m;
 	size_t s;
 	int i;
@@ -161,8 +150,10 @@ static int add_mech(struct opts *o, const char *w)
 	return 0;
 }
 
-static int add_mode(struct opts *o, const char *w)
+static int add_mode(void *ctx, const char *w)
 {
+	struct opts *o = ctx;
+
 	if (!strcmp(w, "pingpong") || !strcmp(w, "latency"))
 		o->modes[MODE_PINGPONG] = true;
 	else if (!strcmp(w, "stream") || !strcmp(w, "throughput"))
@@ -172,8 +163,9 @@ static int add_mode(struct opts *o, const char *w)
 	return 0;
 }
 
-static int add_pin(struct opts *o, const char *w)
+static int add_pin(void *ctx, const char *w)
 {
+	struct opts *o = ctx;
 	int p;
 
 	for (p = 0; p < __PIN_MAX; p++)
@@ -185,8 +177,9 @@ static int add_pin(struct opts *o, const char *w)
 	return -1;
 }
 
-static int add_size(struct opts *o, const char *w)
+static int add_size(void *ctx, const char *w)
 {
+	struct opts *o = ctx;
 	size_t i;
 
 	if (!strcmp(w, "sweep")) {

@@ -109,7 +109,8 @@ const char *pin_name(enum bench_pin p)
 	return n[p];
 }
 
-static int pin_to(int cpu)
+/* Pin the calling thread to @cpu; a negative @cpu leaves it where it is. */
+int bench_pin_cpu(int cpu)
 {
 	cpu_set_t set;
 
@@ -118,6 +119,18 @@ static int pin_to(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Split @arg at commas and call @fn on each word; stop at the first error. */
+int for_each_word(const char *arg, int (*fn)(void *ctx, const char *w), void *ctx)
+{
+	char buf[512], *save = NULL, *w;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (fn(ctx, w) < 0)
+			return -1;
+	return 0;
 }
 
 static void on_alarm(int sig)
@@ -425,7 +438,7 @@ static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 	}
 	ret = -1;
 	memset(&s, 0, sizeof(s));
-	if (pin_to(cfg->cpu[0]) < 0) {
+	if (bench_pin_cpu(cfg->cpu[0]) < 0) {
 		snprintf(res->err, sizeof(res->err), "sched_setaffinity(%d): %s",
 			 cfg->cpu[0], strerror(errno));
 		goto out_chan;
@@ -529,7 +542,7 @@ int run_rep(const struct run_cfg *cfg, struct rep_result *res)
 	if (pid == 0) {
 		close(ready[0]);
 		alarm(watchdog);	/* default action: the child dies */
-		if (pin_to(cfg->cpu[1]) < 0 || m->attach(c, 1) < 0 ||
+		if (bench_pin_cpu(cfg->cpu[1]) < 0 || m->attach(c, 1) < 0 ||
 		    side_init(&s, cfg, c, 0xc0ffee) < 0)
 			_exit(3);
 		if (write(ready[1], "r", 1) != 1)
@@ -550,7 +563,7 @@ int run_rep(const struct run_cfg *cfg, struct rep_result *res)
 	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: blocked calls get EINTR */
 	alarm(watchdog);
 	ret = -1;
-	if (pin_to(cfg->cpu[0]) < 0) {
+	if (bench_pin_cpu(cfg->cpu[0]) < 0) {
 		snprintf(res->err, sizeof(res->err), "sched_setaffinity(%d): %s",
 			 cfg->cpu[0], strerror(errno));
 		goto kill_child;

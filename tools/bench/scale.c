@@ -55,17 +55,6 @@ static const unsigned int lc_counts[SCALE_NCOUNTS] = { 10, 100, 1000, 10000 };
 
 static int dev_fd = -1;
 
-static int pin_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return 0;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 static int mbox_open(const char *name, __u32 flags, __u32 cap, __u32 msgsize)
 {
 	struct ipcchan_mbox_open op = {
@@ -198,7 +187,7 @@ static double senders(int nsend, int cpu, double warmup, double secs, char *err,
 		if (pids[i] == 0) {
 			uint64_t seq = 0;
 
-			pin_cpu(cpu);
+			bench_pin_cpu(cpu);
 			for (;;) {
 				memcpy(buf, &seq, sizeof(seq));
 				seq++;
@@ -344,7 +333,7 @@ int memcg_setup(struct memcg *m, int cpu, char *err, size_t elen)
 		return -1;
 	}
 	sched_getaffinity(0, sizeof(m->cpus), &m->cpus);
-	pin_cpu(cpu >= 0 ? cpu : sched_getcpu());
+	bench_pin_cpu(cpu >= 0 ? cpu : sched_getcpu());
 	return 0;
 }
 
@@ -504,7 +493,7 @@ int scale_run(struct scale_result *s, int reps, double warmup, double secs, int 
 			 IPCCHAN_DEVICE_PATH, strerror(errno));
 		return -1;
 	}
-	if (pin_cpu(cpu) < 0)
+	if (bench_pin_cpu(cpu) < 0)
 		snprintf(s->err, sizeof(s->err), "sched_setaffinity(%d): %s", cpu,
 			 strerror(errno));
 	for (rep = 0; rep < reps; rep++) {
