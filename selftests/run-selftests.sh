@@ -29,12 +29,27 @@ run_one() {
 		setsid sh -c 'echo $$ >"$1"; exec "$2"' run "$tmp.pid" "$dir/$1" 2>&1
 		echo $? >"$tmp.rc"
 	} | tee "$tmp.out" &
-	pipe=$! ticks=0
+	pipe=$! ticks=0 grace=0
 	while kill -0 "$pipe" 2>/dev/null; do
 		sleep 0.2
 		ticks=$((ticks + 1))
+		# A process the binary left behind, outside its process group
+		# (a child that called setsid(), say), keeps the pipe to tee
+		# open after the binary is gone: stop reading after 10 s
+		# rather than wait for it for ever.
+		if [ -e "$tmp.rc" ]; then
+			grace=$((grace + 1))
+			if [ "$grace" -ge 50 ]; then
+				echo "# $1 exited, but a process it left behind holds its output open"
+				kill "$pipe" 2>/dev/null
+				break
+			fi
+		fi
 		if [ "$limit" -gt 0 ] && [ "$ticks" -ge $((limit * 5)) ] && [ -s "$tmp.pid" ]; then
 			kill -KILL -- "-$(cat "$tmp.pid")" 2>/dev/null
+			# The same for what escaped the process group.
+			sleep 1
+			kill "$pipe" 2>/dev/null
 			wait "$pipe"
 			return 1
 		fi
