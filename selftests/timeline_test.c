@@ -77,15 +77,21 @@ static int run_timeline(struct tl_run *r, const char *args, uid_t uid, const cha
 	r->status = st;
 	for (line = strtok_r(r->out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		struct row *w = &r->rows[r->nrows];
+		char share[16];
 
 		printf("# %s\n", line);
 		if (strstr(line, " skipped: "))
 			r->nskipped++;
+		/* The blocked share: "12.5%", or "<0.1%" for above zero but below that. */
 		if (r->nrows < 32 &&
-		    sscanf(line, "%31s %lf %lf %lf %15s %lf%% %lld %lf", w->name, &w->cap,
-			   &w->plateau, &w->ratio, w->check, &w->blocked, &w->drops,
-			   &w->drained) == 8)
+		    sscanf(line, "%31s %lf %lf %lf %15s %15s %lld %lf", w->name, &w->cap,
+			   &w->plateau, &w->ratio, w->check, share, &w->drops,
+			   &w->drained) == 8 &&
+		    (!strcmp(share, "<0.1%") || sscanf(share, "%lf%%", &w->blocked) == 1)) {
+			if (share[0] == '<')
+				w->blocked = 0.05;
 			r->nrows++;
+		}
 	}
 	return 0;
 }

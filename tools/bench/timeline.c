@@ -513,16 +513,33 @@ static void print_header(FILE *f, const struct tl_opts *to)
 		"plateau", "ratio", "check", "blocked1", "drops1", "drained", "level source");
 }
 
+/*
+ * The share of phase-1 samples with the writer blocked, never rounded
+ * to zero when it is not: a run whose buffer filled only just after T/2
+ * sees the writer blocked in one sample out of hundreds.
+ */
+static const char *share(char *b, size_t len, double frac)
+{
+	if (frac > 0 && frac < 0.001)
+		snprintf(b, len, "<0.1%%");
+	else
+		snprintf(b, len, "%.1f%%", frac * 100);
+	return b;
+}
+
 static void print_row(FILE *f, const struct tl_result *r)
 {
+	char b1[16];
+
 	if (r->skipped || (r->failed && !r->nsamples)) {
 		fprintf(f, "%-17s %s: %s\n", r->type->name, r->skipped ? "skipped" : "FAILED",
 			r->why);
 		return;
 	}
-	fprintf(f, "%-17s %9.1f %9.1f %7.3f %-8s %7.0f%% %8lld %8.1f  %s\n", r->type->name,
+	fprintf(f, "%-17s %9.1f %9.1f %7.3f %-8s %8s %8lld %8.1f  %s\n", r->type->name,
 		r->checked, r->plateau, r->ratio,
-		r->failed ? "FAILED" : r->ok ? "ok" : "MISMATCH", r->blocked1 * 100,
+		r->failed ? "FAILED" : r->ok ? "ok" : "MISMATCH",
+		share(b1, sizeof(b1), r->blocked1),
 		(long long)r->drops, r->drained, r->type->level_src);
 	if ((r->failed || !r->ok) && r->why[0])
 		fprintf(f, "%-17s   %s\n", "", r->why);
