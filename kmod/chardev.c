@@ -65,6 +65,7 @@ static long ipcchan_get_info(void __user *uarg)
 	info.features |= IPCCHAN_FEAT_MAILBOX;
 	info.features |= IPCCHAN_FEAT_RING;
 	info.features |= IPCCHAN_FEAT_NETLINK;
+	info.features |= IPCCHAN_FEAT_RENDEZVOUS;
 	info.name_max = IPCCHAN_NAME_MAX;
 	info.mbox_max_msgs = lim.mbox_max_msgs;
 	info.mbox_max_msgsize = lim.mbox_max_msgsize;

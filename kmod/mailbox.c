@@ -52,6 +52,20 @@
  * reported on the same condition as wakes a sender, so level and edge
  * triggers agree with blocking writes.
  *
+ * Rendezvous. A rendezvous mailbox has capacity 0 and one slot, which
+ * holds the message offered by the one sender whose turn it is (others
+ * wait for the slot as for room). The offering sender waits on
+ * wait_taken until a receive has removed its message (taken_seq passes
+ * its sequence number), not merely until it is queued. A send that has
+ * to give up (deadline, signal, no receiver for a non-blocking send, no
+ * reader at all) withdraws its message under recv_mutex, so that no
+ * receiver is copying it out at that moment: either a receiver took it,
+ * and the send succeeded after all, or it is removed unread. A withdrawn
+ * message keeps its sequence number and counts as dropped, so receivers
+ * can still account for every number. A non-blocking send offers only
+ * while a receiver is blocked, and then waits for as long as some
+ * receiver is inside a receive (receivers_in), never for one to arrive.
+ *
  * Every call that queues messages wakes the receive queue, and every call
  * that frees room (receive, unreserve) wakes the send queue when the
  * sender condition holds afterwards (a batch once, at its end or before
@@ -138,10 +152,13 @@ struct ipcchan_mbox {
 	u32 writers;
 	u64 next_seq;
 	u64 dropped_seen;	/* msgs_dropped at the last receive */
+	u64 taken_seq;		/* rendezvous: 1 + seq of the last received */
 	struct ipcchan_mbox_stats st;
 
+	atomic_t receivers_in;		/* rendezvous: receivers in mbox_recv() */
 	wait_queue_head_t wait_recv;
 	wait_queue_head_t wait_send;
+	wait_queue_head_t wait_taken;	/* rendezvous: the offering sender */
 };
 
 /* How one call waits: from O_NONBLOCK, IOCB_NOWAIT or the xfer flags. */
@@ -164,6 +181,17 @@ static inline struct mbox_msg *mbox_slot(const struct ipcchan_mbox *mb, u32 idx)
 static inline struct ipcchan_mbox *mbox_from_obj(struct ipcchan_obj *obj)
 {
 	return container_of(obj, struct ipcchan_mbox, obj);
+}
+
+static bool mbox_rdv(const struct ipcchan_mbox *mb)
+{
+	return mb->policy == IPCCHAN_MBOX_RENDEZVOUS;
+}
+
+/* Slots that queued messages and senders' copies may take together. */
+static u32 mbox_room_max(const struct ipcchan_mbox *mb)
+{
+	return mbox_rdv(mb) ? 1 : mb->capacity;
 }
 
 /* Lockless hints for waiters and poll; the real decisions take the lock. */
@@ -189,7 +217,8 @@ static bool mbox_send_fits(struct ipcchan_mbox *mb)
 		return true;
 	if (mb->policy == IPCCHAN_MBOX_DROP_OLDEST)
 		return READ_ONCE(mb->free) != MBOX_NIL;
-	return READ_ONCE(mb->depth) + READ_ONCE(mb->inflight) < mb->capacity;
+	return READ_ONCE(mb->depth) + READ_ONCE(mb->inflight) <
+	       mbox_room_max(mb);
 }
 
 /*
@@ -201,9 +230,19 @@ static bool mbox_lowat_room(struct ipcchan_mbox *mb)
 	u32 depth = READ_ONCE(mb->depth);
 	u32 used = depth + READ_ONCE(mb->inflight);
 
-	if (used >= mb->capacity)
+	if (used >= mbox_room_max(mb))
 		return false;
-	return mb->capacity - used >= mb->send_lowat || !depth;
+	return mbox_room_max(mb) - used >= mb->send_lowat || !depth;
+}
+
+/*
+ * Rendezvous, EPOLLOUT: a send would not wait, as a receiver is blocked
+ * and the slot is free.
+ */
+static bool mbox_rdv_pollout(struct ipcchan_mbox *mb)
+{
+	return READ_ONCE(mb->st.receivers_blocked) && !READ_ONCE(mb->depth) &&
+	       !READ_ONCE(mb->inflight);
 }
 
 /*
@@ -295,6 +334,9 @@ static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 				      sender ? mb->st.senders_blocked :
 					       mb->st.receivers_blocked);
 	spin_unlock(&mb->lock);
+	/* A blocked receiver is what a rendezvous EPOLLOUT waits for. */
+	if (!sender && mbox_rdv(mb) && mbox_rdv_pollout(mb))
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
 
 	for (;;) {
 		prepare_to_wait_exclusive(wq, &wait, TASK_INTERRUPTIBLE);
@@ -511,7 +553,13 @@ static int mbox_reserve(struct ipcchan_mbox *mb, u32 want, size_t len,
 			break;
 		}
 		used = mb->depth + mb->inflight;
-		room = used < mb->capacity ? mb->capacity - used : 0;
+		room = used < mbox_room_max(mb) ? mbox_room_max(mb) - used : 0;
+		if (room && mbox_rdv(mb) &&
+		    (w->nowait || (w->nonblock && !mb->st.receivers_blocked))) {
+			/* Nobody to hand the message to without waiting. */
+			ret = -EAGAIN;
+			break;
+		}
 		if (room || (mb->policy == IPCCHAN_MBOX_DROP_OLDEST &&
 			     mb->free != MBOX_NIL)) {
 			*n = room ? min(room, want) : 1;
@@ -575,15 +623,16 @@ static void mbox_unreserve(struct ipcchan_mbox *mb, u32 first, u32 n)
  * and holds its priority in seq_lo until linked. Sequence numbers are
  * taken here, so they follow the queue order. Under drop-oldest a full
  * mailbox drops its oldest unpinned message for each, or the new one
- * when only the pinned message is queued.
+ * when only the pinned message is queued. Returns the sequence number of
+ * the last message.
  */
-static void mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
+static u64 mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 {
 	struct pid *self = task_tgid(current), *victim;
 	kuid_t uid = current_euid();
 	u32 k, idx, next, prio, drops = 0;
 	struct mbox_msg *m;
-	u64 bytes = 0, now;
+	u64 bytes = 0, now, seq;
 	bool hiwat;
 
 	spin_lock(&mb->lock);
@@ -593,7 +642,9 @@ static void mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 		m = mbox_slot(mb, idx);
 		next = m->next;
 		prio = m->seq_lo;
-		if (mb->depth == mb->capacity) {
+		/* Only drop-oldest lends a slot beyond the capacity. */
+		if (mb->policy == IPCCHAN_MBOX_DROP_OLDEST &&
+		    mb->depth == mb->capacity) {
 			drops++;
 			victim = NULL;
 			if (!mbox_drop_oldest(mb, &victim)) {
@@ -626,12 +677,14 @@ static void mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 	if (mb->depth > mb->st.peak_depth)
 		mb->st.peak_depth = mb->depth;
 	hiwat = hiwat && mb->depth >= mbox_hiwat(mb);
+	seq = mb->next_seq - 1;
 	spin_unlock(&mb->lock);
 
 	if (drops)
 		ipcchan_nl_drop(&mb->obj, drops);
 	if (hiwat)
 		ipcchan_nl_hiwat(&mb->obj, mbox_hiwat(mb));
+	return seq;
 }
 
 /*
@@ -647,17 +700,118 @@ static void mbox_send_done(struct ipcchan_mbox *mb)
 		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
 }
 
+static bool mbox_rdv_taken(struct ipcchan_mbox *mb, u64 seq)
+{
+	return READ_ONCE(mb->taken_seq) > seq;
+}
+
+/*
+ * Rendezvous: the send of the message @seq in slot @idx gives up with
+ * @err. Under recv_mutex no receiver is copying it out, so it was either
+ * taken (then the send succeeded: 0) or is still queued, the only
+ * message, and is removed unread, counted as dropped. A fatal signal
+ * while waiting for the mutex leaves it offered.
+ */
+static int mbox_rdv_withdraw(struct ipcchan_mbox *mb, u32 idx, u64 seq,
+			     int err)
+{
+	struct pid *pid = NULL;
+	struct mbox_msg *m = mbox_slot(mb, idx);
+	u32 prio;
+
+	if (mutex_lock_killable(&mb->recv_mutex))
+		return err;
+	spin_lock(&mb->lock);
+	if (mbox_rdv_taken(mb, seq)) {
+		err = 0;
+	} else if (!WARN_ON_ONCE(mb->depth != 1)) {
+		prio = __fls(mb->prio_mask);
+		WARN_ON_ONCE(mb->head[prio] != idx);
+		mb->st.msgs_dropped++;
+		mb->st.bytes_dropped += m->len;
+		trace_ipcchan_mbox_drop(mb->obj.id, seq, m->len, mb->depth,
+					mb->capacity, mb->policy);
+		pid = mbox_unlink(mb, prio, MBOX_NIL);
+	}
+	spin_unlock(&mb->lock);
+	mutex_unlock(&mb->recv_mutex);
+	if (pid) {
+		put_pid(pid);
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+	}
+	return err;
+}
+
+/*
+ * Rendezvous: wait until the message @seq just queued in slot @idx has
+ * been received (see the top of the file). The sender counts as blocked
+ * meanwhile. Returns 0 once it was taken, else the error of a send that
+ * gave up and withdrew it.
+ */
+static int mbox_rdv_wait(struct ipcchan_mbox *mb, u32 idx, u64 seq,
+			 struct mbox_wait *w)
+{
+	DEFINE_WAIT(wait);
+	int ret = 0;
+
+	spin_lock(&mb->lock);
+	mb->st.senders_blocked++;
+	mb->st.sender_waits++;
+	trace_ipcchan_mbox_wait_begin(mb->obj.id, true, mb->depth,
+				      mb->capacity, mb->st.senders_blocked);
+	spin_unlock(&mb->lock);
+
+	for (;;) {
+		prepare_to_wait(&mb->wait_taken, &wait, TASK_INTERRUPTIBLE);
+		if (mbox_rdv_taken(mb, seq))
+			break;
+		if (mbox_no_readers(mb)) {
+			ret = -EPIPE;
+			break;
+		}
+		if (w->nonblock && !atomic_read(&mb->receivers_in)) {
+			ret = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			ret = w->intr_err;
+			break;
+		}
+		if (!w->has_deadline) {
+			schedule();
+			continue;
+		}
+		if (!schedule_hrtimeout_range(&w->deadline,
+					      current->timer_slack_ns,
+					      HRTIMER_MODE_ABS)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	finish_wait(&mb->wait_taken, &wait);
+	if (ret)
+		ret = mbox_rdv_withdraw(mb, idx, seq, ret);
+
+	spin_lock(&mb->lock);
+	mb->st.senders_blocked--;
+	spin_unlock(&mb->lock);
+	trace_ipcchan_mbox_wait_end(mb->obj.id, true, READ_ONCE(mb->depth),
+				    mb->capacity, ret);
+	return ret;
+}
+
 /*
  * Send one message of @len bytes from @from: reserve a slot under the
- * spinlock, copy into it without any lock, queue it. Returns 0 when it
- * was queued or dropped by the policy, or an error with the mailbox
- * unchanged.
+ * spinlock, copy into it without any lock, queue it; under rendezvous,
+ * wait until it is taken. Returns 0 when it was queued (taken) or dropped
+ * by the policy, or an error with the mailbox unchanged.
  */
 static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 			 size_t len, u32 prio, struct mbox_wait *w)
 {
 	struct mbox_msg *m;
 	u32 idx, n;
+	u64 seq;
 	int ret;
 
 	if (len > mb->msgsize_max)
@@ -677,8 +831,10 @@ static int mbox_send_one(struct ipcchan_mbox *mb, struct iov_iter *from,
 	}
 	m->len = len;
 	m->seq_lo = prio;
-	mbox_commit(mb, idx, 1);
+	seq = mbox_commit(mb, idx, 1);
 	mbox_send_done(mb);
+	if (mbox_rdv(mb))
+		return mbox_rdv_wait(mb, idx, seq, w);
 	return 0;
 }
 
@@ -843,8 +999,8 @@ static void mbox_recv_account(struct ipcchan_mbox *mb,
  * receiver if messages are left (the wakeup this one consumed may have
  * stood for them). Returns the messages received, or an error if none.
  */
-static long mbox_recv(struct ipcchan_mbox *mb, struct mbox_dest *d,
-		      struct mbox_wait *w)
+static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
+			   struct mbox_wait *w)
 {
 	bool peek = d->flags & IPCCHAN_XFER_PEEK;
 	struct pid *done_pid = NULL;
@@ -914,6 +1070,8 @@ static long mbox_recv(struct ipcchan_mbox *mb, struct mbox_dest *d,
 		WARN_ON_ONCE(mb->head[meta.prio] != idx);
 		done_pid = mbox_unlink(mb, meta.prio, MBOX_NIL);
 		mbox_recv_account(mb, &meta);
+		if (mbox_rdv(mb))
+			WRITE_ONCE(mb->taken_seq, meta.seq + 1);
 		if (next_ret) {
 			ret = next_ret;
 			break;
@@ -932,6 +1090,26 @@ static long mbox_recv(struct ipcchan_mbox *mb, struct mbox_dest *d,
 			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
 	}
 	return mbox_batch_result(done, ret);
+}
+
+/*
+ * Receive, and under rendezvous count the receiver in while it is in
+ * (a non-blocking sender waits for as long as one is) and wake the
+ * offering sender on the way out: its message may have been taken, or
+ * the last receiver it was waiting for gone.
+ */
+static long mbox_recv(struct ipcchan_mbox *mb, struct mbox_dest *d,
+		      struct mbox_wait *w)
+{
+	long ret;
+
+	if (!mbox_rdv(mb))
+		return mbox_recv_msgs(mb, d, w);
+	atomic_inc(&mb->receivers_in);
+	ret = mbox_recv_msgs(mb, d, w);
+	atomic_dec(&mb->receivers_in);
+	wake_up(&mb->wait_taken);
+	return ret;
 }
 
 /*
@@ -1005,8 +1183,8 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 	if (file->f_mode & FMODE_WRITE) {
 		if (mbox_no_readers(mb))
 			mask |= EPOLLERR;
-		else if (mb->policy != IPCCHAN_MBOX_BLOCK ||
-			 mbox_lowat_room(mb))
+		else if (mbox_rdv(mb) ? mbox_rdv_pollout(mb) :
+			 mb->policy != IPCCHAN_MBOX_BLOCK || mbox_lowat_room(mb))
 			mask |= MBOX_POLLOUT;
 	}
 	return mask;
@@ -1059,7 +1237,8 @@ static int mbox_send_msg(struct ipcchan_mbox *mb,
  * needs and the mailbox has room for under one hold of the spinlock, copy
  * into them without it, queue the ones copied under a second hold, and
  * wake the receivers once per run: at the end of the batch, or before
- * sleeping for room.
+ * sleeping for room. Under rendezvous each message is sent, and taken,
+ * before the next is read.
  */
 static long mbox_send_batch(struct ipcchan_mbox *mb,
 			    const struct ipcchan_mbox_xfer *x,
@@ -1069,6 +1248,7 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 	struct iov_iter iter;
 	u32 done = 0, first, n, k, idx;
 	struct mbox_msg *m;
+	u64 seq = 0;
 	int ret = 0;
 
 	while (done < x->count) {
@@ -1098,8 +1278,14 @@ static long mbox_send_batch(struct ipcchan_mbox *mb,
 		if (k < n)
 			mbox_unreserve(mb, idx, n - k);
 		if (k) {
-			mbox_commit(mb, first, k);
+			seq = mbox_commit(mb, first, k);
 			mbox_send_done(mb);
+		}
+		/* Rendezvous reserves one slot at a time. */
+		if (k && mbox_rdv(mb)) {
+			ret = mbox_rdv_wait(mb, first, seq, w);
+			if (ret)
+				k = 0;
 		}
 		done += k;
 		if (ret)
@@ -1260,6 +1446,7 @@ static const char *const mbox_policy_names[] = {
 	[IPCCHAN_MBOX_BLOCK]		= "block",
 	[IPCCHAN_MBOX_DROP_NEWEST]	= "drop-newest",
 	[IPCCHAN_MBOX_DROP_OLDEST]	= "drop-oldest",
+	[IPCCHAN_MBOX_RENDEZVOUS]	= "rendezvous",
 };
 
 /*
@@ -1303,6 +1490,14 @@ static void mbox_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "msgs_dropped:\t%llu\n", dropped);
 }
 
+/* Wake every waiter and poller: the other side may be gone. */
+static void mbox_wake_all(struct ipcchan_mbox *mb)
+{
+	wake_up_all(&mb->wait_recv);
+	wake_up_all(&mb->wait_send);
+	wake_up_all(&mb->wait_taken);
+}
+
 /*
  * An fd going away may leave the other side with nobody to talk to:
  * wake every waiter so that it can see EPIPE, and pollers EPOLLHUP/ERR.
@@ -1312,8 +1507,7 @@ static int mbox_release(struct inode *inode, struct file *file)
 	struct ipcchan_mbox *mb = file->private_data;
 
 	mbox_count_fd(mb, file->f_mode, -1);
-	wake_up_all(&mb->wait_recv);
-	wake_up_all(&mb->wait_send);
+	mbox_wake_all(mb);
 	ipcchan_nl_event(&mb->obj, IPCCHAN_EVENT_DETACHED,
 			 mbox_nl_role(file->f_mode));
 	ipcchan_obj_put(&mb->obj);
@@ -1333,10 +1527,7 @@ static const struct file_operations mbox_fops = {
 
 static void mbox_unlinked(struct ipcchan_obj *obj)
 {
-	struct ipcchan_mbox *mb = mbox_from_obj(obj);
-
-	wake_up_all(&mb->wait_recv);
-	wake_up_all(&mb->wait_send);
+	mbox_wake_all(mbox_from_obj(obj));
 }
 
 /* Bytes of message data in all, and in chunk @k. */
@@ -1469,8 +1660,14 @@ static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
 
 	if (op->policy >= __IPCCHAN_MBOX_POLICY_MAX || op->mode & ~0777)
 		return -EINVAL;
-	if (!op->capacity)
+	if (op->policy == IPCCHAN_MBOX_RENDEZVOUS) {
+		/* Capacity 0 for real, and the one slot wakes a sender. */
+		if (op->capacity || op->send_lowat)
+			return -EINVAL;
+		op->send_lowat = 1;
+	} else if (!op->capacity) {
 		op->capacity = IPCCHAN_MBOX_DEFAULT_CAPACITY;
+	}
 	if (!op->msgsize_max)
 		op->msgsize_max = IPCCHAN_MBOX_DEFAULT_MSGSIZE;
 	if (op->capacity > IPCCHAN_MBOX_HARD_MAX_CAPACITY ||
@@ -1482,7 +1679,7 @@ static int mbox_check_attrs(struct ipcchan_mbox_open *op, u32 *slot_size,
 		return -EINVAL;
 	if (!op->send_lowat)
 		op->send_lowat = max(1U, op->capacity / 4);
-	if (op->send_lowat > op->capacity)
+	if (op->send_lowat > max(op->capacity, 1U))
 		return -EINVAL;
 
 	ipcchan_limits_get(&lim);
@@ -1526,6 +1723,8 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	spin_lock_init(&mb->lock);
 	init_waitqueue_head(&mb->wait_recv);
 	init_waitqueue_head(&mb->wait_send);
+	init_waitqueue_head(&mb->wait_taken);
+	atomic_set(&mb->receivers_in, 0);
 	memset(mb->head, 0xff, sizeof(mb->head));
 	memset(mb->tail, 0xff, sizeof(mb->tail));
 	mb->pinned = MBOX_NIL;

@@ -22,12 +22,14 @@
 TRACE_DEFINE_ENUM(IPCCHAN_MBOX_BLOCK);
 TRACE_DEFINE_ENUM(IPCCHAN_MBOX_DROP_NEWEST);
 TRACE_DEFINE_ENUM(IPCCHAN_MBOX_DROP_OLDEST);
+TRACE_DEFINE_ENUM(IPCCHAN_MBOX_RENDEZVOUS);
 
 #define ipcchan_show_policy(p)					\
 	__print_symbolic(p,					\
 			 { IPCCHAN_MBOX_BLOCK, "block" },		\
 			 { IPCCHAN_MBOX_DROP_NEWEST, "drop-newest" },	\
-			 { IPCCHAN_MBOX_DROP_OLDEST, "drop-oldest" })
+			 { IPCCHAN_MBOX_DROP_OLDEST, "drop-oldest" },	\
+			 { IPCCHAN_MBOX_RENDEZVOUS, "rendezvous" })
 
 /* A mailbox wait queue or a ring side: 0 receivers/consumers, 1 senders/producers. */
 #define ipcchan_show_mbox_side(s)	((s) ? "send" : "recv")

@@ -3091,4 +3091,326 @@ TEST(conservation_many_threads)
 	close(c.fd);
 }
 
+/* ------------------------------------------------------------------ */
+/* Rendezvous: capacity zero, a send returns once its message is taken */
+/* ------------------------------------------------------------------ */
+
+static int rdv_anon(void)
+{
+	return mb_anon(0, 64, IPCCHAN_MBOX_RENDEZVOUS);
+}
+
+/* Wait up to 20 s for the statistics field @field to read @want: 0 or -1. */
+#define RDV_WAIT_STAT(fd, field, want) ({				\
+	struct ipcchan_mbox_stats _st;					\
+	int _i, _r = -1;						\
+									\
+	for (_i = 0; _i < 20000 && !mb_stats(fd, &_st); _i++) {	\
+		if (_st.field == (want)) {				\
+			_r = 0;						\
+			break;						\
+		}							\
+		msleep(1);						\
+	}								\
+	_r;								\
+})
+
+struct rdv_recv {
+	int fd;
+	unsigned int delay_ms;	/* before receiving */
+	unsigned int count;	/* messages to receive, one call each */
+	unsigned int flags;	/* IPCCHAN_XFER_PEEK */
+	int ret[4];
+	char buf[4][64];
+	struct ipcchan_mbox_msg m[4];
+};
+
+static void *rdv_receiver(void *arg)
+{
+	struct rdv_recv *r = arg;
+	unsigned int i;
+
+	msleep(r->delay_ms);
+	for (i = 0; i < r->count && i < 4; i++)
+		r->ret[i] = mb_recv(r->fd, r->buf[i], sizeof(r->buf[i]), r->flags,
+				    &r->m[i]);
+	return NULL;
+}
+
+TEST(rendezvous_create)
+{
+	struct ipcchan_info info = { .size = sizeof(info) };
+	struct ipcchan_mbox_attr a;
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE,
+		.policy = IPCCHAN_MBOX_RENDEZVOUS,
+	};
+	int dev = dev_fd(), fd;
+
+	ASSERT_EQ(0, ioctl(dev, IPCCHAN_IOC_GET_INFO, &info));
+	close(dev);
+	EXPECT_TRUE(info.features & IPCCHAN_FEAT_RENDEZVOUS);
+
+	fd = mb_open(&o);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mb_attr(fd, &a));
+	EXPECT_EQ(0, a.capacity);	/* zero for real, not the default */
+	EXPECT_EQ(IPCCHAN_MBOX_RENDEZVOUS, a.policy);
+	EXPECT_EQ(1, a.send_lowat);
+	EXPECT_EQ(0, a.depth);
+	EXPECT_EQ(IPCCHAN_MBOX_DEFAULT_MSGSIZE, a.msgsize_max);
+	close(fd);
+
+	/* A capacity or a watermark has no meaning here. */
+	o.capacity = 1;
+	EXPECT_EQ(-EINVAL, mb_open(&o));
+	o.capacity = 0;
+	o.lowat = 1;
+	EXPECT_EQ(-EINVAL, mb_open(&o));
+}
+
+/* Nobody to take it: EAGAIN at once, and nothing is left queued. */
+TEST(rendezvous_nonblock_without_receiver)
+{
+	struct ipcchan_mbox_stats st;
+	struct pollfd pfd;
+	char buf[8];
+	int fd = rdv_anon(), fl;
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EAGAIN, mb_send(fd, "a", 1, 0, IPCCHAN_XFER_NONBLOCK));
+	fl = fcntl(fd, F_GETFL);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, fl | O_NONBLOCK));
+	EXPECT_EQ(-1, write(fd, "b", 1));
+	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, fcntl(fd, F_SETFL, fl));
+
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN | POLLOUT };
+	EXPECT_EQ(0, poll(&pfd, 1, 0));	/* neither readable nor writable */
+	EXPECT_EQ(-EAGAIN, mb_recv(fd, buf, sizeof(buf), IPCCHAN_XFER_NONBLOCK, NULL));
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(0, st.msgs_in);
+	EXPECT_EQ(0, st.msgs_dropped);
+	EXPECT_EQ(0, st.depth);
+	close(fd);
+}
+
+/* A timed send nobody takes fails and withdraws its message. */
+TEST(rendezvous_timeout_withdraws)
+{
+	struct ipcchan_mbox_msg m = { .buf = (uintptr_t)"late", .len = 4 };
+	struct ipcchan_mbox_stats st;
+	struct rdv_recv r = { .count = 1 };
+	pthread_t t;
+	uint64_t t0;
+	int fd = rdv_anon();
+
+	ASSERT_LE(0, fd);
+	t0 = now_ns();
+	EXPECT_EQ(-ETIMEDOUT, mb_xfer(fd, true, &m, IPCCHAN_XFER_TIMEOUT, 50000000));
+	EXPECT_LE(50000000, now_ns() - t0);
+	EXPECT_EQ(0, mb_depth(fd));
+	EXPECT_EQ(-EAGAIN, mb_recv(fd, r.buf[0], 64, IPCCHAN_XFER_NONBLOCK, NULL));
+	ASSERT_EQ(0, mb_stats(fd, &st));
+	EXPECT_EQ(1, st.msgs_in);
+	EXPECT_EQ(1, st.msgs_dropped);	/* withdrawn, never received */
+	EXPECT_EQ(0, st.msgs_out);
+
+	/* The next message tells the receiver about the gap. */
+	r.fd = fd;
+	ASSERT_EQ(0, pthread_create(&t, NULL, rdv_receiver, &r));
+	EXPECT_EQ(1, mb_send(fd, "next", 4, 0, 0));
+	pthread_join(t, NULL);
+	EXPECT_EQ(1, r.ret[0]);
+	EXPECT_EQ(0, memcmp(r.buf[0], "next", 4));
+	EXPECT_EQ(1, r.m[0].seq);
+	EXPECT_EQ(1, r.m[0].dropped);
+	close(fd);
+}
+
+/* A blocking send returns only after a receiver has taken the message. */
+TEST(rendezvous_handoff)
+{
+	struct rdv_recv r = { .delay_ms = 200, .count = 1 };
+	struct ipcchan_mbox_stats st;
+	pthread_t t;
+	uint64_t t0;
+
+	r.fd = rdv_anon();
+	ASSERT_LE(0, r.fd);
+	t0 = now_ns();
+	ASSERT_EQ(0, pthread_create(&t, NULL, rdv_receiver, &r));
+	EXPECT_EQ(5, write(r.fd, "hello", 5));
+	/* Already received when write() returns, not merely queued. */
+	ASSERT_EQ(0, mb_stats(r.fd, &st));
+	EXPECT_EQ(1, st.msgs_out);
+	EXPECT_EQ(0, st.depth);
+	EXPECT_LE(1, st.sender_waits);
+	EXPECT_LE(200000000, now_ns() - t0);
+	pthread_join(t, NULL);
+	EXPECT_EQ(1, r.ret[0]);
+	EXPECT_EQ(5, r.m[0].len);
+	EXPECT_EQ(0, memcmp(r.buf[0], "hello", 5));
+	EXPECT_EQ(0, st.msgs_dropped);
+	close(r.fd);
+}
+
+/* With a receiver blocked: EPOLLOUT, and a non-blocking send succeeds. */
+TEST(rendezvous_nonblock_to_waiting_receiver)
+{
+	struct rdv_recv r = { .count = 1 };
+	struct ipcchan_mbox_stats st;
+	struct pollfd pfd;
+	pthread_t t;
+
+	r.fd = rdv_anon();
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&t, NULL, rdv_receiver, &r));
+	ASSERT_EQ(0, RDV_WAIT_STAT(r.fd, receivers_blocked, 1));
+	pfd = (struct pollfd){ .fd = r.fd, .events = POLLOUT };
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLOUT, pfd.revents);
+	EXPECT_EQ(1, mb_send(r.fd, "now", 3, 0, IPCCHAN_XFER_NONBLOCK));
+	ASSERT_EQ(0, mb_stats(r.fd, &st));
+	EXPECT_EQ(1, st.msgs_out);
+	pthread_join(t, NULL);
+	EXPECT_EQ(1, r.ret[0]);
+	EXPECT_EQ(3, r.m[0].len);
+	EXPECT_EQ(0, memcmp(r.buf[0], "now", 3));
+	close(r.fd);
+}
+
+/* A peek does not take: the non-blocking sender is told EAGAIN. */
+TEST(rendezvous_peek_does_not_take)
+{
+	struct rdv_recv r = { .count = 1, .flags = IPCCHAN_XFER_PEEK };
+	struct ipcchan_mbox_stats st;
+	pthread_t t;
+
+	r.fd = rdv_anon();
+	ASSERT_LE(0, r.fd);
+	ASSERT_EQ(0, pthread_create(&t, NULL, rdv_receiver, &r));
+	ASSERT_EQ(0, RDV_WAIT_STAT(r.fd, receivers_blocked, 1));
+	EXPECT_EQ(-EAGAIN, mb_send(r.fd, "peek", 4, 0, IPCCHAN_XFER_NONBLOCK));
+	pthread_join(t, NULL);
+	/* The peeker saw the offer, which was then withdrawn. */
+	EXPECT_EQ(1, r.ret[0]);
+	EXPECT_EQ(0, memcmp(r.buf[0], "peek", 4));
+	EXPECT_EQ(0, mb_depth(r.fd));
+	ASSERT_EQ(0, mb_stats(r.fd, &st));
+	EXPECT_EQ(0, st.msgs_out);
+	EXPECT_EQ(1, st.msgs_dropped);
+	close(r.fd);
+}
+
+/* Senders take turns: one message is offered at a time. */
+TEST(rendezvous_one_offer_at_a_time)
+{
+	struct rdv_recv r = { .delay_ms = 100, .count = 3 };
+	struct ipcchan_mbox_stats st;
+	pthread_t t;
+	pid_t pid;
+
+	r.fd = rdv_anon();
+	ASSERT_LE(0, r.fd);
+	pid = sender_child(r.fd, 0, 2);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(0, RDV_WAIT_STAT(r.fd, senders_blocked, 1));
+	ASSERT_EQ(0, pthread_create(&t, NULL, rdv_receiver, &r));
+	EXPECT_EQ(1, write(r.fd, "p", 1));
+	EXPECT_EQ(0, reap(pid));
+	pthread_join(t, NULL);
+	EXPECT_EQ(1, r.ret[0]);
+	EXPECT_EQ(2, r.m[0].len);
+	EXPECT_EQ(0, memcmp(r.buf[0], "c0", 2));
+	ASSERT_EQ(0, mb_stats(r.fd, &st));
+	EXPECT_EQ(1, st.peak_depth);
+	EXPECT_EQ(3, st.msgs_out);
+	close(r.fd);
+}
+
+/* A batch sends one message at a time and counts the ones taken. */
+TEST(rendezvous_batch)
+{
+	struct rdv_recv r = { .delay_ms = 50, .count = 2 };
+	struct ipcchan_mbox_msg m[3];
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .msgs = (uintptr_t)m, .count = 3,
+		.msg_size = sizeof(m[0]), .flags = IPCCHAN_XFER_TIMEOUT,
+		.timeout_ns = 1500000000,
+	};
+	static const char *const txt[] = { "one", "two", "three" };
+	struct ipcchan_mbox_stats st;
+	pthread_t t;
+	int i;
+
+	r.fd = rdv_anon();
+	ASSERT_LE(0, r.fd);
+	for (i = 0; i < 3; i++)
+		m[i] = (struct ipcchan_mbox_msg){
+			.buf = (uintptr_t)txt[i], .len = strlen(txt[i]),
+		};
+	ASSERT_EQ(0, pthread_create(&t, NULL, rdv_receiver, &r));
+	/* Two are taken, the third times out and is withdrawn. */
+	EXPECT_EQ(2, ioctl(r.fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, memcmp(r.buf[0], "one", 3));
+	EXPECT_EQ(0, memcmp(r.buf[1], "two", 3));
+	ASSERT_EQ(0, mb_stats(r.fd, &st));
+	EXPECT_EQ(2, st.msgs_out);
+	EXPECT_EQ(1, st.msgs_dropped);
+	EXPECT_EQ(0, st.depth);
+	close(r.fd);
+}
+
+/* A signal ends the wait: EINTR, and the message is withdrawn. */
+TEST(rendezvous_signal_withdraws)
+{
+	int fd = rdv_anon();
+
+	ASSERT_LE(0, fd);
+	set_handler(SIGALRM, 0);
+	arm_alarm_ms(100);
+	EXPECT_EQ(-1, write(fd, "sig", 3));
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(0, mb_depth(fd));
+	close(fd);
+}
+
+/* The only reader goes away: the offering sender gets EPIPE. */
+TEST(rendezvous_peer_exit)
+{
+	struct mb_opts o = {
+		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL,
+		.name = uniq("rdv-exit"), .policy = IPCCHAN_MBOX_RENDEZVOUS,
+		.mode = 0600,
+	};
+	struct ipcchan_mbox_stats st;
+	int rfd, wfd;
+	pid_t pid;
+
+	rfd = mb_open(&o);
+	ASSERT_LE(0, rfd);
+	o.flags = IPCCHAN_OPEN_WRITE;
+	wfd = mb_open(&o);
+	ASSERT_LE(0, wfd);
+	ASSERT_EQ(0, mb_unlink(o.name));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		/* Hold the only reader until the sender waits, then exit. */
+		close(wfd);
+		_exit(RDV_WAIT_STAT(rfd, senders_blocked, 1) ? 1 : 0);
+	}
+	close(rfd);
+	EXPECT_EQ(-1, write(wfd, "bye", 3));
+	EXPECT_EQ(EPIPE, errno);
+	EXPECT_EQ(0, reap(pid));
+	ASSERT_EQ(0, mb_stats(wfd, &st));
+	EXPECT_EQ(0, st.depth);
+	EXPECT_EQ(1, st.msgs_dropped);
+	close(wfd);
+}
+
 TEST_HARNESS_MAIN

@@ -27,6 +27,7 @@ static const char *const feature_names[] = {
 	[IPCCHAN_FEAT_MAILBOX_BIT] = "mailbox",
 	[IPCCHAN_FEAT_RING_BIT] = "ring",
 	[IPCCHAN_FEAT_NETLINK_BIT] = "netlink",
+	[IPCCHAN_FEAT_RENDEZVOUS_BIT] = "rendezvous",
 	[__IPCCHAN_FEAT_MAX] = NULL,
 };
 

@@ -27,11 +27,12 @@ static int do_rm(int argc, char *argv[]);
 
 static const struct verb mbox_verbs[] = {
 	{ "create", do_create, "Create a named mailbox (or open it: without --excl)",
-	  "[--capacity N] [--msgsize BYTES] [--policy block|drop-newest|drop-oldest]\n"
+	  "[--capacity N] [--msgsize BYTES] [--policy block|drop-newest|drop-oldest|rendezvous]\n"
 	  "                    [--send-lowat N] [--mode OCTAL] [--excl] NAME",
 	  "  -c, --capacity N   messages it holds (default 256)\n"
 	  "  -s, --msgsize BYTES  largest message (default 8192)\n"
-	  "  -p, --policy P     when full: block (default), drop-newest, drop-oldest\n"
+	  "  -p, --policy P     when full: block (default), drop-newest, drop-oldest;\n"
+	  "                     rendezvous: no buffer, a send waits until its message is taken\n"
 	  "  -l, --send-lowat N  a blocked sender wakes once N slots are free\n"
 	  "  -m, --mode OCTAL   permission bits (default 0600, minus the umask)\n"
 	  "  -x, --excl         fail with EEXIST if NAME exists\n" },

@@ -111,6 +111,7 @@ const char *policy_name(uint32_t policy)
 		[IPCCHAN_MBOX_BLOCK] = "block",
 		[IPCCHAN_MBOX_DROP_NEWEST] = "drop-newest",
 		[IPCCHAN_MBOX_DROP_OLDEST] = "drop-oldest",
+		[IPCCHAN_MBOX_RENDEZVOUS] = "rendezvous",
 	};
 
 	if (policy < ARRAY_SIZE(names) && names[policy])

@@ -90,12 +90,15 @@
  * @IPCCHAN_FEAT_NETLINK_BIT: the generic netlink family
  *	%IPCCHAN_FAMILY_NAME with statistics and every event of
  *	&enum ipcchan_event; test with %IPCCHAN_FEAT_NETLINK.
+ * @IPCCHAN_FEAT_RENDEZVOUS_BIT: rendezvous mailboxes
+ *	(%IPCCHAN_MBOX_RENDEZVOUS); test with %IPCCHAN_FEAT_RENDEZVOUS.
  * @__IPCCHAN_FEAT_MAX: one past the highest defined bit
  */
 enum ipcchan_feature {
 	IPCCHAN_FEAT_MAILBOX_BIT = 0,
 	IPCCHAN_FEAT_RING_BIT = 1,
 	IPCCHAN_FEAT_NETLINK_BIT = 2,
+	IPCCHAN_FEAT_RENDEZVOUS_BIT = 3,
 	__IPCCHAN_FEAT_MAX,
 };
 
@@ -105,6 +108,8 @@ enum ipcchan_feature {
 #define IPCCHAN_FEAT_RING	_BITULL(IPCCHAN_FEAT_RING_BIT)
 /** IPCCHAN_FEAT_NETLINK - &ipcchan_info.features mask for the netlink family */
 #define IPCCHAN_FEAT_NETLINK	_BITULL(IPCCHAN_FEAT_NETLINK_BIT)
+/** IPCCHAN_FEAT_RENDEZVOUS - &ipcchan_info.features mask for rendezvous mailboxes */
+#define IPCCHAN_FEAT_RENDEZVOUS	_BITULL(IPCCHAN_FEAT_RENDEZVOUS_BIT)
 
 /**
  * struct ipcchan_info - argument of %IPCCHAN_IOC_GET_INFO
@@ -324,15 +329,41 @@ struct ipcchan_unlink {
  *	lowest queued priority to make room (flight-recorder mode). A
  *	message being copied out to a receiver at that instant is never
  *	discarded; if it is the only one queued, the new message is.
+ * @IPCCHAN_MBOX_RENDEZVOUS: capacity zero: a send returns only once a
+ *	receiver has taken its message (see below). Since
+ *	%IPCCHAN_FEAT_RENDEZVOUS.
  * @__IPCCHAN_MBOX_POLICY_MAX: one past the highest policy
  *
  * Every discarded message is counted in &ipcchan_mbox_stats.msgs_dropped
  * and reported to the next receiver in &ipcchan_mbox_msg.dropped.
+ *
+ * Rendezvous. The mailbox buffers nothing: it is always "full", and a
+ * send waits until a receive has removed its message, not merely queued
+ * it (a read that gets %EMSGSIZE or %EFAULT, or a peek, does not take
+ * it). One sender at a time offers its message, which then shows as
+ * depth 1 and %EPOLLIN to receivers; other senders wait for their turn.
+ * A blocking send waits for a receiver to come; with a timeout it fails
+ * with %ETIMEDOUT if none took the message in time. A non-blocking send
+ * fails with %EAGAIN at once unless a receiver is blocked in a receive;
+ * it then waits only while a receiver is in a receive call, and fails
+ * with %EAGAIN if they all leave without taking the message (a peek).
+ * A send that fails (%ETIMEDOUT, %EAGAIN, %EINTR, %EPIPE) withdraws its
+ * message unread; if a receiver took it first, the send succeeds
+ * instead. A withdrawn message keeps its sequence number and is counted
+ * as dropped, so receivers can still account for every number; no
+ * message of a send that succeeded is ever dropped. A send killed by a
+ * fatal signal while a receiver copies its message may leave it
+ * offered. A batch sends its messages one at a time, each taken before
+ * the next is read, and returns how many were taken. %EPOLLOUT means a
+ * receiver is blocked and no message is offered: a send would not wait.
+ * io_uring's non-blocking attempt (%IOCB_NOWAIT) always gets %EAGAIN
+ * and is retried from a worker, which may block.
  */
 enum ipcchan_mbox_policy {
 	IPCCHAN_MBOX_BLOCK = 0,
 	IPCCHAN_MBOX_DROP_NEWEST = 1,
 	IPCCHAN_MBOX_DROP_OLDEST = 2,
+	IPCCHAN_MBOX_RENDEZVOUS = 3,
 	__IPCCHAN_MBOX_POLICY_MAX,
 };
 
@@ -347,7 +378,8 @@ enum ipcchan_mbox_policy {
  * @name: user pointer to the name, 0 when anonymous.
  * @mode: on creation: permission bits (at most 0777; the umask applies).
  * @capacity: on creation: messages the mailbox holds; 0 for
- *	%IPCCHAN_MBOX_DEFAULT_CAPACITY.
+ *	%IPCCHAN_MBOX_DEFAULT_CAPACITY, except under
+ *	%IPCCHAN_MBOX_RENDEZVOUS, where it must be 0 and means zero.
  * @msgsize_max: on creation: largest message in bytes; 0 for
  *	%IPCCHAN_MBOX_DEFAULT_MSGSIZE.
  * @policy: on creation: &enum ipcchan_mbox_policy.
@@ -360,8 +392,10 @@ enum ipcchan_mbox_policy {
  *	sender that has to wait for room sleeps until this many slots are
  *	free (or the mailbox is empty), and %EPOLLOUT is reported on the
  *	same condition. 1 wakes a blocked sender for every slot freed, as
- *	POSIX mq does. Ignored by the drop policies. Since
- *	%IPCCHAN_MBOX_OPEN_SIZE_VER1.
+ *	POSIX mq does. Ignored by the drop policies. Under
+ *	%IPCCHAN_MBOX_RENDEZVOUS it must be 0 and reads back as 1 (the
+ *	sender whose turn comes next is woken when the offered message
+ *	goes). Since %IPCCHAN_MBOX_OPEN_SIZE_VER1.
  * @reserved1: must be zero.
  *
  * @mode, @capacity, @msgsize_max, @policy and @send_lowat are ignored when
@@ -397,7 +431,8 @@ struct ipcchan_mbox_open {
  *   WRITE, EXCL without CREATE, non-zero @reserved, malformed name; on
  *   creation: @mode beyond 0777, unknown @policy, @capacity or
  *   @msgsize_max above the module limits without CAP_SYS_RESOURCE or
- *   above the hard limits, @send_lowat above the capacity; non-zero
+ *   above the hard limits, @send_lowat above the capacity, @capacity or
+ *   @send_lowat not 0 under %IPCCHAN_MBOX_RENDEZVOUS; non-zero
  *   @reserved1);
  * - ENAMETOOLONG, ENOENT (no such name and no CREATE), EEXIST (CREATE and
  *   EXCL, name exists), EACCES (mode bits deny the access asked for);
