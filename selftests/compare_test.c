@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -121,6 +122,7 @@ VARIANT(unix_dgram, "unix-dgram", false);
 VARIANT(unix_seqpacket, "unix-seqpacket", false);
 VARIANT(mbox_rw, "mbox-rw", true);
 VARIANT(mbox_ioctl, "mbox-ioctl", true);
+VARIANT(mbox_rendezvous, "mbox-rendezvous", true);
 VARIANT(ring, "ring", true);
 VARIANT(ring_write, "ring-write", true);
 
@@ -250,6 +252,35 @@ TEST(mailbox_capacity_and_lowat)
 	measure(_metadata, "pipe", 1, s64, &p);
 	ksft_print_msg("pipe: woken after %lld receives of 64 B\n", p.wake_msgs[0]);
 	EXPECT_EQ(getpagesize() / 64, p.wake_msgs[0]);
+}
+
+/*
+ * The three buffering capacities of the course, measured: zero (a
+ * rendezvous mailbox: the blocked writer wakes when its own message is
+ * read), bounded (a default mailbox), and the bound the module allows.
+ */
+TEST(three_capacities)
+{
+	struct ipcchan_info info = { .size = sizeof(info) };
+	struct props_result z, b;
+	int dev;
+
+	if (!have_module())
+		SKIP(return, "no %s: module not loaded", IPCCHAN_DEVICE_PATH);
+	dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, dev);
+	ASSERT_EQ(0, ioctl(dev, IPCCHAN_IOC_GET_INFO, &info));
+	close(dev);
+	measure(_metadata, "mbox-rendezvous", 1, s64, &z);
+	measure(_metadata, "mbox-ioctl", 1, s64, &b);
+	ksft_print_msg("capacity: rendezvous %lld, default mailbox %lld, most a mailbox may "
+		       "have %u\n", z.cap_msgs[0], b.cap_msgs[0], info.mbox_max_msgs);
+	EXPECT_EQ(0, z.cap_msgs[0]);
+	EXPECT_STREQ("EAGAIN", z.cell[PR_NB_FULL][0]);
+	EXPECT_STREQ("blocks", z.cell[PR_FULL][0]);
+	EXPECT_EQ(1, z.wake_msgs[0]);	/* its own message */
+	EXPECT_EQ(IPCCHAN_MBOX_DEFAULT_CAPACITY, b.cap_msgs[0]);
+	EXPECT_LE(b.cap_msgs[0], info.mbox_max_msgs);
 }
 
 /* Side by side: what a mailbox does where a pipe does something else. */

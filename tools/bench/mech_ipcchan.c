@@ -10,6 +10,10 @@
  *                (one user-space copy, counted in its CPU time) and sends
  *                when 32 are gathered or at the last message; the receiver
  *                takes what is queued, up to 32, and verifies each in place.
+ *   mbox-rendezvous  write() and read() on a rendezvous mailbox (capacity
+ *                0): every write() returns only once its message has been
+ *                read, so streaming is a hand-off per message. Needs
+ *                IPCCHAN_FEAT_RENDEZVOUS.
  *
  * Each needs /dev/ipcchan with IPCCHAN_FEAT_MAILBOX in GET_INFO, and is
  * skipped otherwise. The message size is capped at the module's
@@ -70,6 +74,19 @@ static int mbox_available(char *why, size_t len)
 	return 0;
 }
 
+static int rdv_available(char *why, size_t len)
+{
+	struct ipcchan_info info;
+
+	if (get_info(&info, why, len) < 0)
+		return -1;
+	if (!(info.features & IPCCHAN_FEAT_RENDEZVOUS)) {
+		snprintf(why, len, "module has no rendezvous mailboxes (IPCCHAN_FEAT_RENDEZVOUS not set)");
+		return -1;
+	}
+	return 0;
+}
+
 static size_t mbox_cap(size_t want)
 {
 	struct ipcchan_info info;
@@ -92,7 +109,8 @@ static void mbox_teardown(struct chan *c, int role)
 	free(c);
 }
 
-static int mbox_setup(struct chan **cp, const struct chan_cfg *cfg, char *why, size_t len)
+static int mbox_setup_policy(struct chan **cp, const struct chan_cfg *cfg, __u32 policy,
+			     char *why, size_t len)
 {
 	struct chan *c = calloc(1, sizeof(*c));
 	struct ipcchan_info info;
@@ -112,6 +130,8 @@ static int mbox_setup(struct chan **cp, const struct chan_cfg *cfg, char *why, s
 		cap = info.mbox_max_msgs;
 	if (cap < 4)
 		cap = 4;
+	if (policy == IPCCHAN_MBOX_RENDEZVOUS)
+		cap = 0;	/* zero, not the default */
 	dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		snprintf(why, len, "%s: %s", IPCCHAN_DEVICE_PATH, strerror(errno));
@@ -125,7 +145,7 @@ static int mbox_setup(struct chan **cp, const struct chan_cfg *cfg, char *why, s
 			.mode = 0600,
 			.capacity = cap,
 			.msgsize_max = (__u32)cfg->size,
-			.policy = IPCCHAN_MBOX_BLOCK,
+			.policy = policy,
 		};
 
 		c->fd[d] = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op);
@@ -146,6 +166,16 @@ static int mbox_setup(struct chan **cp, const struct chan_cfg *cfg, char *why, s
 	close(dev);
 	*cp = c;
 	return 0;
+}
+
+static int mbox_setup(struct chan **cp, const struct chan_cfg *cfg, char *why, size_t len)
+{
+	return mbox_setup_policy(cp, cfg, IPCCHAN_MBOX_BLOCK, why, len);
+}
+
+static int rdv_setup(struct chan **cp, const struct chan_cfg *cfg, char *why, size_t len)
+{
+	return mbox_setup_policy(cp, cfg, IPCCHAN_MBOX_RENDEZVOUS, why, len);
 }
 
 static int mbox_attach(struct chan *c, int role)
@@ -279,6 +309,13 @@ static const struct mech mech_mbox_batch = {
 	.flush = batch_flush, .teardown = mbox_teardown,
 };
 
+static const struct mech mech_mbox_rdv = {
+	.name = "mbox-rendezvous", .desc = "ipcchan rendezvous mailbox (capacity 0), read()/write()",
+	.available = rdv_available, .max_size = mbox_cap, .setup = rdv_setup,
+	.attach = mbox_attach, .send = rw_send, .recv = rw_recv, .teardown = mbox_teardown,
+	.poll_fd = mbox_poll,
+};
+
 const struct mech *const ipcchan_mechs[] = {
-	&mech_mbox_rw, &mech_mbox_ioctl, &mech_mbox_batch, NULL,
+	&mech_mbox_rw, &mech_mbox_ioctl, &mech_mbox_batch, &mech_mbox_rdv, NULL,
 };

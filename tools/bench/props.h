@@ -68,6 +68,7 @@ enum { PE_WRITER, PE_READER };
 #define PM_INPLACE	0x8	/* the receiver reads in place: no receive buffer */
 #define PM_SIGINFO	0x10	/* the value arrives in a siginfo: no receive buffer */
 #define PM_VOLATILE	0x20	/* cells depend on timing: shown, not checked */
+#define PM_RENDEZVOUS	0x40	/* a send waits for its receive: nothing queues */
 
 /*
  * A mechanism driver. I/O calls return bytes (>= 0) or -errno; @nb asks

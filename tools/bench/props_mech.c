@@ -805,7 +805,7 @@ static int ipcchan_available(char *why, size_t len)
 	return 0;
 }
 
-static int mbox_open_name(int dev, const char *name, __u32 flags)
+static int mbox_open_name(int dev, const char *name, __u32 flags, __u32 policy)
 {
 	struct ipcchan_mbox_open op = {
 		.size = sizeof(op),
@@ -813,6 +813,7 @@ static int mbox_open_name(int dev, const char *name, __u32 flags)
 		.mode = 0600,
 		.name = (__u64)(uintptr_t)name,
 		.name_len = (__u32)strlen(name),
+		.policy = policy,
 	};
 
 	return ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op);
@@ -832,11 +833,13 @@ static int obj_unlink(int dev, int type, const char *name)
 
 /*
  * A writer fd and a reader fd on one mailbox at default capacity and
- * message size, then the name removed: the mailbox is as anonymous as a
- * pipe, so the peer-exit rows see what its fds see.
+ * message size (rendezvous: capacity 0), then the name removed: the
+ * mailbox is as anonymous as a pipe, so the peer-exit rows see what its
+ * fds see.
  */
 static int mbox_open_ch(struct pchan *c, char *why, size_t len)
 {
+	__u32 policy = (c->m->flags & PM_RENDEZVOUS) ? IPCCHAN_MBOX_RENDEZVOUS : IPCCHAN_MBOX_BLOCK;
 	char name[64];
 	int dev;
 
@@ -847,8 +850,8 @@ static int mbox_open_ch(struct pchan *c, char *why, size_t len)
 		return -1;
 	snprintf(name, sizeof(name), "ipcbench-props.%d.%d", (int)getpid(), name_seq++);
 	c->fd[PE_WRITER] = mbox_open_name(dev, name, IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
-					  IPCCHAN_OPEN_WRITE);
-	c->fd[PE_READER] = mbox_open_name(dev, name, IPCCHAN_OPEN_READ);
+					  IPCCHAN_OPEN_WRITE, policy);
+	c->fd[PE_READER] = mbox_open_name(dev, name, IPCCHAN_OPEN_READ, 0);
 	if (c->fd[PE_WRITER] < 0 || c->fd[PE_READER] < 0) {
 		snprintf(why, len, "IPCCHAN_IOC_MBOX_OPEN: %s", strerror(errno));
 		obj_unlink(dev, IPCCHAN_OBJ_MAILBOX, name);
@@ -895,7 +898,7 @@ static ssize_t mbox_ioc_recv(struct pchan *c, void *buf, size_t cap, bool nb)
 	return mbox_xfer(c, PE_READER, buf, cap, 0, nb);
 }
 
-static int mbox_create(const char *name)
+static int mbox_create_policy(const char *name, __u32 policy)
 {
 	char why[128];
 	int dev = dev_open(why, sizeof(why)), fd;
@@ -903,9 +906,19 @@ static int mbox_create(const char *name)
 	if (dev < 0)
 		return -ENODEV;
 	fd = mbox_open_name(dev, name, IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
-			    IPCCHAN_OPEN_WRITE);
+			    IPCCHAN_OPEN_WRITE, policy);
 	close(dev);
 	return fd < 0 ? -errno : 0;
+}
+
+static int mbox_create(const char *name)
+{
+	return mbox_create_policy(name, IPCCHAN_MBOX_BLOCK);
+}
+
+static int mbox_rdv_create(const char *name)
+{
+	return mbox_create_policy(name, IPCCHAN_MBOX_RENDEZVOUS);
 }
 
 static int mbox_exists(const char *name)
@@ -915,7 +928,7 @@ static int mbox_exists(const char *name)
 
 	if (dev < 0)
 		return -ENODEV;
-	fd = mbox_open_name(dev, name, IPCCHAN_OPEN_READ);
+	fd = mbox_open_name(dev, name, IPCCHAN_OPEN_READ, 0);
 	close(dev);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -errno;
@@ -1205,6 +1218,33 @@ static const struct pmech pm_mbox_ioctl = {
 	.named_exists = mbox_exists, .named_unlink = mbox_unlink,
 	.copies = "2 (user -> reserved slot -> user)",
 };
+/* Needs IPCCHAN_FEAT_RENDEZVOUS, not only a module. */
+static int rdv_available(char *why, size_t len)
+{
+	struct ipcchan_info info = { .size = sizeof(info) };
+	int fd = dev_open(why, len), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = ioctl(fd, IPCCHAN_IOC_GET_INFO, &info);
+	close(fd);
+	if (ret < 0 || !(info.features & IPCCHAN_FEAT_RENDEZVOUS)) {
+		snprintf(why, len, "the loaded module has no rendezvous mailboxes");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct pmech pm_mbox_rdv = {
+	.name = "mbox-rendezvous", .bench = "mbox-rendezvous",
+	.desc = "ipcchan mailbox, policy rendezvous (capacity 0), MBOX_SEND/RECV ioctls",
+	.available = rdv_available, .open = mbox_open_ch, .send = mbox_ioc_send,
+	.recv = mbox_ioc_recv, .send_prio = mbox_ioc_prio, .close_end = fd_close_end,
+	.destroy = fd_destroy, .flags = PM_NAMED | PM_RENDEZVOUS,
+	.named_create = mbox_rdv_create, .named_exists = mbox_exists,
+	.named_unlink = mbox_unlink,
+	.copies = "2 (user -> the offered slot -> user)",
+};
 static const struct pmech pm_ring = {
 	.name = "ring", .also = "ring-busy, ring-kickfd", .bench = "ring",
 	.desc = "ipcchan ring of 16 pages, libipcchan producer and consumer",
@@ -1226,7 +1266,7 @@ static const struct pmech pm_ring_write = {
 const struct pmech *const props_mechs[] = {
 	&pm_pipe, &pm_fifo, &pm_ustream, &pm_udgram, &pm_useq, &pm_tcp, &pm_udp,
 	&pm_mq, &pm_sysv, &pm_shm, &pm_shm_named, &pm_signal, &pm_rtsignal,
-	&pm_mbox_rw, &pm_mbox_ioctl, &pm_ring, &pm_ring_write, NULL,
+	&pm_mbox_rw, &pm_mbox_ioctl, &pm_mbox_rdv, &pm_ring, &pm_ring_write, NULL,
 };
 
 const struct pmech *props_find(const char *name)
