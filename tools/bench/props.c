@@ -876,6 +876,7 @@ static void noqueue(struct props_result *r, int s)
 /*
  * Rows whose probes send before they receive, in one process: a
  * rendezvous send would wait for a receive that comes only after it.
+ * The order the capacity probe saw is of one message: no order at all.
  */
 static void unqueued(struct props_result *r, int s)
 {
@@ -885,6 +886,7 @@ static void unqueued(struct props_result *r, int s)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		cellf(r, rows[i], s, "not measured: the probe sends first and receives "
 		      "after, and a rendezvous send waits for its receive");
+	cellf(r, PR_ORDER, s, "not measured: one message at a time is ever offered");
 }
 
 /* Open a fresh channel for the probes of size @s; on failure the mechanism is skipped. */
