@@ -727,7 +727,7 @@ const struct lab_exercise lab_exercises[] = {
 		.more =
 "cat /proc/sys/fs/mqueue/msg_default /proc/sys/kernel/msgmnb\n"
 "ipcchan info                      # the mailbox limits in force\n"
-"ipcchan mbox create --capacity 4 lab2; ipcchan show lab2",
+"ipcchan mbox create --capacity 4 lab2; ipcchan show lab2; ipcchan mbox rm lab2",
 	},
 	{
 		.name = "blocking",
@@ -781,8 +781,9 @@ const struct lab_exercise lab_exercises[] = {
 "woken by the consumer only when it said it waits (the need-wakeup\n"
 "flag), after one record.",
 		.more =
-"ipcbench --timeline 2000 -m pipe,mbox-block -s 64   # occupancy over time\n"
-"ipcchan mbox create --capacity 16 --send-lowat 1 lab4",
+"ipcbench --timeline 2000 -m pipe,mbox-block -o /tmp   # occupancy over time\n"
+"ipcchan mbox create --capacity 16 --send-lowat 1 lab4; ipcchan show lab4\n"
+"ipcchan mbox rm lab4",
 	},
 	{
 		.name = "memory",
@@ -807,7 +808,8 @@ const struct lab_exercise lab_exercises[] = {
 "nothing more. The speed rows (this one included) vary a little from run\n"
 "to run; answers are right within 25% or 32 bytes.",
 		.more =
-"ipcchan mbox create --capacity 1024 --msgsize 4096 lab5; ipcchan show lab5   # charged\n"
+"ipcchan mbox create --capacity 1024 --msgsize 4096 lab5\n"
+"ipcchan show lab5; ipcchan mbox rm lab5       # what it charged\n"
 "ipcbench --scale                   # POSIX mq against mailboxes, many queues",
 	},
 	{
@@ -835,7 +837,7 @@ const struct lab_exercise lab_exercises[] = {
 		.more =
 "ipcchan mbox create --capacity 4 --policy drop-oldest lab6\n"
 "for i in 1 2 3 4 5 6; do ipcchan mbox send lab6 m$i; done\n"
-"ipcchan mbox recv --meta --count 4 lab6     # the sequence numbers jump\n"
+"ipcchan mbox recv --meta --count 4 lab6     # m3 first, with dropped=2\n"
 "ipcchan mbox rm lab6",
 	},
 	{
@@ -860,8 +862,9 @@ const struct lab_exercise lab_exercises[] = {
 "producers. The copy counts are documented, not measured: x86 inlines\n"
 "the user-copy routines, so nothing can count them per call.",
 		.more =
-"ipcbench -m pipe,mbox-rw,ring -s 64 --quick   # the speed of the same\n"
-"ipcchan ring create lab7; ipcchan ring stat lab7   # kicks and waits",
+"ipcbench -m pipe,mbox-rw,ring -s 64 -r 3   # the speed of the same\n"
+"ipcchan ring create lab7; ipcchan ring stat lab7   # kicks and waits\n"
+"ipcchan ring rm lab7",
 	},
 	{
 		.name = "naming",
@@ -885,7 +888,7 @@ const struct lab_exercise lab_exercises[] = {
 "so sends succeed into a queue nobody will read.",
 		.more =
 "ipcchan mbox create lab8; ipcchan list; ipcchan mbox rm lab8\n"
-"ls /dev/mqueue; cat /proc/sysvipc/msg",
+"cat /proc/sysvipc/msg",
 	},
 };
 
