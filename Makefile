@@ -29,6 +29,8 @@
 #   make study            the buffering study in the VM (~5 min under TCG):
 #                         ipcbench --props and --timeline, plots
 #                         and one page in bench-results/<date>/study/
+#   make lab-test         every exercise of ipcchan-lab against the measured
+#                         values, in the VM on the stock kernel (~1 min)
 #   make vm-test          kselftests in the VM, stock kernel
 #   make vm61-test        kselftests in the VM, stock Debian 6.1 kernel
 #   make debug-test       kselftests in the VM, debug kernel
@@ -83,6 +85,7 @@ dkms-install:
 guest-bins: tools-static selftests
 	install -m 0755 scripts/tour.sh $(BUILD)/bin/ipcchan-tour
 	install -m 0755 scripts/faultinject.sh $(BUILD)/bin/ipcchan-faultinject
+	install -m 0755 tools/lab/lab-check.sh $(BUILD)/bin/ipcchan-lab-check
 
 host-test:
 	$(MAKE) -C tools host-test
@@ -101,6 +104,9 @@ debug-test:
 
 ynl-test: ksrc
 	scripts/vm.sh --host -- scripts/ynl-test.sh
+
+lab-test:
+	scripts/vm.sh --kernel stock -- ipcchan-lab-check
 
 check:
 	scripts/check.sh
@@ -149,5 +155,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools tools-static ksrc selftests install uninstall modules_install \
-	dkms-install guest-bins host-test lint vm-test vm61-test debug-test ynl-test check \
+	dkms-install guest-bins host-test lint vm-test vm61-test debug-test ynl-test lab-test check \
 	install-test bench props-doc study stress fuzz faultinject demo shell deps clean

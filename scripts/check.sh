@@ -16,6 +16,9 @@
 #             module built against its headers (about 90 s under TCG)
 #   ynl       the kernel's own YNL CLI against the module and our spec,
 #             in the VM on the stock kernel (about 75 s under TCG)
+#   lab       ipcchan-lab check --measured all: every exercise of the
+#             guided lab against ipcbench --props on the stock kernel
+#             (Documentation/lab.rst; under a minute under TCG)
 #   live      tracepoints through bpftrace (a mailbox recipe and its pipe
 #             counterpart) and `ipcchan top` in tmux, stock kernel, host
 #             root (scripts/live-check.sh)
@@ -86,6 +89,7 @@ layer host make -C "$TOP" --no-print-directory host-test
 layer vm-stock "$TOP/scripts/vm.sh" --kernel stock --log "$logs/vm-stock.serial"
 layer vm-61 "$TOP/scripts/vm.sh" --kernel stock61 --log "$logs/vm-61.serial"
 layer ynl make -C "$TOP" --no-print-directory ynl-test
+layer lab "$TOP/scripts/vm.sh" --kernel stock --log "$logs/lab.serial" -- ipcchan-lab-check
 layer install "$TOP/scripts/install-test.sh"
 layer live "$TOP/scripts/vm.sh" --kernel stock --host --log "$logs/live.serial" \
 	-- "$TOP/scripts/live-check.sh"
