@@ -438,11 +438,17 @@ static int ipcchan_name_obj_cmpfn(struct rhashtable_compare_arg *arg,
 }
 
 /*
- * The defaults for the rest: 64 buckets to start with, grown to twice the
- * size above 75 % load and shrunk back below 30 %, never below 4.
+ * The table grows to twice its size above 75 % load and shrinks below
+ * 30 %, but never below IPCCHAN_NAMES_MIN buckets (2 KiB, allocated at
+ * load): with the default floor of 4, a handful of names created and
+ * unlinked over and over made the worker resize the table several times
+ * per cycle, a cost the small populations paid and the large ones did not.
  */
+#define IPCCHAN_NAMES_MIN	256
+
 static const struct rhashtable_params ipcchan_name_params = {
 	.head_offset = offsetof(struct ipcchan_obj, name_node),
+	.min_size = IPCCHAN_NAMES_MIN,
 	.hashfn = ipcchan_name_key_hashfn,
 	.obj_hashfn = ipcchan_name_obj_hashfn,
 	.obj_cmpfn = ipcchan_name_obj_cmpfn,

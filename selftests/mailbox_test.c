@@ -973,17 +973,12 @@ TEST(named_lifecycle)
 }
 
 /*
- * An open that fails after the mailbox was built (here: no fd left)
- * leaves nothing behind, named or not: no fd, no mailbox, no name, so the
- * same CREATE|EXCL succeeds afterwards.
- */
-/*
  * The name table grows and shrinks with the number of names (an
  * rhashtable, kmod/object.c): while it is resized under them, every name
  * must still find its own object, and an unlinked one nothing. 600 names
- * take the table from 64 buckets to 1024 (four resizes); unlinking three
- * in four shrinks it to 256. Few enough for the harness's 30 s on the
- * debug kernel.
+ * take the table from its floor of 256 buckets to 1024 (two resizes);
+ * unlinking three in four shrinks it back to 256. Few enough for the
+ * harness's 30 s on the debug kernel.
  */
 #define MANY_NAMES	600
 
@@ -1044,6 +1039,11 @@ TEST(names_survive_table_resizes)
 	}
 }
 
+/*
+ * An open that fails after the mailbox was built (here: no fd left)
+ * leaves nothing behind, named or not: no fd, no mailbox, no name, so the
+ * same CREATE|EXCL succeeds afterwards.
+ */
 TEST(failed_open_leaves_nothing_behind)
 {
 	struct ipcchan_mbox_open op = {
