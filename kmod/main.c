@@ -18,6 +18,10 @@ static int __init ipcchan_init(void)
 	if (ret)
 		goto err_nl;
 
+	ret = ipcchan_object_init();
+	if (ret)
+		goto err_object;
+
 	ret = ipcchan_chardev_init();
 	if (ret)
 		goto err_chardev;
@@ -26,6 +30,8 @@ static int __init ipcchan_init(void)
 	return 0;
 
 err_chardev:
+	ipcchan_object_exit();
+err_object:
 	ipcchan_nl_exit();
 err_nl:
 	return ret;

@@ -9,6 +9,18 @@
  * therefore never reaches zero, and the name table needs no lookup-vs-free
  * dance: a name found under ipcchan_names_mutex can simply be referenced.
  *
+ * Names. The name table is an rhashtable keyed by (IPC namespace, type,
+ * name): it grows and shrinks with the number of names (its worker
+ * allocates the new bucket array and moves the entries over, bucket by
+ * bucket, while the table stays usable), so a chain stays short and a
+ * lookup costs the same at ten names as at a hundred thousand. It is used
+ * as an ordinary table guarded by ipcchan_names_mutex: every lookup,
+ * insertion and removal happens under the mutex, so an object found there
+ * is still named, and an object leaves it before its name's reference is
+ * dropped, with no RCU grace period in between (only the rhashtable's
+ * worker walks it concurrently, under its bucket locks, and it keeps no
+ * entry past them).
+ *
  * Publication. A new object gets its id reserved and its name taken by
  * ipcchan_obj_open(), but becomes visible (stored at its id, "published",
  * CREATED sent) only in ipcchan_obj_commit(), after the type has done
@@ -24,10 +36,12 @@
  * Locks, outermost first:
  *
  * ipcchan_names_mutex protects the name table and every object's
- *	name_node and ipc_ns. It is a mutex because opening by name may
- *	allocate (the id) while holding it, and because create-or-open must
- *	be atomic: the check for an existing name and the insertion of a new
- *	one happen under one hold.
+ *	name_node, named and ipc_ns. It is a mutex because opening by name
+ *	may allocate (the id) while holding it, and because create-or-open
+ *	must be atomic: the check for an existing name and the insertion of
+ *	a new one happen under one hold. The rhashtable's own locks (a bit
+ *	lock per bucket, its resize mutex) nest inside it and are taken by
+ *	nothing else of ours.
  *
  * ipcchan_ids.xa_lock protects the id table and ipcchan_generation, and
  *	is the lock of the final reference drop (kref_put_lock()): the count
@@ -46,14 +60,15 @@
 #include <linux/fs.h>
 #include <linux/hashtable.h>
 #include <linux/ipc_namespace.h>
+#include <linux/jhash.h>
 #include <linux/moduleparam.h>
 #include <linux/mutex.h>
 #include <linux/nsproxy.h>
 #include <linux/pid.h>
+#include <linux/rhashtable.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
-#include <linux/stringhash.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
@@ -162,7 +177,7 @@ static unsigned long ipcchan_generation;
 static DEFINE_MUTEX(ipcchan_names_mutex);
 /* Opens of a name whose object is not published yet wait here. */
 static DECLARE_WAIT_QUEUE_HEAD(ipcchan_publish_wq);
-static DEFINE_HASHTABLE(ipcchan_names, 12);	/* 10,000 names: ~2.4 per chain */
+static struct rhashtable ipcchan_names;
 
 /**
  * struct ipcchan_user - what one user's objects have reserved
@@ -325,7 +340,6 @@ int ipcchan_obj_init(struct ipcchan_obj *obj, const struct ipcchan_obj_ops *ops,
 	obj->creator_pid = get_pid(task_tgid(current));
 	obj->creator_net = get_net(current->nsproxy->net_ns);
 	obj->created_ns = ktime_get_ns();
-	INIT_HLIST_NODE(&obj->name_node);
 	return 0;
 }
 
@@ -342,7 +356,7 @@ static void ipcchan_obj_last_put(struct kref *ref)
 	xa_unlock(&ipcchan_ids);
 
 	ipcchan_nl_obj_destroyed(obj);
-	WARN_ON_ONCE(!hlist_unhashed(&obj->name_node));
+	WARN_ON_ONCE(obj->named);
 	ipcchan_user_uncharge(obj->user, obj->charged);
 	put_pid(obj->creator_pid);
 	put_net(obj->creator_net);
@@ -379,27 +393,119 @@ static int ipcchan_obj_reserve_id(struct ipcchan_obj *obj)
 	return ret < 0 ? ret : 0;
 }
 
+/* What the name table is keyed by; an object's key is in its own fields. */
+struct ipcchan_name_key {
+	const struct ipc_namespace *ns;
+	enum ipcchan_obj_type type;
+	const char *name;
+	u32 len;
+};
+
 static u32 ipcchan_name_hash(const struct ipc_namespace *ns,
-			     enum ipcchan_obj_type type,
-			     const char *name, u32 len)
+			     enum ipcchan_obj_type type, const char *name,
+			     u32 len, u32 seed)
 {
-	return full_name_hash(ns, name, len) + type;
+	unsigned long ptr = (unsigned long)ns;
+
+	return jhash(name, len, jhash_3words(lower_32_bits(ptr),
+					     upper_32_bits(ptr), type, seed));
 }
+
+static u32 ipcchan_name_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ipcchan_name_key *key = data;
+
+	return ipcchan_name_hash(key->ns, key->type, key->name, key->len, seed);
+}
+
+/* Also called by the rhashtable's resize worker: only fields that stay. */
+static u32 ipcchan_name_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ipcchan_obj *obj = data;
+
+	return ipcchan_name_hash(obj->ipc_ns, obj->ops->type, obj->name,
+				 obj->name_len, seed);
+}
+
+static int ipcchan_name_obj_cmpfn(struct rhashtable_compare_arg *arg,
+				  const void *data)
+{
+	const struct ipcchan_name_key *key = arg->key;
+	const struct ipcchan_obj *obj = data;
+
+	return obj->ipc_ns != key->ns || obj->ops->type != key->type ||
+	       obj->name_len != key->len || memcmp(obj->name, key->name, key->len);
+}
+
+/*
+ * The table grows to twice its size above 75 % load and shrinks below
+ * 30 %, but never below IPCCHAN_NAMES_MIN buckets (2 KiB, allocated at
+ * load): with the default floor of 4, a handful of names created and
+ * unlinked over and over made the worker resize the table several times
+ * per cycle, a cost the small populations paid and the large ones did not.
+ */
+#define IPCCHAN_NAMES_MIN	256
+
+static const struct rhashtable_params ipcchan_name_params = {
+	.head_offset = offsetof(struct ipcchan_obj, name_node),
+	.min_size = IPCCHAN_NAMES_MIN,
+	.hashfn = ipcchan_name_key_hashfn,
+	.obj_hashfn = ipcchan_name_obj_hashfn,
+	.obj_cmpfn = ipcchan_name_obj_cmpfn,
+	.automatic_shrinking = true,
+};
 
 /* Called with ipcchan_names_mutex held. */
 static struct ipcchan_obj *ipcchan_name_lookup(const struct ipc_namespace *ns,
 					       enum ipcchan_obj_type type,
 					       const char *name, u32 len)
 {
-	struct ipcchan_obj *obj;
+	const struct ipcchan_name_key key = {
+		.ns = ns, .type = type, .name = name, .len = len,
+	};
 
 	lockdep_assert_held(&ipcchan_names_mutex);
-	hash_for_each_possible(ipcchan_names, obj, name_node,
-			       ipcchan_name_hash(ns, type, name, len))
-		if (obj->ipc_ns == ns && obj->ops->type == type &&
-		    obj->name_len == len && !memcmp(obj->name, name, len))
-			return obj;
-	return NULL;
+	return rhashtable_lookup_fast(&ipcchan_names, &key,
+				      ipcchan_name_params);
+}
+
+/*
+ * Give @obj the name @op holds, in namespace @ns. Called with
+ * ipcchan_names_mutex held, after a lookup found no such name. On success
+ * the object owns the name string and references @ns.
+ *
+ * Return: 0, or -ENOMEM when the name table could not take the entry.
+ * The insertion allocates only when the table must grow before its
+ * worker has grown it (GFP_ATOMIC); it fails with -ENOMEM when that
+ * allocation fails and with -EBUSY when it finds an overlong chain while
+ * a resize is already under way. Both mean "the table could not grow in
+ * time", and the caller gets the error of a reservation that could not
+ * be allocated. (Its -E2BIG, above 2^31 entries, cannot happen: every
+ * entry also holds one of the 2^31 ids.)
+ */
+static int ipcchan_name_insert(struct ipcchan_obj *obj,
+			       struct ipc_namespace *ns,
+			       struct ipcchan_open *op)
+{
+	int ret;
+
+	lockdep_assert_held(&ipcchan_names_mutex);
+	/* The hash functions read these, so they are set first. */
+	obj->name = op->name;
+	obj->name_len = op->name_len;
+	obj->ipc_ns = ns;
+	ret = rhashtable_insert_fast(&ipcchan_names, &obj->name_node,
+				     ipcchan_name_params);
+	if (ret) {
+		obj->name = NULL;
+		obj->name_len = 0;
+		obj->ipc_ns = NULL;
+		return -ENOMEM;
+	}
+	op->name = NULL;
+	get_ipc_ns(ns);
+	WRITE_ONCE(obj->named, true);
+	return 0;
 }
 
 /*
@@ -426,7 +532,7 @@ static int ipcchan_name_lookup_settled(const struct ipc_namespace *ns,
 		mutex_unlock(&ipcchan_names_mutex);
 		ret = wait_event_killable(ipcchan_publish_wq,
 					  READ_ONCE(obj->published) ||
-					  hlist_unhashed_lockless(&obj->name_node));
+					  !READ_ONCE(obj->named));
 		ipcchan_obj_put(obj);
 		if (ret)
 			return ret;
@@ -516,7 +622,8 @@ static struct ipcchan_obj *ipcchan_obj_create_anon(struct ipcchan_open *op)
  * do the right thing for an object that already existed too.
  *
  * Return: the object with a reference for the caller, or an ERR_PTR:
- * ENOENT, EEXIST, EACCES, ENOSPC (no ids left), -ERESTARTSYS (a fatal
+ * ENOENT, EEXIST, EACCES, ENOSPC (no ids left), ENOMEM (the name table
+ * could not grow, see ipcchan_name_insert()), -ERESTARTSYS (a fatal
  * signal while another caller's creation of the name was in progress) or
  * whatever @op->create() returned.
  */
@@ -564,18 +671,15 @@ struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op)
 		goto out_free_name;
 	}
 	ret = ipcchan_obj_reserve_id(new);
+	if (!ret)
+		ret = ipcchan_name_insert(new, ns, op);
 	if (ret) {
 		mutex_unlock(&ipcchan_names_mutex);
+		/* Frees the reserved id, if any, with the object. */
 		ipcchan_obj_put(new);
 		obj = ERR_PTR(ret);
 		goto out_free_name;
 	}
-	new->name = op->name;
-	new->name_len = op->name_len;
-	op->name = NULL;
-	new->ipc_ns = get_ipc_ns(ns);
-	hash_add(ipcchan_names, &new->name_node,
-		 ipcchan_name_hash(ns, op->type, new->name, new->name_len));
 	/* The name's reference. */
 	ipcchan_obj_get(new);
 	mutex_unlock(&ipcchan_names_mutex);
@@ -597,7 +701,10 @@ static struct ipc_namespace *ipcchan_obj_unhash(struct ipcchan_obj *obj)
 	struct ipc_namespace *ns = obj->ipc_ns;
 
 	lockdep_assert_held(&ipcchan_names_mutex);
-	hash_del(&obj->name_node);
+	/* Cannot fail for an entry in the table; may schedule a shrink. */
+	WARN_ON_ONCE(rhashtable_remove_fast(&ipcchan_names, &obj->name_node,
+					    ipcchan_name_params));
+	WRITE_ONCE(obj->named, false);
 	obj->ipc_ns = NULL;
 	return ns;
 }
@@ -656,7 +763,7 @@ void ipcchan_obj_abort(struct ipcchan_obj *obj)
 
 	if (!READ_ONCE(obj->published)) {
 		mutex_lock(&ipcchan_names_mutex);
-		if (!hlist_unhashed(&obj->name_node))
+		if (obj->named)
 			ns = ipcchan_obj_unhash(obj);
 		mutex_unlock(&ipcchan_names_mutex);
 		wake_up_all(&ipcchan_publish_wq);
@@ -679,7 +786,7 @@ void ipcchan_obj_abort(struct ipcchan_obj *obj)
  */
 bool ipcchan_obj_is_named(const struct ipcchan_obj *obj)
 {
-	return !hlist_unhashed_lockless(&obj->name_node);
+	return READ_ONCE(obj->named);
 }
 
 /**
@@ -834,22 +941,39 @@ void ipcchan_user_usage(kuid_t uid, unsigned int *objects, u64 *bytes)
 	spin_unlock(&ipcchan_users_lock);
 }
 
+/**
+ * ipcchan_object_init - set up the name table
+ *
+ * Return: 0 (the first table is allocated with __GFP_NOFAIL), or the
+ * rhashtable's -EINVAL for bad parameters.
+ */
+int __init ipcchan_object_init(void)
+{
+	return rhashtable_init(&ipcchan_names, &ipcchan_name_params);
+}
+
+/*
+ * For ipcchan_object_exit(): the table is being freed around @ptr, so the
+ * name only needs to be forgotten, not removed.
+ */
+static void ipcchan_name_drop(void *ptr, void *arg)
+{
+	struct ipcchan_obj *obj = ptr;
+	struct ipc_namespace *ns = obj->ipc_ns;
+
+	WRITE_ONCE(obj->named, false);
+	obj->ipc_ns = NULL;
+	ipcchan_obj_unhashed(obj, ns);
+}
+
 /*
  * Every fd pins the module, so what is left now are named objects that
  * nobody has open. Unlinking them frees them.
  */
 void ipcchan_object_exit(void)
 {
-	struct ipcchan_obj *obj;
-	struct ipc_namespace *ns;
-	struct hlist_node *tmp;
-	int bkt;
-
 	mutex_lock(&ipcchan_names_mutex);
-	hash_for_each_safe(ipcchan_names, bkt, tmp, obj, name_node) {
-		ns = ipcchan_obj_unhash(obj);
-		ipcchan_obj_unhashed(obj, ns);
-	}
+	rhashtable_free_and_destroy(&ipcchan_names, ipcchan_name_drop, NULL);
 	mutex_unlock(&ipcchan_names_mutex);
 
 	WARN_ON(!xa_empty(&ipcchan_ids));

@@ -12,6 +12,7 @@
 #include <linux/gfp.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/rhashtable-types.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/ipcchan.h>
@@ -106,7 +107,9 @@ struct ipcchan_obj_ops {
  * @name: NUL-terminated name, or NULL when anonymous
  * @name_len: strlen(@name)
  * @ipc_ns: namespace of @name, referenced while the object is named
- * @name_node: entry in the name table, unhashed when not named
+ * @name_node: entry in the name table while @named
+ * @named: in the name table; changed under the name table's mutex, read
+ *	without it by ipcchan_obj_is_named()
  * @nl: netlink event state
  * @published: set by ipcchan_obj_commit(); until then the object is in
  *	no lookup, dump or event, and opens of its name wait
@@ -126,8 +129,9 @@ struct ipcchan_obj {
 	char *name;
 	u32 name_len;
 	struct ipc_namespace *ipc_ns;
-	struct hlist_node name_node;
+	struct rhash_head name_node;
 	struct ipcchan_nl_obj nl;
+	bool named;
 	bool published;
 };
 
@@ -180,6 +184,7 @@ void ipcchan_user_usage(kuid_t uid, unsigned int *objects, u64 *bytes);
 
 long ipcchan_obj_ioctl_unlink(void __user *uarg);
 
+int ipcchan_object_init(void);
 void ipcchan_object_exit(void);
 
 #endif /* _IPCCHAN_OBJECT_H */

@@ -973,6 +973,73 @@ TEST(named_lifecycle)
 }
 
 /*
+ * The name table grows and shrinks with the number of names (an
+ * rhashtable, kmod/object.c): while it is resized under them, every name
+ * must still find its own object, and an unlinked one nothing. 600 names
+ * take the table from its floor of 256 buckets to 1024 (two resizes);
+ * unlinking three in four shrinks it back to 256. Few enough for the
+ * harness's 30 s on the debug kernel.
+ */
+#define MANY_NAMES	600
+
+static const char *many_name(char *buf, size_t len, int i)
+{
+	snprintf(buf, len, "mbt-%d-many-%d", getpid(), i);
+	return buf;
+}
+
+TEST(names_survive_table_resizes)
+{
+	struct mb_opts o = { .mode = 0600, .capacity = 1, .msgsize = 8 };
+	const unsigned int rw = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE;
+	static __u32 ids[MANY_NAMES];
+	struct ipcchan_mbox_attr a;
+	char name[64];
+	int i, fd;
+
+	/* Root: CAP_SYS_RESOURCE lifts user_max_objects (1024 by default). */
+	if (geteuid())
+		SKIP(return, "needs root for %d objects", MANY_NAMES);
+	o.name = name;
+	for (i = 0; i < MANY_NAMES; i++) {
+		many_name(name, sizeof(name), i);
+		o.flags = rw | IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL;
+		fd = mb_open(&o);
+		ASSERT_LE(0, fd) TH_LOG("create %s: %s", name, strerror(-fd));
+		ASSERT_EQ(0, mb_attr(fd, &a));
+		ids[i] = a.id;
+		close(fd);
+	}
+	for (i = 0; i < MANY_NAMES; i++) {
+		many_name(name, sizeof(name), i);
+		o.flags = rw;
+		fd = mb_open(&o);
+		ASSERT_LE(0, fd) TH_LOG("open %s: %s", name, strerror(-fd));
+		ASSERT_EQ(0, mb_attr(fd, &a));
+		ASSERT_EQ(ids[i], a.id) TH_LOG("%s found another mailbox", name);
+		close(fd);
+	}
+	for (i = 0; i < MANY_NAMES; i++)
+		if (i % 4)
+			ASSERT_EQ(0, mb_unlink(many_name(name, sizeof(name), i)));
+	for (i = 0; i < MANY_NAMES; i++) {
+		many_name(name, sizeof(name), i);
+		o.flags = IPCCHAN_OPEN_READ;
+		fd = mb_open(&o);
+		if (i % 4) {
+			ASSERT_EQ(-ENOENT, fd) TH_LOG("unlinked %s found", name);
+			continue;
+		}
+		ASSERT_LE(0, fd) TH_LOG("open %s: %s", name, strerror(-fd));
+		ASSERT_EQ(0, mb_attr(fd, &a));
+		ASSERT_EQ(ids[i], a.id) TH_LOG("%s found another mailbox", name);
+		close(fd);
+		ASSERT_EQ(0, mb_unlink(name));
+		EXPECT_EQ(-ENOENT, mb_unlink(name));
+	}
+}
+
+/*
  * An open that fails after the mailbox was built (here: no fd left)
  * leaves nothing behind, named or not: no fd, no mailbox, no name, so the
  * same CREATE|EXCL succeeds afterwards.

@@ -82,7 +82,7 @@ static void usage(FILE *f)
 "      --props           instead of speed: the buffering properties of every\n"
 "                        mechanism, measured (ipcbench --props --help)\n"
 "      --scale           instead of the mechanisms: mailbox create/open/\n"
-"                        destroy cost at 10..10000 mailboxes, 1 vs 8 senders\n"
+"                        destroy cost at 10..100000 mailboxes, 1 vs 8 senders\n"
 "                        on one mailbox, kernel memory per queued message\n"
 "                        (uses -r, -t, -w and the first CPU of -c; --json)\n"
 "      --timeline MS     instead: each buffer's occupancy over MS ms, producer\n"

@@ -4,13 +4,19 @@
  * and their queues grow.
  *
  *   lifecycle  per-operation cost of creating, opening and destroying N
- *              named mailboxes, N = 10, 100, 1000, 10000: create is
- *              MBOX_OPEN with CREATE|EXCL and close of the fd (the name
+ *              named mailboxes, N = 10, 100, 1000, 10000, 100000: create
+ *              is MBOX_OPEN with CREATE|EXCL and close of the fd (the name
  *              keeps the mailbox), open is MBOX_OPEN of the name and close,
  *              destroy is UNLINK (the last reference: the mailbox is
  *              freed). Flat means the cost per operation does not grow
  *              with N. Populations under 2000 repeat the pass until 2000
- *              operations of each kind were timed.
+ *              operations of each kind were timed. A population the
+ *              per-user limits or the free memory cannot hold is skipped,
+ *              with the larger ones, and the reason (lc_fits()). POSIX mq
+ *              does the same as a control (mq_open O_CREAT|O_EXCL and
+ *              mq_close, mq_open and mq_close, mq_unlink): its names are
+ *              in the dcache, whose hash does not grow with them, so what
+ *              grows for both is the machine (caches, TLB), not a table.
  *   senders    1 and 8 sender processes write() 64 B messages to one
  *              mailbox; one receiver read()s them. All on the same CPU.
  *              The aggregate is what the receiver gets per second.
@@ -42,6 +48,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/ipcchan.h>
 
 #include "bench.h"
@@ -51,7 +58,9 @@
 #define SCALE_MSG	64
 /* Operations of each kind timed per population, at least. */
 #define SCALE_LC_MIN_OPS 2000
-static const unsigned int lc_counts[SCALE_NCOUNTS] = { 10, 100, 1000, 10000 };
+static const unsigned int lc_counts[SCALE_NCOUNTS] = { 10, 100, 1000, 10000, 100000 };
+/* The lifecycle goal: the cost at the largest population over that at 10. */
+#define SCALE_LC_TARGET	1.2
 
 static int dev_fd = -1;
 
@@ -82,47 +91,83 @@ static int mbox_unlink(const char *name)
 	return ioctl(dev_fd, IPCCHAN_IOC_UNLINK, &u);
 }
 
-static void lc_name(char *buf, size_t len, unsigned int i)
+/*
+ * What a lifecycle pass does to one name, for the mailbox and for its
+ * POSIX mq control. Each returns 0, or -1 with errno set.
+ */
+struct lc_kind {
+	const char *prefix;	/* of the names */
+	int (*create)(const char *name);
+	int (*open)(const char *name);
+	int (*destroy)(const char *name);
+};
+
+static int lc_fd_done(int fd)
 {
-	snprintf(buf, len, "ipcbench-scale.%d.%u", (int)getpid(), i);
+	return fd < 0 ? -1 : close(fd);
 }
 
-/* One lifecycle pass over @n mailboxes: ns per create, open, destroy. */
+static int lc_mbox_create(const char *name)
+{
+	return lc_fd_done(mbox_open(name, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+				    IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL, 4, SCALE_MSG));
+}
+
+static int lc_mbox_open(const char *name)
+{
+	return lc_fd_done(mbox_open(name, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE, 0, 0));
+}
+
+static int lc_mq_create(const char *name)
+{
+	struct mq_attr attr = { .mq_maxmsg = 4, .mq_msgsize = SCALE_MSG };
+
+	return lc_fd_done(mq_open(name, O_RDWR | O_CREAT | O_EXCL, 0600, &attr));
+}
+
+static int lc_mq_open(const char *name)
+{
+	return lc_fd_done(mq_open(name, O_RDWR));
+}
+
+static const struct lc_kind lc_mbox = { "", lc_mbox_create, lc_mbox_open, mbox_unlink };
+static const struct lc_kind lc_mq = { "/", lc_mq_create, lc_mq_open, mq_unlink };
+
+static void lc_name(char *buf, size_t len, const struct lc_kind *k, unsigned int i)
+{
+	snprintf(buf, len, "%sipcbench-scale.%d.%u", k->prefix, (int)getpid(), i);
+}
+
 /*
  * One pass: create, open and destroy the @n names; adds each phase's time
  * to @t[3].
  */
-static int lifecycle_pass(unsigned int n, uint64_t t[3], char *err, size_t elen)
+static int lifecycle_pass(const struct lc_kind *k, unsigned int n, uint64_t t[3],
+			  char *err, size_t elen)
 {
-	const __u32 rw = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE;
 	char name[64];
 	uint64_t t0, t1, t2, t3;
 	unsigned int i;
-	int fd;
 
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
-		lc_name(name, sizeof(name), i);
-		fd = mbox_open(name, rw | IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL, 4, SCALE_MSG);
-		if (fd < 0)
+		lc_name(name, sizeof(name), k, i);
+		if (k->create(name) < 0)
 			goto fail_create;
-		close(fd);
 	}
 	t1 = now_ns();
 	for (i = 0; i < n; i++) {
-		lc_name(name, sizeof(name), i);
-		fd = mbox_open(name, rw, 0, 0);
-		if (fd < 0) {
+		lc_name(name, sizeof(name), k, i);
+		if (k->open(name) < 0) {
 			snprintf(err, elen, "open %s: %s", name, strerror(errno));
 			i = 0;
 			goto cleanup_from;
 		}
-		close(fd);
 	}
 	t2 = now_ns();
 	for (i = 0; i < n; i++) {
-		lc_name(name, sizeof(name), i);
-		if (mbox_unlink(name) < 0) {
+		lc_name(name, sizeof(name), k, i);
+		if (k->destroy(name) < 0) {
 			snprintf(err, elen, "unlink %s: %s", name, strerror(errno));
 			goto cleanup_from;
 		}
@@ -139,8 +184,8 @@ fail_create:
 	i = 0;
 cleanup_from:
 	for (; i < n; i++) {
-		lc_name(name, sizeof(name), i);
-		mbox_unlink(name);
+		lc_name(name, sizeof(name), k, i);
+		k->destroy(name);
 	}
 	return -1;
 }
@@ -150,17 +195,88 @@ cleanup_from:
  * populations repeat the pass until at least SCALE_LC_MIN_OPS operations
  * of each kind were timed: ten operations timed once are mostly noise.
  */
-static int lifecycle(unsigned int n, double ns[3], char *err, size_t elen)
+static int lifecycle(const struct lc_kind *kind, unsigned int n, double ns[3], char *err,
+		     size_t elen)
 {
 	uint64_t t[3] = { 0, 0, 0 };
 	unsigned int pass, passes = (SCALE_LC_MIN_OPS + n - 1) / n;
 	int k;
 
 	for (pass = 0; pass < passes; pass++)
-		if (lifecycle_pass(n, t, err, elen) < 0)
+		if (lifecycle_pass(kind, n, t, err, elen) < 0)
 			return -1;
 	for (k = 0; k < 3; k++)
 		ns[k] = (double)t[k] / ((double)n * passes);
+	return 0;
+}
+
+/* CAP_SYS_RESOURCE in the effective set: the per-user limits do not apply. */
+static bool has_cap_sys_resource(void)
+{
+	unsigned long long caps = 0;
+	char line[128];
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &caps) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return caps & (1ULL << CAP_SYS_RESOURCE);
+}
+
+static unsigned long long mem_available(void)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb << 10;
+}
+
+/*
+ * Whether @n named mailboxes of the lifecycle's kind fit: the caller's
+ * per-user limits (GET_INFO; CAP_SYS_RESOURCE lifts them) must allow @n
+ * objects of reserved_bytes each, and MemAvailable must hold twice their
+ * reservation (slab rounding, the names, the id and name tables). 0, or 1
+ * with the reason in @why.
+ */
+static int lc_fits(unsigned int n, char *why, size_t wlen)
+{
+	struct ipcchan_info info = { .size = sizeof(info) };
+	struct ipcchan_mbox_attr a = { .size = sizeof(a) };
+	unsigned long long need, avail;
+	int fd;
+
+	fd = mbox_open(NULL, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE, 4, SCALE_MSG);
+	if (fd < 0 || ioctl(fd, IPCCHAN_IOC_MBOX_GET_ATTR, &a) < 0 ||
+	    ioctl(dev_fd, IPCCHAN_IOC_GET_INFO, &info) < 0) {
+		snprintf(why, wlen, "%u: cannot read the reservation or the limits: %s", n,
+			 strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	close(fd);
+	need = (unsigned long long)n * a.reserved_bytes;
+	if (!has_cap_sys_resource() &&
+	    (n > info.user_max_objects || need > info.user_max_bytes)) {
+		snprintf(why, wlen, "%u: needs user_max_objects >= %u and user_max_bytes >= %llu "
+			 "(now %u and %llu) or CAP_SYS_RESOURCE", n, n, need,
+			 info.user_max_objects, (unsigned long long)info.user_max_bytes);
+		return 1;
+	}
+	avail = mem_available();
+	if (2 * need > avail) {
+		snprintf(why, wlen, "%u: needs about %llu MiB of free memory, MemAvailable is %llu MiB",
+			 n, (2 * need) >> 20, avail >> 20);
+		return 1;
+	}
 	return 0;
 }
 
@@ -480,9 +596,12 @@ static double med(double *v, int n)
 
 int scale_run(struct scale_result *s, int reps, double warmup, double secs, int cpu)
 {
-	double v[SCALE_NCOUNTS][3][MAX_REPS], r1[MAX_REPS], r8[MAX_REPS];
-	double mm[MAX_REPS], mq[MAX_REPS], ns[3];
+	double v[SCALE_NCOUNTS][3][MAX_REPS], vq[SCALE_NCOUNTS][3][MAX_REPS];
+	double r1[MAX_REPS], r8[MAX_REPS], mm[MAX_REPS], mq[MAX_REPS], ns[3];
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	int nlq = 0;
 	int rep, c, k, n1 = 0, n8 = 0, nm = 0, nq = 0, nl = 0;
+	bool skip[SCALE_NCOUNTS] = { false };
 	double x;
 
 	memset(s, 0, sizeof(*s));
@@ -496,13 +615,28 @@ int scale_run(struct scale_result *s, int reps, double warmup, double secs, int 
 	if (bench_pin_cpu(cpu) < 0)
 		snprintf(s->err, sizeof(s->err), "sched_setaffinity(%d): %s", cpu,
 			 strerror(errno));
+	/* A population that does not fit is skipped, and so are the larger ones. */
+	for (c = 0; c < SCALE_NCOUNTS; c++)
+		skip[c] = (c && skip[c - 1]) ||
+			  lc_fits(lc_counts[c], s->lc_skip, sizeof(s->lc_skip));
+	/* The control's queues count against RLIMIT_MSGQUEUE; root may lift it. */
+	setrlimit(RLIMIT_MSGQUEUE, &rl);
 	for (rep = 0; rep < reps; rep++) {
-		for (c = 0; c < SCALE_NCOUNTS; c++) {
-			if (lifecycle(lc_counts[c], ns, s->err, sizeof(s->err)) < 0)
+		for (c = 0; c < SCALE_NCOUNTS && !skip[c]; c++) {
+			if (lifecycle(&lc_mbox, lc_counts[c], ns, s->err, sizeof(s->err)) < 0)
 				goto out;
 			for (k = 0; k < 3; k++)
 				v[c][k][nl] = ns[k];
+			/* A control that cannot run is left out, with the reason. */
+			if (s->mq_err[0])
+				continue;
+			if (lifecycle(&lc_mq, lc_counts[c], ns, s->mq_err, sizeof(s->mq_err)) < 0)
+				continue;
+			for (k = 0; k < 3; k++)
+				vq[c][k][nl] = ns[k];
 		}
+		if (!s->mq_err[0])
+			nlq++;
 		nl++;
 		x = senders(1, cpu, warmup, secs, s->err, sizeof(s->err));
 		if (x > 0)
@@ -516,8 +650,12 @@ int scale_run(struct scale_result *s, int reps, double warmup, double secs, int 
 out:
 	for (c = 0; c < SCALE_NCOUNTS; c++) {
 		s->count[c] = lc_counts[c];
-		for (k = 0; k < 3; k++)
-			s->op_ns[c][k] = med(v[c][k], nl);
+		if (!skip[c])
+			s->lc_measured = c + 1;
+		for (k = 0; k < 3; k++) {
+			s->op_ns[c][k] = skip[c] ? -1 : med(v[c][k], nl);
+			s->mq_op_ns[c][k] = skip[c] || s->mq_err[0] ? -1 : med(vq[c][k], nlq);
+		}
 	}
 	s->rate1 = med(r1, n1);
 	s->rate8 = med(r8, n8);
@@ -535,20 +673,44 @@ static const char *const op_names[3] = { "create", "open", "destroy" };
 
 void scale_table(FILE *f, const struct scale_result *s)
 {
-	int c, k;
+	int c, k, top = s->lc_measured - 1;
 
 	fprintf(f, "\nScale (median of %d repetitions)\n\n", s->reps);
 	fprintf(f, "Mailbox lifecycle, us per operation, by number of mailboxes:\n");
 	fprintf(f, "%-10s", "op");
 	for (c = 0; c < SCALE_NCOUNTS; c++)
 		fprintf(f, " %10u", s->count[c]);
-	fprintf(f, "  %s\n", "x (10000 / 10)");
+	if (top > 0)
+		fprintf(f, "  x (%u / %u, target <= %.1f)", s->count[top], s->count[0],
+			SCALE_LC_TARGET);
+	fprintf(f, "\n");
 	for (k = 0; k < 3; k++) {
 		fprintf(f, "%-10s", op_names[k]);
 		for (c = 0; c < SCALE_NCOUNTS; c++)
-			fprintf(f, " %10.2f", s->op_ns[c][k] / 1e3);
-		fprintf(f, "  %.2f\n", s->op_ns[SCALE_NCOUNTS - 1][k] / s->op_ns[0][k]);
+			if (c <= top)
+				fprintf(f, " %10.2f", s->op_ns[c][k] / 1e3);
+			else
+				fprintf(f, " %10s", "skipped");
+		if (top > 0)
+			fprintf(f, "  %.2f", s->op_ns[top][k] / s->op_ns[0][k]);
+		fprintf(f, "\n");
 	}
+	if (s->lc_skip[0])
+		fprintf(f, "  skipped from %s\n", s->lc_skip);
+	fprintf(f, "POSIX mq, the same (mq_open O_CREAT|O_EXCL, mq_open, mq_unlink), as a control:\n");
+	for (k = 0; k < 3 && !s->mq_err[0]; k++) {
+		fprintf(f, "%-10s", op_names[k]);
+		for (c = 0; c < SCALE_NCOUNTS; c++)
+			if (c <= top)
+				fprintf(f, " %10.2f", s->mq_op_ns[c][k] / 1e3);
+			else
+				fprintf(f, " %10s", "skipped");
+		if (top > 0)
+			fprintf(f, "  %.2f", s->mq_op_ns[top][k] / s->mq_op_ns[0][k]);
+		fprintf(f, "\n");
+	}
+	if (s->mq_err[0])
+		fprintf(f, "  not measured: %s\n", s->mq_err);
 	fprintf(f, "\nSenders on one mailbox (64 B write(), one read() receiver, same CPU):\n");
 	fprintf(f, "  1 sender   %10.0f msgs/s\n", s->rate1);
 	fprintf(f, "  %d senders  %10.0f msgs/s   x %.2f of one sender (target >= 0.7)\n",
@@ -574,12 +736,29 @@ void scale_json(FILE *f, const struct scale_result *s)
 {
 	int c;
 
+	int top = s->lc_measured - 1;
+
 	fprintf(f, "{\"reps\": %d, \"lifecycle\": [", s->reps);
-	for (c = 0; c < SCALE_NCOUNTS; c++)
+	for (c = 0; c <= top; c++)
 		fprintf(f, "%s{\"mailboxes\": %u, \"create_ns\": %.1f, \"open_ns\": %.1f, "
 			"\"destroy_ns\": %.1f}", c ? ", " : "", s->count[c], s->op_ns[c][0],
 			s->op_ns[c][1], s->op_ns[c][2]);
-	fprintf(f, "], \"senders\": {\"msg_size\": %d, \"rate_1\": %.1f, \"rate_%d\": %.1f, "
+	fprintf(f, "], \"lifecycle_mq\": [");
+	for (c = 0; c <= top && !s->mq_err[0]; c++)
+		fprintf(f, "%s{\"queues\": %u, \"create_ns\": %.1f, \"open_ns\": %.1f, "
+			"\"destroy_ns\": %.1f}", c ? ", " : "", s->count[c], s->mq_op_ns[c][0],
+			s->mq_op_ns[c][1], s->mq_op_ns[c][2]);
+	fprintf(f, "], \"lifecycle_mq_not_measured\": ");
+	json_print_string(f, s->mq_err);
+	fprintf(f, ", \"lifecycle_skipped\": ");
+	json_print_string(f, s->lc_skip);
+	if (top > 0)
+		fprintf(f, ", \"lifecycle_ratio\": {\"of\": %u, \"to\": %u, \"create\": %.4f, "
+			"\"open\": %.4f, \"destroy\": %.4f, \"target\": %.1f}", s->count[top],
+			s->count[0], s->op_ns[top][0] / s->op_ns[0][0],
+			s->op_ns[top][1] / s->op_ns[0][1], s->op_ns[top][2] / s->op_ns[0][2],
+			SCALE_LC_TARGET);
+	fprintf(f, ", \"senders\": {\"msg_size\": %d, \"rate_1\": %.1f, \"rate_%d\": %.1f, "
 		"\"ratio\": %.4f}, ", SCALE_MSG, s->rate1, SCALE_MAX_SENDERS, s->rate8,
 		s->rate8 / s->rate1);
 	fprintf(f, "\"memory\": {\"method\": \"memcg memory.current\", \"msg_size\": %d, "

@@ -6,13 +6,17 @@
 #include <sched.h>
 #include <stdio.h>
 
-#define SCALE_NCOUNTS		4	/* 10, 100, 1000, 10000 mailboxes */
+#define SCALE_NCOUNTS		5	/* 10, 100, 1000, 10000, 100000 mailboxes */
 #define SCALE_MAX_SENDERS	8
 
 struct scale_result {
 	int reps;
 	unsigned int count[SCALE_NCOUNTS];
 	double op_ns[SCALE_NCOUNTS][3];	/* create, open, destroy: ns per op */
+	int lc_measured;		/* populations measured, from the smallest */
+	char lc_skip[200];		/* why the next one was skipped, if so */
+	double mq_op_ns[SCALE_NCOUNTS][3];	/* the same for POSIX mq (control) */
+	char mq_err[200];		/* why the control was not measured */
 	double rate1, rate8;		/* messages/s with 1 and 8 senders */
 	double reserved_per_msg;	/* GET_ATTR reserved_bytes / capacity */
 	double mem_mbox, mem_mq;	/* memcg bytes per queued message (slope) */
