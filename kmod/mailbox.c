@@ -1849,8 +1849,7 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 		return PTR_ERR(obj);
 	}
 	mb = mbox_from_obj(obj);
-	file = ipcchan_obj_file(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
-				true);
+	file = ipcchan_obj_file(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags);
 	if (IS_ERR(file)) {
 		put_unused_fd(fd);
 		ipcchan_obj_abort(obj);

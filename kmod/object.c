@@ -843,21 +843,23 @@ long ipcchan_obj_ioctl_unlink(void __user *uarg)
  * @fops: the type's file operations, with .owner = THIS_MODULE
  * @priv: file->private_data
  * @flags: O_RDONLY, O_WRONLY or O_RDWR, optionally with O_NONBLOCK
- * @nowait: the type's read_iter/write_iter honour IOCB_NOWAIT, so io_uring
- *	may try them inline before falling back to a worker thread
+ *
+ * The file is FMODE_NOWAIT: every type's read_iter and write_iter honour
+ * IOCB_NOWAIT, so io_uring may try them inline before falling back to a
+ * worker thread, and RWF_NOWAIT is allowed.
  *
  * Return: the file or an ERR_PTR; on error the caller keeps its
  * reference.
  */
 struct file *ipcchan_obj_file(struct ipcchan_obj *obj, const char *name,
 			      const struct file_operations *fops, void *priv,
-			      int flags, bool nowait)
+			      int flags)
 {
 	struct file *file;
 
 	file = anon_inode_getfile(name, fops, priv,
 				  flags & (O_ACCMODE | O_NONBLOCK));
-	if (!IS_ERR(file) && nowait)
+	if (!IS_ERR(file))
 		file->f_mode |= FMODE_NOWAIT;
 	return file;
 }

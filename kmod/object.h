@@ -165,7 +165,7 @@ bool ipcchan_obj_commit(struct ipcchan_obj *obj);
 void ipcchan_obj_abort(struct ipcchan_obj *obj);
 struct file *ipcchan_obj_file(struct ipcchan_obj *obj, const char *name,
 			      const struct file_operations *fops, void *priv,
-			      int flags, bool nowait);
+			      int flags);
 
 static inline void ipcchan_obj_get(struct ipcchan_obj *obj)
 {

@@ -595,9 +595,8 @@ static struct file *ring_file_new(struct ipcchan_ring *ring,
 	ipcchan_obj_get(&ring->obj);
 	if (side != RING_OBSERVER)
 		ring_attach(ring, side);
-	/* No FMODE_NOWAIT: .write is not a write_iter honouring IOCB_NOWAIT. */
 	file = ipcchan_obj_file(&ring->obj, "[ipcchan-ring]", &ring_fops, rf,
-				O_RDWR | fflags, false);
+				O_RDWR | fflags);
 	if (IS_ERR(file)) {
 		if (side != RING_OBSERVER)
 			ring_detach(ring, side);
@@ -1072,7 +1071,7 @@ static u32 rec_total(u32 len)
  * Copy one record in at the kernel's own producer position and publish
  * it. Called with write_lock held and room for @total bytes.
  */
-static int ring_put_record(struct ipcchan_ring *ring, const char __user *buf,
+static int ring_put_record(struct ipcchan_ring *ring, struct iov_iter *from,
 			   u32 len, u32 total)
 {
 	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
@@ -1081,7 +1080,7 @@ static int ring_put_record(struct ipcchan_ring *ring, const char __user *buf,
 
 	/* The vmap repeats the data pages: at + total never runs past it. */
 	at = ring->kdata + (ring->kprod & (ring->data_size - 1));
-	if (copy_from_user(at + sizeof(*rec), buf, len))
+	if (!copy_from_iter_full(at + sizeof(*rec), len, from))
 		return -EFAULT;
 	rec = at;
 	WRITE_ONCE(rec->len, len);
@@ -1127,12 +1126,31 @@ static int ring_write_wait(struct ipcchan_ring *ring, u32 total)
 	return ret;
 }
 
-static ssize_t ring_write(struct file *file, const char __user *buf,
-			  size_t count, loff_t *ppos)
+/*
+ * The writers' mutex; under IOCB_NOWAIT (io_uring's inline attempt,
+ * RWF_NOWAIT) only if it is free.
+ */
+static int ring_lock_writers(struct ipcchan_ring *ring, bool nowait)
 {
+	if (nowait)
+		return mutex_trylock(&ring->write_lock) ? 0 : -EAGAIN;
+	if (mutex_lock_interruptible(&ring->write_lock))
+		return -ERESTARTSYS;
+	return 0;
+}
+
+/*
+ * One record per call, whatever the number of iovecs: the payload is
+ * everything in @from. Waits for room unless O_NONBLOCK or IOCB_NOWAIT.
+ */
+static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
 	struct ring_file *rf = file->private_data;
 	struct ipcchan_ring *ring = rf->ring;
 	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
+	bool nowait = iocb->ki_flags & IOCB_NOWAIT;
+	size_t count = iov_iter_count(from);
 	bool gone_seen = false;
 	u32 total, avail;
 	int ret;
@@ -1146,11 +1164,12 @@ static ssize_t ring_write(struct file *file, const char __user *buf,
 	total = rec_total(count);
 
 	for (;;) {
-		if (mutex_lock_interruptible(&ring->write_lock))
-			return -ERESTARTSYS;
+		ret = ring_lock_writers(ring, nowait);
+		if (ret)
+			return ret;
 		ret = ring_ready(ring, RING_PROD, total, &avail);
 		if (ret > 0) {
-			ret = ring_put_record(ring, buf, count, total);
+			ret = ring_put_record(ring, from, count, total);
 			mutex_unlock(&ring->write_lock);
 			return ret ? ret : count;
 		}
@@ -1166,7 +1185,7 @@ static ssize_t ring_write(struct file *file, const char __user *buf,
 			gone_seen = true;
 			continue;
 		}
-		if (file->f_flags & O_NONBLOCK)
+		if ((file->f_flags & O_NONBLOCK) || nowait)
 			return -EAGAIN;
 		ret = ring_write_wait(ring, total);
 		if (ret == -EINTR)
@@ -1337,7 +1356,7 @@ static void ring_show_fdinfo(struct seq_file *m, struct file *file)
 static const struct file_operations ring_fops = {
 	.owner		= THIS_MODULE,
 	.release	= ring_release,
-	.write		= ring_write,
+	.write_iter	= ring_write_iter,
 	.poll		= ring_poll,
 	.mmap		= ring_mmap,
 	.unlocked_ioctl	= ring_ioctl,
