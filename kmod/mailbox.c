@@ -1793,11 +1793,11 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 		      IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
 		      IPCCHAN_OPEN_NONBLOCK;
 	struct ipcchan_open open = { .type = IPCCHAN_OBJ_MAILBOX };
+	struct ipcchan_fd f = IPCCHAN_FD_INIT;
 	struct ipcchan_mbox_open op;
 	struct ipcchan_mbox *mb;
 	struct ipcchan_obj *obj;
-	struct file *file;
-	int ret, flags, fd;
+	int ret, flags;
 
 	ret = ipcchan_copy_arg(&op, sizeof(op), IPCCHAN_MBOX_OPEN_SIZE_VER0,
 			       uarg);
@@ -1838,22 +1838,23 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	 * Everything that can fail comes before the commit, which publishes
 	 * a new mailbox and its name, so a failed call leaves nothing behind.
 	 */
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0) {
+	ret = ipcchan_fd_reserve(&f);
+	if (ret) {
 		kfree(open.name);
-		return fd;
+		return ret;
 	}
 	obj = ipcchan_obj_open(&open);
 	if (IS_ERR(obj)) {
-		put_unused_fd(fd);
+		ipcchan_fd_abort(&f);
 		return PTR_ERR(obj);
 	}
 	mb = mbox_from_obj(obj);
-	file = ipcchan_obj_file(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags);
-	if (IS_ERR(file)) {
-		put_unused_fd(fd);
+	ret = ipcchan_fd_prepare(&f, obj, "[ipcchan-mbox]", &mbox_fops, mb,
+				 flags);
+	if (ret) {
+		ipcchan_fd_abort(&f);
 		ipcchan_obj_abort(obj);
-		return PTR_ERR(file);
+		return ret;
 	}
 
 	mbox_count_fd(mb, OPEN_FMODE(flags), 1);
@@ -1861,6 +1862,5 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	/* Before the fd exists: once installed, it may be closed at once. */
 	ipcchan_nl_event(obj, IPCCHAN_EVENT_ATTACHED,
 			 mbox_nl_role(OPEN_FMODE(flags)));
-	fd_install(fd, file);
-	return fd;
+	return ipcchan_fd_commit(&f);
 }

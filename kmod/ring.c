@@ -580,33 +580,33 @@ static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
 	smp_mb();
 }
 
-static struct file *ring_file_new(struct ipcchan_ring *ring,
-				  enum ring_side side, int fflags)
+/* Make the file of a reserved fd, attached to @ring in role @side. */
+static int ring_fd_prepare(struct ipcchan_fd *f, struct ipcchan_ring *ring,
+			   enum ring_side side, int fflags)
 {
 	struct ring_file *rf;
-	struct file *file;
+	int ret;
 
 	rf = kzalloc(sizeof(*rf), IPCCHAN_GFP_RESERVE);
 	if (!rf)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	rf->ring = ring;
 	rf->side = side;
 
 	ipcchan_obj_get(&ring->obj);
 	if (side != RING_OBSERVER)
 		ring_attach(ring, side);
-	file = ipcchan_obj_file(&ring->obj, "[ipcchan-ring]", &ring_fops, rf,
-				O_RDWR | fflags);
-	if (IS_ERR(file)) {
+	ret = ipcchan_fd_prepare(f, &ring->obj, "[ipcchan-ring]", &ring_fops,
+				 rf, O_RDWR | fflags);
+	if (ret) {
 		if (side != RING_OBSERVER)
 			ring_detach(ring, side);
 		ring_put(ring);
 		kfree(rf);
-		return file;
+		return ret;
 	}
-	stream_open(file_inode(file), file);
 	ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED, side + 1);
-	return file;
+	return 0;
 }
 
 /* enum ring_side + 1 is enum ipcchan_ring_role, the events' ev-role. */
@@ -1406,63 +1406,46 @@ static long ring_install(struct ipcchan_ring *ring,
 			      op->role == IPCCHAN_RING_CONSUMER ? RING_CONS :
 								  RING_OBSERVER;
 	int fflags = op->flags & IPCCHAN_OPEN_NONBLOCK ? O_NONBLOCK : 0;
-	struct file *file, *peer = NULL;
-	int fd, peer_fd = -1;
+	struct ipcchan_fd f = IPCCHAN_FD_INIT, peer = IPCCHAN_FD_INIT;
 	long ret;
 
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		return fd;
-	file = ring_file_new(ring, side, fflags);
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto err_fd;
+	ret = ipcchan_fd_reserve(&f);
+	if (!ret)
+		ret = ring_fd_prepare(&f, ring, side, fflags);
+	if (!ret && anon) {
+		ret = ipcchan_fd_reserve(&peer);
+		if (!ret)
+			ret = ring_fd_prepare(&peer, ring, other_side(side),
+					      fflags);
 	}
-	if (anon) {
-		peer_fd = get_unused_fd_flags(O_CLOEXEC);
-		if (peer_fd < 0) {
-			ret = peer_fd;
-			goto err_file;
-		}
-		peer = ring_file_new(ring, other_side(side), fflags);
-		if (IS_ERR(peer)) {
-			ret = PTR_ERR(peer);
-			goto err_peer_fd;
-		}
-	}
+	if (ret)
+		goto err;
 
 	op->nr_pages = ring->nr_pages;
 	op->id = ring->obj.id;
 	op->ring_flags = ring->flags;
-	op->peer_fd = peer_fd;
+	op->peer_fd = peer.fd;
 	ring_fill_offsets(ring, &op->off);
 	ret = ipcchan_put_arg(uarg, op, op->size);
 	if (ret)
-		goto err_peer;
+		goto err;
 
 	/* Nothing can fail any more: publish a new ring, then the fds. */
 	if (ipcchan_obj_commit(&ring->obj)) {
 		/* Attached while unpublished, so not reported yet. */
 		ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED, side + 1);
-		if (peer)
+		if (anon)
 			ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED,
 					 other_side(side) + 1);
 	}
-	fd_install(fd, file);
-	if (peer)
-		fd_install(peer_fd, peer);
-	return fd;
+	ret = ipcchan_fd_commit(&f);
+	if (anon)
+		ipcchan_fd_commit(&peer);
+	return ret;
 
-err_peer:
-	if (peer)
-		fput(peer);
-err_peer_fd:
-	if (peer_fd >= 0)
-		put_unused_fd(peer_fd);
-err_file:
-	fput(file);
-err_fd:
-	put_unused_fd(fd);
+err:
+	ipcchan_fd_abort(&peer);
+	ipcchan_fd_abort(&f);
 	return ret;
 }
 
