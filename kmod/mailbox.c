@@ -307,20 +307,55 @@ static void mbox_wake_traced(struct wait_queue_head *wq, __poll_t events)
 }
 
 /*
- * Sleep until @ready or the deadline, a signal or EAGAIN. Returns 0 when
- * @ready, so the caller retries under its locks; at the deadline also when
- * a sender's message fits below the watermark.
+ * What a wait checks after each wakeup: > 0 when it is over, < 0 for an
+ * error that ends it, 0 to sleep on. @arg is the condition's own.
  */
-static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
-			 bool (*ready)(struct ipcchan_mbox *mb),
-			 struct mbox_wait *w, bool sender)
+typedef int (*mbox_cond_fn)(struct ipcchan_mbox *mb,
+			    const struct mbox_wait *w, u64 arg);
+
+/*
+ * The sleep every mailbox wait shares: on @wq (as an exclusive waiter if
+ * @exclusive, so a wakeup reaches one of them) until @cond ends it, a
+ * signal or the deadline. Returns 0 when @cond said the wait is over,
+ * else its error, w->intr_err or -ETIMEDOUT.
+ */
+static int mbox_sleep(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
+		      bool exclusive, mbox_cond_fn cond, u64 arg,
+		      struct mbox_wait *w)
 {
 	DEFINE_WAIT(wait);
-	int ret = 0;
+	int ret;
 
-	if (w->nonblock)
-		return -EAGAIN;
+	for (;;) {
+		if (exclusive)
+			prepare_to_wait_exclusive(wq, &wait, TASK_INTERRUPTIBLE);
+		else
+			prepare_to_wait(wq, &wait, TASK_INTERRUPTIBLE);
+		ret = cond(mb, w, arg);
+		if (ret)
+			break;
+		if (signal_pending(current)) {
+			ret = w->intr_err;
+			break;
+		}
+		if (!w->has_deadline) {
+			schedule();
+			continue;
+		}
+		if (!schedule_hrtimeout_range(&w->deadline,
+					      current->timer_slack_ns,
+					      HRTIMER_MODE_ABS)) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+	}
+	finish_wait(wq, &wait);
+	return ret > 0 ? 0 : ret;
+}
 
+/* A sender or receiver starts waiting: counted, traced. */
+static void mbox_wait_begin(struct ipcchan_mbox *mb, bool sender)
+{
 	spin_lock(&mb->lock);
 	if (sender) {
 		mb->st.senders_blocked++;
@@ -334,32 +369,10 @@ static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 				      sender ? mb->st.senders_blocked :
 					       mb->st.receivers_blocked);
 	spin_unlock(&mb->lock);
-	/* A blocked receiver is what a rendezvous EPOLLOUT waits for. */
-	if (!sender && mbox_rdv(mb) && mbox_rdv_pollout(mb))
-		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+}
 
-	for (;;) {
-		prepare_to_wait_exclusive(wq, &wait, TASK_INTERRUPTIBLE);
-		if (ready(mb))
-			break;
-		if (signal_pending(current)) {
-			ret = w->intr_err;
-			break;
-		}
-		if (!w->has_deadline) {
-			schedule();
-			continue;
-		}
-		if (!schedule_hrtimeout_range(&w->deadline,
-					      current->timer_slack_ns,
-					      HRTIMER_MODE_ABS)) {
-			ret = (sender ? mbox_send_fits(mb) : ready(mb)) ?
-			      0 : -ETIMEDOUT;
-			break;
-		}
-	}
-	finish_wait(wq, &wait);
-
+static void mbox_wait_end(struct ipcchan_mbox *mb, bool sender, int ret)
+{
 	spin_lock(&mb->lock);
 	if (sender)
 		mb->st.senders_blocked--;
@@ -368,6 +381,48 @@ static int mbox_wait_for(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 	spin_unlock(&mb->lock);
 	trace_ipcchan_mbox_wait_end(mb->obj.id, sender, READ_ONCE(mb->depth),
 				    mb->capacity, ret);
+}
+
+static int mbox_send_cond(struct ipcchan_mbox *mb, const struct mbox_wait *w,
+			  u64 arg)
+{
+	return mbox_send_ready(mb);
+}
+
+static int mbox_recv_cond(struct ipcchan_mbox *mb, const struct mbox_wait *w,
+			  u64 arg)
+{
+	return mbox_recv_ready(mb);
+}
+
+/*
+ * Sleep until a sender (@sender) may go on, mbox_send_ready(), or a
+ * receiver may, mbox_recv_ready(); or the deadline, a signal or EAGAIN.
+ * Returns 0 when ready, so the caller retries under its locks; at the
+ * deadline also when a sender's message fits below the watermark.
+ */
+static int mbox_wait_for(struct ipcchan_mbox *mb, struct mbox_wait *w,
+			 bool sender)
+{
+	int ret;
+
+	if (w->nonblock)
+		return -EAGAIN;
+
+	mbox_wait_begin(mb, sender);
+	/* A blocked receiver is what a rendezvous EPOLLOUT waits for. */
+	if (!sender && mbox_rdv(mb) && mbox_rdv_pollout(mb))
+		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+
+	if (sender)
+		ret = mbox_sleep(mb, &mb->wait_send, true, mbox_send_cond, 0, w);
+	else
+		ret = mbox_sleep(mb, &mb->wait_recv, true, mbox_recv_cond, 0, w);
+	if (ret == -ETIMEDOUT &&
+	    (sender ? mbox_send_fits(mb) : mbox_recv_ready(mb)))
+		ret = 0;
+
+	mbox_wait_end(mb, sender, ret);
 	return ret;
 }
 
@@ -587,11 +642,9 @@ static int mbox_reserve(struct ipcchan_mbox *mb, u32 want, size_t len,
 			/* Not "full": only a non-blocking-at-all call fails. */
 			slot_wait = *w;
 			slot_wait.nonblock = w->nowait;
-			ret = mbox_wait_for(mb, &mb->wait_send, mbox_send_ready,
-					    &slot_wait, true);
+			ret = mbox_wait_for(mb, &slot_wait, true);
 		} else {
-			ret = mbox_wait_for(mb, &mb->wait_send, mbox_send_ready,
-					    w, true);
+			ret = mbox_wait_for(mb, w, true);
 		}
 		if (ret)
 			return ret;
@@ -743,6 +796,22 @@ static int mbox_rdv_withdraw(struct ipcchan_mbox *mb, u32 idx, u64 seq,
 }
 
 /*
+ * Rendezvous: the offer @seq was taken (> 0), can never be (-EPIPE), or a
+ * non-blocking send finds no receiver left to take it (-EAGAIN).
+ */
+static int mbox_rdv_cond(struct ipcchan_mbox *mb, const struct mbox_wait *w,
+			 u64 seq)
+{
+	if (mbox_rdv_taken(mb, seq))
+		return 1;
+	if (mbox_no_readers(mb))
+		return -EPIPE;
+	if (w->nonblock && !atomic_read(&mb->receivers_in))
+		return -EAGAIN;
+	return 0;
+}
+
+/*
  * Rendezvous: wait until the message @seq just queued in slot @idx has
  * been received (see the top of the file). The sender counts as blocked
  * meanwhile. Returns 0 once it was taken, else the error of a send that
@@ -751,52 +820,13 @@ static int mbox_rdv_withdraw(struct ipcchan_mbox *mb, u32 idx, u64 seq,
 static int mbox_rdv_wait(struct ipcchan_mbox *mb, u32 idx, u64 seq,
 			 struct mbox_wait *w)
 {
-	DEFINE_WAIT(wait);
-	int ret = 0;
+	int ret;
 
-	spin_lock(&mb->lock);
-	mb->st.senders_blocked++;
-	mb->st.sender_waits++;
-	trace_ipcchan_mbox_wait_begin(mb->obj.id, true, mb->depth,
-				      mb->capacity, mb->st.senders_blocked);
-	spin_unlock(&mb->lock);
-
-	for (;;) {
-		prepare_to_wait(&mb->wait_taken, &wait, TASK_INTERRUPTIBLE);
-		if (mbox_rdv_taken(mb, seq))
-			break;
-		if (mbox_no_readers(mb)) {
-			ret = -EPIPE;
-			break;
-		}
-		if (w->nonblock && !atomic_read(&mb->receivers_in)) {
-			ret = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			ret = w->intr_err;
-			break;
-		}
-		if (!w->has_deadline) {
-			schedule();
-			continue;
-		}
-		if (!schedule_hrtimeout_range(&w->deadline,
-					      current->timer_slack_ns,
-					      HRTIMER_MODE_ABS)) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-	}
-	finish_wait(&mb->wait_taken, &wait);
+	mbox_wait_begin(mb, true);
+	ret = mbox_sleep(mb, &mb->wait_taken, false, mbox_rdv_cond, seq, w);
 	if (ret)
 		ret = mbox_rdv_withdraw(mb, idx, seq, ret);
-
-	spin_lock(&mb->lock);
-	mb->st.senders_blocked--;
-	spin_unlock(&mb->lock);
-	trace_ipcchan_mbox_wait_end(mb->obj.id, true, READ_ONCE(mb->depth),
-				    mb->capacity, ret);
+	mbox_wait_end(mb, true, ret);
 	return ret;
 }
 
@@ -888,7 +918,7 @@ static int mbox_recv_wait(struct ipcchan_mbox *mb, struct mbox_wait *w,
 {
 	if (hup)
 		return -EPIPE;
-	return mbox_wait_for(mb, &mb->wait_recv, mbox_recv_ready, w, false);
+	return mbox_wait_for(mb, w, false);
 }
 
 static unsigned int mbox_hist_bucket(u64 ns)
@@ -1763,11 +1793,11 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 		      IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
 		      IPCCHAN_OPEN_NONBLOCK;
 	struct ipcchan_open open = { .type = IPCCHAN_OBJ_MAILBOX };
+	struct ipcchan_fd f = IPCCHAN_FD_INIT;
 	struct ipcchan_mbox_open op;
 	struct ipcchan_mbox *mb;
 	struct ipcchan_obj *obj;
-	struct file *file;
-	int ret, flags, fd;
+	int ret, flags;
 
 	ret = ipcchan_copy_arg(&op, sizeof(op), IPCCHAN_MBOX_OPEN_SIZE_VER0,
 			       uarg);
@@ -1808,23 +1838,23 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	 * Everything that can fail comes before the commit, which publishes
 	 * a new mailbox and its name, so a failed call leaves nothing behind.
 	 */
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0) {
+	ret = ipcchan_fd_reserve(&f);
+	if (ret) {
 		kfree(open.name);
-		return fd;
+		return ret;
 	}
 	obj = ipcchan_obj_open(&open);
 	if (IS_ERR(obj)) {
-		put_unused_fd(fd);
+		ipcchan_fd_abort(&f);
 		return PTR_ERR(obj);
 	}
 	mb = mbox_from_obj(obj);
-	file = ipcchan_obj_file(obj, "[ipcchan-mbox]", &mbox_fops, mb, flags,
-				true);
-	if (IS_ERR(file)) {
-		put_unused_fd(fd);
+	ret = ipcchan_fd_prepare(&f, obj, "[ipcchan-mbox]", &mbox_fops, mb,
+				 flags);
+	if (ret) {
+		ipcchan_fd_abort(&f);
 		ipcchan_obj_abort(obj);
-		return PTR_ERR(file);
+		return ret;
 	}
 
 	mbox_count_fd(mb, OPEN_FMODE(flags), 1);
@@ -1832,6 +1862,5 @@ long ipcchan_mbox_ioctl_open(void __user *uarg)
 	/* Before the fd exists: once installed, it may be closed at once. */
 	ipcchan_nl_event(obj, IPCCHAN_EVENT_ATTACHED,
 			 mbox_nl_role(OPEN_FMODE(flags)));
-	fd_install(fd, file);
-	return fd;
+	return ipcchan_fd_commit(&f);
 }

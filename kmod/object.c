@@ -835,31 +835,97 @@ long ipcchan_obj_ioctl_unlink(void __user *uarg)
 	return ret;
 }
 
+/*
+ * An object's fd is made in three steps, so that everything that can fail
+ * happens before anything is visible: ipcchan_fd_reserve() takes an fd
+ * number, ipcchan_fd_prepare() makes the file, and ipcchan_fd_commit()
+ * installs it once the call cannot fail any more (after the type has
+ * published the object and copied its results out). ipcchan_fd_abort()
+ * undoes whatever of the first two was done.
+ */
+
 /**
- * ipcchan_obj_file - a new file for an object, to be installed in a
- *	reserved fd (O_CLOEXEC) once nothing can fail any more
+ * ipcchan_fd_reserve - take an fd number (O_CLOEXEC) for a file to come
+ * @f: initialised with IPCCHAN_FD_INIT
+ *
+ * Return: 0, or -EMFILE.
+ */
+int ipcchan_fd_reserve(struct ipcchan_fd *f)
+{
+	int fd = get_unused_fd_flags(O_CLOEXEC);
+
+	if (fd < 0)
+		return fd;
+	f->fd = fd;
+	return 0;
+}
+
+/**
+ * ipcchan_fd_prepare - make the file for a reserved fd
+ * @f: reserved by ipcchan_fd_reserve()
  * @obj: the object; on success the file takes over one reference
  * @name: anon-inode name, "[ipcchan-...]"
  * @fops: the type's file operations, with .owner = THIS_MODULE
  * @priv: file->private_data
  * @flags: O_RDONLY, O_WRONLY or O_RDWR, optionally with O_NONBLOCK
- * @nowait: the type's read_iter/write_iter honour IOCB_NOWAIT, so io_uring
- *	may try them inline before falling back to a worker thread
  *
- * Return: the file or an ERR_PTR; on error the caller keeps its
- * reference.
+ * The file is a stream (no file position) and FMODE_NOWAIT: every type's
+ * read_iter and write_iter honour IOCB_NOWAIT, so io_uring may try them
+ * inline before falling back to a worker thread, and RWF_NOWAIT is
+ * allowed.
+ *
+ * Return: 0, or a negative errno; on error the caller keeps its reference
+ * and @f its fd.
  */
-struct file *ipcchan_obj_file(struct ipcchan_obj *obj, const char *name,
-			      const struct file_operations *fops, void *priv,
-			      int flags, bool nowait)
+int ipcchan_fd_prepare(struct ipcchan_fd *f, struct ipcchan_obj *obj,
+		       const char *name, const struct file_operations *fops,
+		       void *priv, int flags)
 {
 	struct file *file;
 
 	file = anon_inode_getfile(name, fops, priv,
 				  flags & (O_ACCMODE | O_NONBLOCK));
-	if (!IS_ERR(file) && nowait)
-		file->f_mode |= FMODE_NOWAIT;
-	return file;
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	file->f_mode |= FMODE_NOWAIT;
+	stream_open(file_inode(file), file);
+	f->file = file;
+	return 0;
+}
+
+/**
+ * ipcchan_fd_commit - install a prepared file in its fd
+ * @f: prepared by ipcchan_fd_prepare(); empty afterwards
+ *
+ * Once installed the fd belongs to the process, which may close it at
+ * once: the caller must not touch the file or its object afterwards.
+ *
+ * Return: the fd.
+ */
+int ipcchan_fd_commit(struct ipcchan_fd *f)
+{
+	int fd = f->fd;
+
+	fd_install(fd, f->file);
+	*f = (struct ipcchan_fd)IPCCHAN_FD_INIT;
+	return fd;
+}
+
+/**
+ * ipcchan_fd_abort - drop a reserved fd and its prepared file, if any
+ * @f: as left by ipcchan_fd_reserve() and ipcchan_fd_prepare(), or
+ *	IPCCHAN_FD_INIT; empty afterwards
+ *
+ * Dropping the file runs the type's release, which drops the object
+ * reference the file took over.
+ */
+void ipcchan_fd_abort(struct ipcchan_fd *f)
+{
+	if (f->file)
+		fput(f->file);
+	if (f->fd >= 0)
+		put_unused_fd(f->fd);
+	*f = (struct ipcchan_fd)IPCCHAN_FD_INIT;
 }
 
 /**

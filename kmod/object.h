@@ -163,9 +163,24 @@ int ipcchan_obj_init(struct ipcchan_obj *obj, const struct ipcchan_obj_ops *ops,
 struct ipcchan_obj *ipcchan_obj_open(struct ipcchan_open *op);
 bool ipcchan_obj_commit(struct ipcchan_obj *obj);
 void ipcchan_obj_abort(struct ipcchan_obj *obj);
-struct file *ipcchan_obj_file(struct ipcchan_obj *obj, const char *name,
-			      const struct file_operations *fops, void *priv,
-			      int flags, bool nowait);
+/**
+ * struct ipcchan_fd - an fd being made for an object (see object.c)
+ * @fd: the reserved fd number, or -1
+ * @file: the prepared file, or NULL
+ */
+struct ipcchan_fd {
+	int fd;
+	struct file *file;
+};
+
+#define IPCCHAN_FD_INIT { .fd = -1, .file = NULL }
+
+int ipcchan_fd_reserve(struct ipcchan_fd *f);
+int ipcchan_fd_prepare(struct ipcchan_fd *f, struct ipcchan_obj *obj,
+		       const char *name, const struct file_operations *fops,
+		       void *priv, int flags);
+int ipcchan_fd_commit(struct ipcchan_fd *f);
+void ipcchan_fd_abort(struct ipcchan_fd *f);
 
 static inline void ipcchan_obj_get(struct ipcchan_obj *obj)
 {

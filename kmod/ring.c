@@ -580,34 +580,33 @@ static void ring_announce_wait(struct ipcchan_ring *ring, enum ring_side side)
 	smp_mb();
 }
 
-static struct file *ring_file_new(struct ipcchan_ring *ring,
-				  enum ring_side side, int fflags)
+/* Make the file of a reserved fd, attached to @ring in role @side. */
+static int ring_fd_prepare(struct ipcchan_fd *f, struct ipcchan_ring *ring,
+			   enum ring_side side, int fflags)
 {
 	struct ring_file *rf;
-	struct file *file;
+	int ret;
 
 	rf = kzalloc(sizeof(*rf), IPCCHAN_GFP_RESERVE);
 	if (!rf)
-		return ERR_PTR(-ENOMEM);
+		return -ENOMEM;
 	rf->ring = ring;
 	rf->side = side;
 
 	ipcchan_obj_get(&ring->obj);
 	if (side != RING_OBSERVER)
 		ring_attach(ring, side);
-	/* No FMODE_NOWAIT: .write is not a write_iter honouring IOCB_NOWAIT. */
-	file = ipcchan_obj_file(&ring->obj, "[ipcchan-ring]", &ring_fops, rf,
-				O_RDWR | fflags, false);
-	if (IS_ERR(file)) {
+	ret = ipcchan_fd_prepare(f, &ring->obj, "[ipcchan-ring]", &ring_fops,
+				 rf, O_RDWR | fflags);
+	if (ret) {
 		if (side != RING_OBSERVER)
 			ring_detach(ring, side);
 		ring_put(ring);
 		kfree(rf);
-		return file;
+		return ret;
 	}
-	stream_open(file_inode(file), file);
 	ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED, side + 1);
-	return file;
+	return 0;
 }
 
 /* enum ring_side + 1 is enum ipcchan_ring_role, the events' ev-role. */
@@ -1072,7 +1071,7 @@ static u32 rec_total(u32 len)
  * Copy one record in at the kernel's own producer position and publish
  * it. Called with write_lock held and room for @total bytes.
  */
-static int ring_put_record(struct ipcchan_ring *ring, const char __user *buf,
+static int ring_put_record(struct ipcchan_ring *ring, struct iov_iter *from,
 			   u32 len, u32 total)
 {
 	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
@@ -1081,7 +1080,7 @@ static int ring_put_record(struct ipcchan_ring *ring, const char __user *buf,
 
 	/* The vmap repeats the data pages: at + total never runs past it. */
 	at = ring->kdata + (ring->kprod & (ring->data_size - 1));
-	if (copy_from_user(at + sizeof(*rec), buf, len))
+	if (!copy_from_iter_full(at + sizeof(*rec), len, from))
 		return -EFAULT;
 	rec = at;
 	WRITE_ONCE(rec->len, len);
@@ -1127,12 +1126,31 @@ static int ring_write_wait(struct ipcchan_ring *ring, u32 total)
 	return ret;
 }
 
-static ssize_t ring_write(struct file *file, const char __user *buf,
-			  size_t count, loff_t *ppos)
+/*
+ * The writers' mutex; under IOCB_NOWAIT (io_uring's inline attempt,
+ * RWF_NOWAIT) only if it is free.
+ */
+static int ring_lock_writers(struct ipcchan_ring *ring, bool nowait)
 {
+	if (nowait)
+		return mutex_trylock(&ring->write_lock) ? 0 : -EAGAIN;
+	if (mutex_lock_interruptible(&ring->write_lock))
+		return -ERESTARTSYS;
+	return 0;
+}
+
+/*
+ * One record per call, whatever the number of iovecs: the payload is
+ * everything in @from. Waits for room unless O_NONBLOCK or IOCB_NOWAIT.
+ */
+static ssize_t ring_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct file *file = iocb->ki_filp;
 	struct ring_file *rf = file->private_data;
 	struct ipcchan_ring *ring = rf->ring;
 	struct ipcchan_ring_ctrl_stats *st = ring->cstats[RING_PROD];
+	bool nowait = iocb->ki_flags & IOCB_NOWAIT;
+	size_t count = iov_iter_count(from);
 	bool gone_seen = false;
 	u32 total, avail;
 	int ret;
@@ -1146,11 +1164,12 @@ static ssize_t ring_write(struct file *file, const char __user *buf,
 	total = rec_total(count);
 
 	for (;;) {
-		if (mutex_lock_interruptible(&ring->write_lock))
-			return -ERESTARTSYS;
+		ret = ring_lock_writers(ring, nowait);
+		if (ret)
+			return ret;
 		ret = ring_ready(ring, RING_PROD, total, &avail);
 		if (ret > 0) {
-			ret = ring_put_record(ring, buf, count, total);
+			ret = ring_put_record(ring, from, count, total);
 			mutex_unlock(&ring->write_lock);
 			return ret ? ret : count;
 		}
@@ -1166,7 +1185,7 @@ static ssize_t ring_write(struct file *file, const char __user *buf,
 			gone_seen = true;
 			continue;
 		}
-		if (file->f_flags & O_NONBLOCK)
+		if ((file->f_flags & O_NONBLOCK) || nowait)
 			return -EAGAIN;
 		ret = ring_write_wait(ring, total);
 		if (ret == -EINTR)
@@ -1337,7 +1356,7 @@ static void ring_show_fdinfo(struct seq_file *m, struct file *file)
 static const struct file_operations ring_fops = {
 	.owner		= THIS_MODULE,
 	.release	= ring_release,
-	.write		= ring_write,
+	.write_iter	= ring_write_iter,
 	.poll		= ring_poll,
 	.mmap		= ring_mmap,
 	.unlocked_ioctl	= ring_ioctl,
@@ -1387,63 +1406,46 @@ static long ring_install(struct ipcchan_ring *ring,
 			      op->role == IPCCHAN_RING_CONSUMER ? RING_CONS :
 								  RING_OBSERVER;
 	int fflags = op->flags & IPCCHAN_OPEN_NONBLOCK ? O_NONBLOCK : 0;
-	struct file *file, *peer = NULL;
-	int fd, peer_fd = -1;
+	struct ipcchan_fd f = IPCCHAN_FD_INIT, peer = IPCCHAN_FD_INIT;
 	long ret;
 
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0)
-		return fd;
-	file = ring_file_new(ring, side, fflags);
-	if (IS_ERR(file)) {
-		ret = PTR_ERR(file);
-		goto err_fd;
+	ret = ipcchan_fd_reserve(&f);
+	if (!ret)
+		ret = ring_fd_prepare(&f, ring, side, fflags);
+	if (!ret && anon) {
+		ret = ipcchan_fd_reserve(&peer);
+		if (!ret)
+			ret = ring_fd_prepare(&peer, ring, other_side(side),
+					      fflags);
 	}
-	if (anon) {
-		peer_fd = get_unused_fd_flags(O_CLOEXEC);
-		if (peer_fd < 0) {
-			ret = peer_fd;
-			goto err_file;
-		}
-		peer = ring_file_new(ring, other_side(side), fflags);
-		if (IS_ERR(peer)) {
-			ret = PTR_ERR(peer);
-			goto err_peer_fd;
-		}
-	}
+	if (ret)
+		goto err;
 
 	op->nr_pages = ring->nr_pages;
 	op->id = ring->obj.id;
 	op->ring_flags = ring->flags;
-	op->peer_fd = peer_fd;
+	op->peer_fd = peer.fd;
 	ring_fill_offsets(ring, &op->off);
 	ret = ipcchan_put_arg(uarg, op, op->size);
 	if (ret)
-		goto err_peer;
+		goto err;
 
 	/* Nothing can fail any more: publish a new ring, then the fds. */
 	if (ipcchan_obj_commit(&ring->obj)) {
 		/* Attached while unpublished, so not reported yet. */
 		ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED, side + 1);
-		if (peer)
+		if (anon)
 			ipcchan_nl_event(&ring->obj, IPCCHAN_EVENT_ATTACHED,
 					 other_side(side) + 1);
 	}
-	fd_install(fd, file);
-	if (peer)
-		fd_install(peer_fd, peer);
-	return fd;
+	ret = ipcchan_fd_commit(&f);
+	if (anon)
+		ipcchan_fd_commit(&peer);
+	return ret;
 
-err_peer:
-	if (peer)
-		fput(peer);
-err_peer_fd:
-	if (peer_fd >= 0)
-		put_unused_fd(peer_fd);
-err_file:
-	fput(file);
-err_fd:
-	put_unused_fd(fd);
+err:
+	ipcchan_fd_abort(&peer);
+	ipcchan_fd_abort(&f);
 	return ret;
 }
 

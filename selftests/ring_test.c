@@ -26,10 +26,12 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/fs.h>
 #include <linux/ipcchan.h>
 
 #include "ipcchan.h"
@@ -848,6 +850,63 @@ TEST(kernel_producer_write)
 	EXPECT_LE(2, st.producer.stalls);
 	ipcchan_ring_unmap(c);
 	ipcchan_ring_unmap(p);
+	close(pfd);
+	close(cfd);
+	close(dev);
+}
+
+/*
+ * The kernel producer is a write_iter: writev() makes one record of all
+ * its iovecs, and RWF_NOWAIT (IOCB_NOWAIT, which the kernel allows only on
+ * files with FMODE_NOWAIT, else EOPNOTSUPP) ends with EAGAIN on a full
+ * ring instead of waiting, even on a blocking fd.
+ */
+TEST(kernel_producer_writev_and_nowait)
+{
+	int dev = dev_open(), pfd, cfd, n = 0;
+	struct iovec iov[3] = {
+		{ .iov_base = "ab", .iov_len = 2 },
+		{ .iov_base = NULL, .iov_len = 0 },
+		{ .iov_base = "cde", .iov_len = 3 },
+	};
+	struct iovec big = { .iov_len = 1000 };
+	struct ipcchan_ring *c;
+	const void *data;
+	char buf[1000];
+	uint32_t len;
+
+	ASSERT_LE(0, dev);
+	pfd = kring(dev, 0, &cfd);
+	ASSERT_LE(0, pfd);
+	ASSERT_EQ(0, ipcchan_ring_map(cfd, &c));
+
+	EXPECT_EQ(5, writev(pfd, iov, 3));
+	ASSERT_EQ(0, ipcchan_ring_peek(c, &data, &len));
+	EXPECT_EQ(5, len);
+	EXPECT_EQ(0, memcmp(data, "abcde", 5));
+	ipcchan_ring_release(c);
+	EXPECT_EQ(-EAGAIN, ipcchan_ring_peek(c, &data, &len));
+
+	/* A bad pointer in any iovec: EFAULT and nothing published. */
+	iov[1].iov_base = (void *)(uintptr_t)PAGE;
+	iov[1].iov_len = 4;
+	EXPECT_EQ(-1, writev(pfd, iov, 3));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-EAGAIN, ipcchan_ring_peek(c, &data, &len));
+
+	memset(buf, 'x', sizeof(buf));
+	big.iov_base = buf;
+	while (n < 16 && pwritev2(pfd, &big, 1, -1, RWF_NOWAIT) == 1000)
+		n++;
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(4, n);
+	/* After one release there is room again, without waiting. */
+	ASSERT_EQ(0, ipcchan_ring_peek(c, &data, &len));
+	EXPECT_EQ(1000, len);
+	ipcchan_ring_release(c);
+	EXPECT_EQ(1000, pwritev2(pfd, &big, 1, -1, RWF_NOWAIT));
+
+	ipcchan_ring_unmap(c);
 	close(pfd);
 	close(cfd);
 	close(dev);
