@@ -76,7 +76,12 @@ fdir=$BUILD/$flavour
 logfile=${logfile:-$fdir/serial.log}
 mkdir -p "$fdir" "$(dirname "$logfile")"
 
-# Build what the guest runs; each step is incremental.
+# Build what the guest runs; each step is incremental. Two vm.sh in one
+# tree (a test run and a shell, say) would build into the same files at
+# once, so the builds take turns; the guests then run side by side.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.vm-build.lock"
+flock 9
 make -s -C "$TOP" --no-print-directory guest-bins >&2
 "$TOP/scripts/build-module.sh" "$kdir" "$fdir" >"$fdir/module-build.log" 2>&1 ||
 	{ tail -n 30 "$fdir/module-build.log" >&2; die "module build failed"; }
@@ -118,6 +123,7 @@ echo "$flags" >"$run_dir/ipcchan/flags"
 echo "$modparams" >"$run_dir/ipcchan/modparams"
 (cd "$run_dir" && find ipcchan | cpio -o -H newc --quiet | gzip -1) >"$run_dir/cmd.cpio.gz"
 cat "$fdir/initramfs.cpio.gz" "$run_dir/cmd.cpio.gz" >"$run_dir/initramfs.cpio.gz"
+exec 9>&-
 
 qemu=(qemu-system-x86_64 -m 2G -smp 2 -nographic -no-reboot -nic none
 	-kernel "$kernel" -initrd "$run_dir/initramfs.cpio.gz"
