@@ -671,6 +671,25 @@ out:
 
 static const char *const op_names[3] = { "create", "open", "destroy" };
 
+/*
+ * One row of a lifecycle table: op @k's cost per population in us, up to
+ * the largest population measured (@top), then its ratio to the smallest.
+ */
+static void scale_lc_row(FILE *f, int k, const double ns[][3], int top)
+{
+	int c;
+
+	fprintf(f, "%-10s", op_names[k]);
+	for (c = 0; c < SCALE_NCOUNTS; c++)
+		if (c <= top)
+			fprintf(f, " %10.2f", ns[c][k] / 1e3);
+		else
+			fprintf(f, " %10s", "skipped");
+	if (top > 0)
+		fprintf(f, "  %.2f", ns[top][k] / ns[0][k]);
+	fprintf(f, "\n");
+}
+
 void scale_table(FILE *f, const struct scale_result *s)
 {
 	int c, k, top = s->lc_measured - 1;
@@ -684,31 +703,13 @@ void scale_table(FILE *f, const struct scale_result *s)
 		fprintf(f, "  x (%u / %u, target <= %.1f)", s->count[top], s->count[0],
 			SCALE_LC_TARGET);
 	fprintf(f, "\n");
-	for (k = 0; k < 3; k++) {
-		fprintf(f, "%-10s", op_names[k]);
-		for (c = 0; c < SCALE_NCOUNTS; c++)
-			if (c <= top)
-				fprintf(f, " %10.2f", s->op_ns[c][k] / 1e3);
-			else
-				fprintf(f, " %10s", "skipped");
-		if (top > 0)
-			fprintf(f, "  %.2f", s->op_ns[top][k] / s->op_ns[0][k]);
-		fprintf(f, "\n");
-	}
+	for (k = 0; k < 3; k++)
+		scale_lc_row(f, k, s->op_ns, top);
 	if (s->lc_skip[0])
 		fprintf(f, "  skipped from %s\n", s->lc_skip);
 	fprintf(f, "POSIX mq, the same (mq_open O_CREAT|O_EXCL, mq_open, mq_unlink), as a control:\n");
-	for (k = 0; k < 3 && !s->mq_err[0]; k++) {
-		fprintf(f, "%-10s", op_names[k]);
-		for (c = 0; c < SCALE_NCOUNTS; c++)
-			if (c <= top)
-				fprintf(f, " %10.2f", s->mq_op_ns[c][k] / 1e3);
-			else
-				fprintf(f, " %10s", "skipped");
-		if (top > 0)
-			fprintf(f, "  %.2f", s->mq_op_ns[top][k] / s->mq_op_ns[0][k]);
-		fprintf(f, "\n");
-	}
+	for (k = 0; k < 3 && !s->mq_err[0]; k++)
+		scale_lc_row(f, k, s->mq_op_ns, top);
 	if (s->mq_err[0])
 		fprintf(f, "  not measured: %s\n", s->mq_err);
 	fprintf(f, "\nSenders on one mailbox (64 B write(), one read() receiver, same CPU):\n");
