@@ -23,28 +23,14 @@
 #
 # Needs bash, python3, strace and $IPCCHAN_LAB (make host-test sets it).
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
 lab=${IPCCHAN_LAB:-${BUILD:-$top/build}/host/bin/ipcchan-lab}
 props=$top/tools/tests/lab-props.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-ok() { # status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
 
 # run ARGS...: ipcchan-lab under strace; $tmp/{out,err,trace}; its status.
 run() {
-	strace -f -qq -e trace=execve,open,openat -o "$tmp/trace" \
-		"$lab" "$@" >"$tmp/out" 2>"$tmp/err"
+	traced execve,open,openat "$lab" "$@"
 }
 
 # Did the traced run start a program (ipcbench) or open the device?
@@ -52,12 +38,7 @@ measured() {
 	[ "$(grep -c 'execve(' "$tmp/trace")" -gt 1 ] || grep -q '"/dev/ipcchan"' "$tmp/trace"
 }
 
-echo "TAP version 13"
-if [ ! -x "$lab" ] || ! command -v strace >/dev/null || ! command -v python3 >/dev/null; then
-	echo "1..1"
-	echo "not ok 1 lab_test # needs $lab, strace and python3"
-	exit 1
-fi
+tap_start lab_test "$lab" strace python3
 
 rc=0
 for args in "--help" "-h" "help" "check --help" "run 1 -h" "-j --help" "check -m all --help"; do
@@ -234,5 +215,4 @@ r=$?
 [ "$r" -eq 1 ] && grep -q 'failed (exit status 3)' "$tmp/err"
 ok $? "a failing ipcbench fails the check, exit 1"
 
-echo "1..$n"
-exit $failed
+tap_end
