@@ -13,13 +13,15 @@
 #                        --measured passes; answers equal to the measured
 #                        values are all right; one wrong answer (file or
 #                        --answer) is reported wrong and exits 1; a cell
-#                        edited to contradict an explanation, or to text
-#                        the lab cannot read, fails --measured
+#                        edited to contradict an explanation (boundaries,
+#                        timeouts, rendezvous), or to text the lab cannot
+#                        read, fails --measured
 #   the ipcbench runs    through a stand-in ipcbench that serves the same
 #                        document: one run without the speed rows, one
 #                        with them for the memory exercise only; a
-#                        mechanism this ipcbench lacks is skipped; a
-#                        failing ipcbench fails the check
+#                        mechanism this ipcbench lacks (a ring, a
+#                        rendezvous mailbox) is skipped, its questions
+#                        and claims too; a failing ipcbench fails the check
 #
 # Needs bash, python3, strace and $IPCCHAN_LAB (make host-test sets it).
 set -uo pipefail
@@ -132,6 +134,13 @@ r=$?
 [ "$r" -eq 1 ] && grep -Eq '^  wrong +2\.pipe-64 +1000 +\(measured: 1024\)' "$tmp/out"
 ok $? "a wrong --answer is reported wrong, exit 1"
 
+"$lab" check 3 --answer mbox-rdv-capacity=1 -A pipe-timed-empty=ETIMEDOUT \
+	--props "$props" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -Eq '^  wrong +3\.mbox-rdv-capacity +1 +\(measured: 0\)' "$tmp/out" &&
+	grep -Eq '^  wrong +3\.pipe-timed-empty +ETIMEDOUT +\(measured: none\)' "$tmp/out"
+ok $? "wrong rendezvous and timeout answers are reported wrong, exit 1"
+
 "$lab" check 2 -a "$tmp/answers.txt" --answer 2.pipe-64=1023 --props "$props" >"$tmp/out" 2>&1
 r1=$?
 "$lab" check 5 -a "$tmp/answers.txt" --answer unix-dgram-1=700 --props "$props" >/dev/null 2>&1
@@ -160,26 +169,47 @@ r = [q["result"] for e in d["exercises"] for q in e["questions"]]
 assert d["failed"] == 1 and r.count("wrong") == 1, (d["failed"], r.count("wrong"))' "$tmp/check.json"
 ok $? "check -j is JSON and counts the wrong answer"
 
-# A measurement that contradicts an explanation fails --measured.
-python3 -c 'import json,sys
+# edit MECH ROW SIZE-INDEX TEXT: the saved measurement with one cell changed, in $tmp/edit.json.
+edit() {
+	python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))
 for m in d["mechanisms"]:
-    if m["name"] == "pipe": m["cells"]["boundaries"][1] = "yes"
-json.dump(d, open(sys.argv[2], "w"))' "$props" "$tmp/edited.json"
-"$lab" check --measured 1 --props "$tmp/edited.json" >"$tmp/out" 2>&1
+    if m["name"] == sys.argv[3]: m["cells"][sys.argv[4]][int(sys.argv[5])] = sys.argv[6]
+json.dump(d, open(sys.argv[2], "w"))' "$props" "$tmp/edit.json" "$@"
+}
+
+# A measurement that contradicts an explanation fails --measured.
+edit pipe boundaries 1 "yes"
+"$lab" check --measured 1 --props "$tmp/edit.json" >"$tmp/out" 2>&1
 r=$?
 [ "$r" -eq 1 ] && grep -q '^not ok - 1: claim: a mechanism keeps message boundaries' "$tmp/out"
 ok $? "a pipe that kept boundaries would fail exercise 1's claim"
 
-python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-for m in d["mechanisms"]:
-    if m["name"] == "mbox-rw": m["cells"]["full"][1] = "sleeps for a while"
-json.dump(d, open(sys.argv[2], "w"))' "$props" "$tmp/unread.json"
-"$lab" check --measured 3 --props "$tmp/unread.json" >"$tmp/out" 2>&1
+edit mbox-rw full 1 "sleeps for a while"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
 r=$?
 [ "$r" -eq 1 ] && grep -q '^not ok - 3.mbox-full: unknown full-buffer cell' "$tmp/out"
 ok $? "a cell the lab cannot read fails --measured"
+
+# A socket whose timed receive failed at once would be a non-blocking one.
+edit unix-dgram timed-empty 1 "EAGAIN at once"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -q '^ok - 3.unix-dgram-timed-empty = EAGAIN$' "$tmp/out" &&
+	grep -q '^not ok - 3: claim: a timed call of POSIX mq or a mailbox gives up' "$tmp/out"
+ok $? "a timed call that did not wait for its timeout fails exercise 3's claim"
+
+edit mbox-rendezvous capacity 2 "1 (4 KiB)"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -q '^not ok - 3: claim: a rendezvous mailbox holds nothing' "$tmp/out"
+ok $? "a rendezvous mailbox that held a message fails its claim"
+
+edit udp timed-full 1 "EAGAIN after the timeout"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -q '^not ok - 3: claim: a timed send gives up where a blocking' "$tmp/out"
+ok $? "a timed send that waited where the blocking one drops fails its claim"
 
 # The live path, through a stand-in ipcbench serving the saved document.
 cat >"$tmp/ipcbench" <<EOF
@@ -209,6 +239,16 @@ r=$?
 [ "$r" -eq 0 ] && grep -q "^ok - 4.ring-64 # SKIP this ipcbench has no mechanism 'ring'" "$tmp/out" &&
 	! grep -q -- '-m .*ring' "$tmp/ipcbench.log"
 ok $? "a mechanism this ipcbench lacks is skipped, not asked for"
+
+rm -f "$tmp/ipcbench.log"
+LACK=mbox-rendezvous "$lab" check --measured 3 -b "$tmp/ipcbench" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 0 ] &&
+	[ "$(grep -c "^ok - 3.mbox-rdv-.* # SKIP this ipcbench has no mechanism 'mbox-rendezvous'" \
+		"$tmp/out")" -eq 4 ] &&
+	grep -q '^ok - 3: claim: a rendezvous mailbox holds nothing.* # SKIP' "$tmp/out" &&
+	! grep -q -- '-m .*mbox-rendezvous' "$tmp/ipcbench.log"
+ok $? "without a rendezvous mailbox its questions and claim are skipped"
 
 FAIL=1 "$lab" check 2 -A pipe-64=1024 -b "$tmp/ipcbench" >"$tmp/out" 2>"$tmp/err"
 r=$?
