@@ -15,6 +15,9 @@
  *              time; both run on one CPU, so after each receive the
  *              child either ran (its send completed: the wake amount) or
  *              is still asleep
+ *   timed      on the full channel, the mechanism's send with a timeout of
+ *              TIMED_MS; on the drained one, its receive with one: the
+ *              error each gives up with, and whether it waited for it
  *   peer exit  a child holding copies of both ends exits after the
  *              parent closed one end: the last reference to that end is
  *              gone; the survivor's non-blocking call and poll() show what
@@ -32,6 +35,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -67,6 +71,8 @@ const struct prop_row_info prop_rows[__PR_MAX] = {
 	[PR_NB_EMPTY]    = { "nb-empty", "Non-blocking receive when empty", true },
 	[PR_NB_FULL]     = { "nb-full", "Non-blocking send when full", true },
 	[PR_FULL]        = { "full", "Blocking send when full", true },
+	[PR_TIMED_EMPTY] = { "timed-empty", "Receive with a timeout when empty", true },
+	[PR_TIMED_FULL]  = { "timed-full", "Send with a timeout when full", true },
 	[PR_WAKE]        = { "wake", "Read before a blocked writer wakes", true },
 	[PR_WRITER_EXIT] = { "writer-exit", "Writer exits: the reader sees", true },
 	[PR_READER_EXIT] = { "reader-exit", "Reader exits: the writer sees", true },
@@ -82,6 +88,7 @@ const struct prop_row_info prop_rows[__PR_MAX] = {
 #define FILL_MAX_MSGS	(1L << 17)
 #define FILL_MAX_BYTES	(16L << 20)
 #define DROP_CHECK	64	/* sends between two looks at queued() */
+#define TIMED_MS	50	/* the timeout of the timed probes */
 
 static void cellf(struct props_result *r, int row, int s, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -396,6 +403,95 @@ out:
 	return added;
 }
 
+/* Voluntary context switches of this thread so far: a call that slept made one. */
+static long nvcsw(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_THREAD, &ru) ? -1 : ru.ru_nvcsw;
+}
+
+/*
+ * How a call with a timeout of TIMED_MS ended, from its result @x, and
+ * the context switches (@cs0) and time (@t0) before it: it gave up with an
+ * error after waiting, or at once. It waited if it slept; the time is
+ * only a second witness (at least half the timeout: socket timeouts count
+ * in jiffies), as a loaded TCG guest's clock can lag behind its timers.
+ */
+static void timed_cell(struct props_result *r, int row, int s, ssize_t x, long cs0,
+		       uint64_t t0)
+{
+	bool waited = nvcsw() > cs0 || now_ns() - t0 >= TIMED_MS * 1000000ULL / 2;
+
+	if (x < 0)
+		cellf(r, row, s, "%s %s", ename(x), waited ? "after the timeout" : "at once");
+	else
+		cellf(r, row, s, "returns %zd B %s", x, waited ? "after waiting" : "at once");
+}
+
+/* A receive with a timeout on the drained, empty channel. */
+static void probe_timed_empty(struct props_result *r, int s, struct pchan *c,
+			      unsigned char *rbuf)
+{
+	uint64_t t0;
+	ssize_t x;
+	long cs0;
+
+	if (!c->m->recv_timed) {
+		cellf(r, PR_TIMED_EMPTY, s, "no timed form");
+		return;
+	}
+	cs0 = nvcsw();
+	t0 = now_ns();
+	x = c->m->recv_timed(c, rbuf, c->size, TIMED_MS);
+	timed_cell(r, PR_TIMED_EMPTY, s, x, cs0, t0);
+}
+
+/*
+ * A send with a timeout into the channel the fill @f left full, the next
+ * message of the pattern (the rest of it after a partial send). It should
+ * give up, or succeed where the fill's sends were dropped (then it counts
+ * as sent, and lost if it does not arrive). Should it succeed otherwise,
+ * its bytes are returned and the pattern moves on, so that the capacity
+ * and order probes see them as the blocked writer's.
+ */
+static long probe_timed_full(struct props_result *r, int s, struct pchan *c, struct fill *f,
+			     unsigned char *buf)
+{
+	size_t off = f->partial ? (size_t)f->partial_len : 0;
+	uint64_t t0;
+	ssize_t x;
+	long cs0;
+
+	if (!f->err && !f->dropped && !f->partial) {
+		cellf(r, PR_TIMED_FULL, s, "not measured: no limit reached");
+		return 0;
+	}
+	if (!c->m->send_timed) {
+		cellf(r, PR_TIMED_FULL, s, "no timed form");
+		return 0;
+	}
+	fill_msg(buf, c->size, f->sent);
+	cs0 = nvcsw();
+	t0 = now_ns();
+	x = c->m->send_timed(c, buf + off, c->size - off, TIMED_MS);
+	if (x >= 0 && f->dropped) {
+		/* Sent into a full channel, as the fill's last messages were. */
+		f->sent++;
+		f->sent_bytes += x;
+		cellf(r, PR_TIMED_FULL, s, "succeeds; the message is dropped");
+		return 0;
+	}
+	timed_cell(r, PR_TIMED_FULL, s, x, cs0, t0);
+	if (x <= 0)
+		return 0;
+	f->partial_len = (long)off + x;
+	f->sent += f->partial_len / (long)c->size;
+	f->partial_len %= (long)c->size;
+	f->partial = f->partial || f->partial_len;
+	return x;
+}
+
 /*
  * Fill, see what a blocked writer does (probe_full), then drain: the
  * capacity is what came out, less what the child added.
@@ -410,13 +506,22 @@ static void probe_capacity(struct props_result *r, int s, struct pchan *c, unsig
 
 	r->wake_msgs[s] = -1;
 	fill(c, c->m->fill_max ? c->m->fill_max : FILL_MAX_MSGS, &f, buf);
+	if (f.partial)
+		cellf(r, PR_NB_FULL, s, "partial: %ld of %zu B", f.partial_len, c->size);
+	else if (f.err)
+		cellf(r, PR_NB_FULL, s, "%s", ename(f.err));
+	else if (f.dropped)
+		cellf(r, PR_NB_FULL, s, "succeeds; the message is dropped");
+	else
+		cellf(r, PR_NB_FULL, s, "not reached");
+
 	drain_init(&d);
+	added = probe_timed_full(r, s, c, &f, buf);
 	if (!f.err && !f.dropped && !f.partial) {
 		cellf(r, PR_FULL, s, "not measured: no limit reached");
 		cellf(r, PR_WAKE, s, "not measured: no limit reached");
-		added = 0;
 	} else {
-		added = probe_full(r, s, c, &f, &d, buf, rbuf);
+		added += probe_full(r, s, c, &f, &d, buf, rbuf);
 	}
 	drain_more(c, &d, rbuf, c->size);
 	bytes = d.bytes - added;
@@ -436,19 +541,11 @@ static void probe_capacity(struct props_result *r, int s, struct pchan *c, unsig
 	else
 		cellf(r, PR_ORDER, s, "FIFO");
 
-	if (f.partial)
-		cellf(r, PR_NB_FULL, s, "partial: %ld of %zu B", f.partial_len, c->size);
-	else if (f.err)
-		cellf(r, PR_NB_FULL, s, "%s", ename(f.err));
-	else if (f.dropped)
-		cellf(r, PR_NB_FULL, s, "succeeds; the message is dropped");
-	else
-		cellf(r, PR_NB_FULL, s, "not reached");
-
 	if (d.err == 0)
 		cellf(r, PR_NB_EMPTY, s, "returns 0");
 	else
 		cellf(r, PR_NB_EMPTY, s, "%s", ename(d.err));
+	probe_timed_empty(r, s, c, rbuf);
 }
 
 /* Calls per message in the steady state: send one, receive one, 64 times. */

@@ -31,6 +31,8 @@ enum prop_row {
 	PR_NB_EMPTY,		/* non-blocking receive, empty */
 	PR_NB_FULL,		/* non-blocking send, full */
 	PR_FULL,		/* blocking send, full */
+	PR_TIMED_EMPTY,		/* receive with a timeout, empty */
+	PR_TIMED_FULL,		/* send with a timeout, full */
 	PR_WAKE,		/* read before a blocked writer wakes */
 	PR_WRITER_EXIT,		/* what the reader sees when the writer exits */
 	PR_READER_EXIT,		/* what the writer sees when the reader exits */
@@ -91,6 +93,13 @@ struct pmech {
 	ssize_t (*recv)(struct pchan *c, void *buf, size_t cap, bool nb);
 	/* optional: priority @prio; -EINVAL beyond the highest */
 	ssize_t (*send_prio)(struct pchan *c, const void *buf, size_t len, unsigned int prio);
+	/*
+	 * optional: the mechanism's own call with a timeout, waiting at most
+	 * @ms (mq_timedreceive, SO_RCVTIMEO, ...); without one, the timed
+	 * rows say the mechanism has no timed form
+	 */
+	ssize_t (*recv_timed)(struct pchan *c, void *buf, size_t cap, int ms);
+	ssize_t (*send_timed)(struct pchan *c, const void *buf, size_t len, int ms);
 	/* optional: what is queued (any unit), to see silent drops */
 	long (*queued)(struct pchan *c);
 	/* optional: wait (briefly) until @bytes are readable: asynchronous delivery */

@@ -102,6 +102,37 @@ static ssize_t fd_recv(struct pchan *c, void *buf, size_t cap, bool nb)
 	return ret_errno(read(c->fd[PE_READER], buf, cap));
 }
 
+/*
+ * A socket's blocking call with SO_RCVTIMEO or SO_SNDTIMEO set to @ms for
+ * that call alone: the timeout of sockets is an option, not an argument.
+ */
+static ssize_t sock_timed(struct pchan *c, int end, void *buf, size_t len, int ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	int fd = c->fd[end], opt = end == PE_WRITER ? SO_SNDTIMEO : SO_RCVTIMEO;
+	struct timeval off = { 0, 0 };
+	ssize_t r;
+
+	if (fd < 0)
+		return -EBADF;
+	if (setsockopt(fd, SOL_SOCKET, opt, &tv, sizeof(tv)) < 0)
+		return -errno;
+	c->nsys++;
+	r = ret_errno(end == PE_WRITER ? send(fd, buf, len, 0) : recv(fd, buf, len, 0));
+	setsockopt(fd, SOL_SOCKET, opt, &off, sizeof(off));
+	return r;
+}
+
+static ssize_t sock_send_timed(struct pchan *c, const void *buf, size_t len, int ms)
+{
+	return sock_timed(c, PE_WRITER, (void *)buf, len, ms);
+}
+
+static ssize_t sock_recv_timed(struct pchan *c, void *buf, size_t cap, int ms)
+{
+	return sock_timed(c, PE_READER, buf, cap, ms);
+}
+
 static void fd_close_end(struct pchan *c, int end)
 {
 	if (c->fd[end] >= 0)
@@ -401,6 +432,43 @@ static ssize_t mq_recv_ch(struct pchan *c, void *buf, size_t cap, bool nb)
 	return ret_errno(mq_receive(c->fd[PE_READER], buf, cap, NULL));
 }
 
+/* mq_timedsend/mq_timedreceive take an absolute CLOCK_REALTIME time. */
+static struct timespec mq_deadline(int ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+static ssize_t mq_send_timed(struct pchan *c, const void *buf, size_t len, int ms)
+{
+	struct timespec t = mq_deadline(ms);
+
+	if (c->fd[PE_WRITER] < 0)
+		return -EBADF;
+	mq_nb(c, PE_WRITER, false);
+	c->nsys++;
+	return mq_timedsend(c->fd[PE_WRITER], buf, len, 0, &t) < 0 ? -errno : (ssize_t)len;
+}
+
+static ssize_t mq_recv_timed(struct pchan *c, void *buf, size_t cap, int ms)
+{
+	struct timespec t = mq_deadline(ms);
+
+	if (c->fd[PE_READER] < 0)
+		return -EBADF;
+	mq_nb(c, PE_READER, false);
+	c->nsys++;
+	return ret_errno(mq_timedreceive(c->fd[PE_READER], buf, cap, NULL, &t));
+}
+
 static int mq_create(const char *name)
 {
 	char n[80];
@@ -624,6 +692,24 @@ static ssize_t sig_recv(struct pchan *c, void *buf, size_t cap, bool nb)
 	sig_set(&set);
 	c->nsys++;
 	if ((nb ? sigtimedwait(&set, &si, &zero) : sigwaitinfo(&set, &si)) < 0)
+		return -errno;
+	len = (size_t)si.si_value.sival_int >> 8;
+	if (len && cap)
+		*(unsigned char *)buf = (unsigned char)si.si_value.sival_int;
+	return (ssize_t)len;
+}
+
+/* sigtimedwait with a timeout; sigqueue never waits, so there is no timed send. */
+static ssize_t sig_recv_timed(struct pchan *c, void *buf, size_t cap, int ms)
+{
+	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	siginfo_t si;
+	sigset_t set;
+	size_t len;
+
+	sig_set(&set);
+	c->nsys++;
+	if (sigtimedwait(&set, &si, &t) < 0)
 		return -errno;
 	len = (size_t)si.si_value.sival_int >> 8;
 	if (len && cap)
@@ -863,8 +949,9 @@ static int mbox_open_ch(struct pchan *c, char *why, size_t len)
 	return 0;
 }
 
-static ssize_t mbox_xfer(struct pchan *c, int end, void *buf, size_t len, unsigned int prio,
-			 bool nb)
+/* One message through MBOX_SEND or MBOX_RECV; @ms >= 0: IPCCHAN_XFER_TIMEOUT. */
+static ssize_t mbox_xfer_t(struct pchan *c, int end, void *buf, size_t len, unsigned int prio,
+			   bool nb, int ms)
 {
 	struct ipcchan_mbox_msg m = {
 		.buf = (__u64)(uintptr_t)buf, .len = (__u32)len, .prio = prio,
@@ -874,6 +961,11 @@ static ssize_t mbox_xfer(struct pchan *c, int end, void *buf, size_t len, unsign
 		.msgs = (__u64)(uintptr_t)&m, .count = 1, .msg_size = sizeof(m),
 	};
 
+	if (ms >= 0) {
+		x.flags |= IPCCHAN_XFER_TIMEOUT;
+		x.timeout_ns = (__u64)ms * 1000000ULL;
+	}
+
 	if (c->fd[end] < 0)
 		return -EBADF;
 	c->nsys++;
@@ -881,6 +973,22 @@ static ssize_t mbox_xfer(struct pchan *c, int end, void *buf, size_t len, unsign
 		  &x) < 0)
 		return -errno;
 	return m.len;
+}
+
+static ssize_t mbox_xfer(struct pchan *c, int end, void *buf, size_t len, unsigned int prio,
+			 bool nb)
+{
+	return mbox_xfer_t(c, end, buf, len, prio, nb, -1);
+}
+
+static ssize_t mbox_ioc_send_timed(struct pchan *c, const void *buf, size_t len, int ms)
+{
+	return mbox_xfer_t(c, PE_WRITER, (void *)buf, len, 0, false, ms);
+}
+
+static ssize_t mbox_ioc_recv_timed(struct pchan *c, void *buf, size_t cap, int ms)
+{
+	return mbox_xfer_t(c, PE_READER, buf, cap, 0, false, ms);
 }
 
 static ssize_t mbox_ioc_send(struct pchan *c, const void *buf, size_t len, bool nb)
@@ -1000,7 +1108,13 @@ static int ring_kprod_open(struct pchan *c, char *why, size_t len)
 	return ring_open_ch(c, true, why, len);
 }
 
-static ssize_t ring_send(struct pchan *c, const void *buf, size_t len, bool nb)
+/* A wait in IPCCHAN_IOC_RING_WAIT: -1 waits for ever, 0 only checks. */
+static int64_t ring_timeout_ns(int ms)
+{
+	return ms < 0 ? -1 : (int64_t)ms * 1000000;
+}
+
+static ssize_t ring_send_t(struct pchan *c, const void *buf, size_t len, bool nb, int ms)
 {
 	struct ringc *p = c->priv;
 	void *dst;
@@ -1024,7 +1138,8 @@ static ssize_t ring_send(struct pchan *c, const void *buf, size_t len, bool nb)
 		if (nb)
 			return -EAGAIN;
 		c->nsys++;
-		ret = ipcchan_ring_wait(p->prod, ipcchan_ring_rec_total((uint32_t)len), -1);
+		ret = ipcchan_ring_wait(p->prod, ipcchan_ring_rec_total((uint32_t)len),
+					ring_timeout_ns(ms));
 		if (ret)
 			return ret;
 	}
@@ -1035,7 +1150,7 @@ static ssize_t ring_send(struct pchan *c, const void *buf, size_t len, bool nb)
 	return ret ? ret : (ssize_t)len;
 }
 
-static ssize_t ring_recv(struct pchan *c, void *buf, size_t cap, bool nb)
+static ssize_t ring_recv_t(struct pchan *c, void *buf, size_t cap, bool nb, int ms)
 {
 	struct ringc *p = c->priv;
 	const void *src;
@@ -1050,8 +1165,8 @@ static ssize_t ring_recv(struct pchan *c, void *buf, size_t cap, bool nb)
 			break;
 		/* Empty: a check-only wait tells a live producer from a gone one. */
 		c->nsys++;
-		ret = ipcchan_ring_wait(p->cons, 0, nb ? 0 : -1);
-		if (ret == -ETIMEDOUT)
+		ret = ipcchan_ring_wait(p->cons, 0, nb ? 0 : ring_timeout_ns(ms));
+		if (ret == -ETIMEDOUT && nb)
 			return -EAGAIN;
 		if (ret)
 			return ret;
@@ -1061,6 +1176,27 @@ static ssize_t ring_recv(struct pchan *c, void *buf, size_t cap, bool nb)
 	memcpy(buf, src, len < cap ? len : cap);
 	ret = ipcchan_ring_release(p->cons);
 	return ret ? ret : (ssize_t)len;
+}
+
+static ssize_t ring_send(struct pchan *c, const void *buf, size_t len, bool nb)
+{
+	return ring_send_t(c, buf, len, nb, -1);
+}
+
+static ssize_t ring_recv(struct pchan *c, void *buf, size_t cap, bool nb)
+{
+	return ring_recv_t(c, buf, cap, nb, -1);
+}
+
+/* The ring's producer and consumer wait with the timeout of RING_WAIT. */
+static ssize_t ring_send_timed(struct pchan *c, const void *buf, size_t len, int ms)
+{
+	return ring_send_t(c, buf, len, false, ms);
+}
+
+static ssize_t ring_recv_timed(struct pchan *c, void *buf, size_t cap, int ms)
+{
+	return ring_recv_t(c, buf, cap, false, ms);
 }
 
 static void ring_close_end(struct pchan *c, int end)
@@ -1127,6 +1263,7 @@ static void ring_unlink(const char *name)
 
 #define FD_OPS	.send = fd_send, .recv = fd_recv, .close_end = fd_close_end, \
 		.destroy = fd_destroy
+#define SOCK_OPS	FD_OPS, .send_timed = sock_send_timed, .recv_timed = sock_recv_timed
 
 static const struct pmech pm_pipe = {
 	.name = "pipe", .bench = "pipe", .desc = "pipe(2)", FD_OPS, .open = pipe_open,
@@ -1140,31 +1277,33 @@ static const struct pmech pm_fifo = {
 };
 static const struct pmech pm_ustream = {
 	.name = "unix-stream", .bench = "unix-stream", .desc = "AF_UNIX SOCK_STREAM socketpair",
-	FD_OPS, .open = ustream_open, .copies = "2 (user -> skb -> user)",
+	SOCK_OPS, .open = ustream_open, .copies = "2 (user -> skb -> user)",
 };
 static const struct pmech pm_udgram = {
 	.name = "unix-dgram", .bench = "unix-dgram", .desc = "AF_UNIX SOCK_DGRAM socketpair",
-	FD_OPS, .open = udgram_open, .copies = "2 (user -> skb -> user)",
+	SOCK_OPS, .open = udgram_open, .copies = "2 (user -> skb -> user)",
 };
 static const struct pmech pm_useq = {
 	.name = "unix-seqpacket", .bench = "unix-seqpacket",
-	.desc = "AF_UNIX SOCK_SEQPACKET socketpair", FD_OPS, .open = useq_open,
+	.desc = "AF_UNIX SOCK_SEQPACKET socketpair", SOCK_OPS, .open = useq_open,
 	.copies = "2 (user -> skb -> user)",
 };
 static const struct pmech pm_tcp = {
 	.name = "tcp", .bench = "tcp", .desc = "TCP over 127.0.0.1", .send = fd_send,
 	.recv = tcp_recv, .settle = tcp_settle, .close_end = fd_close_end, .destroy = fd_destroy, .open = tcp_open,
+	.send_timed = sock_send_timed, .recv_timed = sock_recv_timed,
 	.flags = PM_VOLATILE, .fill_max = 16384,
 	.copies = "2 (user -> skb -> user)",
 };
 static const struct pmech pm_udp = {
-	.name = "udp", .desc = "UDP over 127.0.0.1, connected sockets", FD_OPS,
+	.name = "udp", .desc = "UDP over 127.0.0.1, connected sockets", SOCK_OPS,
 	.open = udp_open, .queued = sock_rmem, .copies = "2 (user -> skb -> user)",
 };
 static const struct pmech pm_mq = {
 	.name = "posix-mq", .bench = "posix-mq",
 	.desc = "POSIX mq, fs.mqueue.msg_default messages of the probe's size",
 	.open = mq_open_ch, .send = mq_send_ch, .recv = mq_recv_ch, .send_prio = mq_prio_ch,
+	.send_timed = mq_send_timed, .recv_timed = mq_recv_timed,
 	.close_end = fd_close_end, .destroy = mq_destroy, .flags = PM_NAMED,
 	.named_create = mq_create, .named_exists = mq_exists, .named_unlink = mq_unlink_name,
 	.copies = "2 (user -> msg_msg -> user)",
@@ -1192,7 +1331,8 @@ static const struct pmech pm_shm_named = {
 static const struct pmech pm_signal = {
 	.name = "signal", .desc = "SIGUSR1 by sigqueue(3), blocked and taken by sigtimedwait(2)",
 	.flags = PM_SINGLE | PM_SIGINFO, .max_size = 1, .max_why = "a signal carries one sigval word",
-	.open = sig_open, .send = sig_send, .recv = sig_recv, .queued = sig_queued,
+	.open = sig_open, .send = sig_send, .recv = sig_recv, .recv_timed = sig_recv_timed,
+	.queued = sig_queued,
 	.close_end = sig_close_end, .destroy = sig_destroy,
 	.copies = "0 (the sigval travels in a siginfo)",
 };
@@ -1200,6 +1340,7 @@ static const struct pmech pm_rtsignal = {
 	.name = "rt-signal", .desc = "SIGRTMIN.. by sigqueue(3), taken by sigtimedwait(2)",
 	.flags = PM_SINGLE | PM_SIGINFO, .max_size = 1, .max_why = "a signal carries one sigval word",
 	.open = rtsig_open, .send = sig_send, .recv = sig_recv, .send_prio = rtsig_prio,
+	.recv_timed = sig_recv_timed,
 	.queued = sig_queued, .close_end = sig_close_end, .destroy = sig_destroy,
 	.copies = "0 (the sigval travels in a siginfo)",
 };
@@ -1214,6 +1355,7 @@ static const struct pmech pm_mbox_ioctl = {
 	.desc = "ipcchan mailbox, MBOX_SEND/RECV ioctls, defaults",
 	.available = ipcchan_available, .open = mbox_open_ch, .send = mbox_ioc_send,
 	.recv = mbox_ioc_recv, .send_prio = mbox_ioc_prio, .close_end = fd_close_end,
+	.send_timed = mbox_ioc_send_timed, .recv_timed = mbox_ioc_recv_timed,
 	.destroy = fd_destroy, .flags = PM_NAMED, .named_create = mbox_create,
 	.named_exists = mbox_exists, .named_unlink = mbox_unlink,
 	.copies = "2 (user -> reserved slot -> user)",
@@ -1240,6 +1382,7 @@ static const struct pmech pm_mbox_rdv = {
 	.desc = "ipcchan mailbox, policy rendezvous (capacity 0), MBOX_SEND/RECV ioctls",
 	.available = rdv_available, .open = mbox_open_ch, .send = mbox_ioc_send,
 	.recv = mbox_ioc_recv, .send_prio = mbox_ioc_prio, .close_end = fd_close_end,
+	.send_timed = mbox_ioc_send_timed, .recv_timed = mbox_ioc_recv_timed,
 	.destroy = fd_destroy, .flags = PM_NAMED | PM_RENDEZVOUS,
 	.named_create = mbox_rdv_create, .named_exists = mbox_exists,
 	.named_unlink = mbox_unlink,
@@ -1250,6 +1393,7 @@ static const struct pmech pm_ring = {
 	.desc = "ipcchan ring of 16 pages, libipcchan producer and consumer",
 	.available = ipcchan_available, .flags = PM_NAMED | PM_INPLACE,
 	.open = ring_user_open, .send = ring_send, .recv = ring_recv,
+	.send_timed = ring_send_timed, .recv_timed = ring_recv_timed,
 	.close_end = ring_close_end, .destroy = ring_destroy, .named_create = ring_create,
 	.named_exists = ring_exists, .named_unlink = ring_unlink,
 	.copies = "1 (the producer writes the mapped ring; read in place)",
@@ -1259,6 +1403,7 @@ static const struct pmech pm_ring_write = {
 	.desc = "ipcchan ring of 16 pages, kernel write() producer, libipcchan consumer",
 	.available = ipcchan_available, .flags = PM_INPLACE,
 	.open = ring_kprod_open, .send = ring_send, .recv = ring_recv,
+	.recv_timed = ring_recv_timed,
 	.close_end = ring_close_end, .destroy = ring_destroy,
 	.copies = "1 (write() copies into the ring; read in place)",
 };

@@ -50,6 +50,23 @@ static long sysctl_num(const char *path)
 	return v;
 }
 
+/*
+ * A mechanism this ipcbench (or the saved document) does not have, such
+ * as a rendezvous mailbox on an older one: claims about it are skipped,
+ * as its questions are.
+ */
+static bool lacks(const struct lab *L, const char *mech, char *why, size_t len)
+{
+	struct lab_question q = { .mech = mech, .row = "capacity", .size = 64,
+				  .extract = ex_count };
+	struct lab_value v;
+
+	lab_measured(L, &q, &v);
+	if (v.absent)
+		snprintf(why, len, "%s", v.why);
+	return v.absent;
+}
+
 /* Claims about this machine's settings hold only for a live measurement. */
 #define LIVE_ONLY() do {						\
 	if (!L->live) {							\
@@ -269,7 +286,7 @@ static const struct lab_claim c_capacity[] = {
 };
 
 /* ------------------------------------------------------------------ */
-/* 3. Blocking, non-blocking and timeouts */
+/* 3. Blocking, timeouts and rendezvous */
 
 static const struct lab_question q_blocking[] = {
 	{ "pipe-nb-empty", "pipe", "nb-empty", 64, ex_nonblock, 0, 0,
@@ -290,6 +307,30 @@ static const struct lab_question q_blocking[] = {
 	{ "rt-signal-full", "rt-signal", "full", 1, ex_full, 0, 0,
 	  "real-time signals, RLIMIT_SIGPENDING reached: what does sigqueue() do?",
 	  "block|drop|fail" },
+	{ "pipe-timed-empty", "pipe", "timed-empty", 64, ex_timed, 0, 0,
+	  "pipe, empty: what does a read with a timeout give up with (none if the pipe "
+	  "has no such call)?", "ERRNO|none" },
+	{ "posix-mq-timed-empty", "posix-mq", "timed-empty", 64, ex_timed, 0, 0,
+	  "POSIX mq, empty: what does mq_timedreceive() with a 50 ms timeout return?",
+	  "ERRNO|none" },
+	{ "unix-dgram-timed-empty", "unix-dgram", "timed-empty", 64, ex_timed, 0, 0,
+	  "Unix datagram socket with SO_RCVTIMEO of 50 ms, empty: what does recv() "
+	  "return?", "ERRNO|none" },
+	{ "udp-timed-full", "udp", "timed-full", 64, ex_timed, 0, 0,
+	  "UDP with SO_SNDTIMEO of 50 ms, receiver's buffer full: what does send() do?",
+	  "ERRNO|none|drop" },
+	{ "mbox-rdv-capacity", "mbox-rendezvous", "capacity", 64, ex_count, 0, 0,
+	  "rendezvous mailbox (ipcchan mbox create --policy rendezvous): how many 64 B "
+	  "messages does it hold with no receiver?", "messages" },
+	{ "mbox-rdv-nb-full", "mbox-rendezvous", "nb-full", 64, ex_nonblock, 0, 0,
+	  "rendezvous mailbox, no receiver waiting: what does a non-blocking send return?",
+	  "ERRNO|drop|partial" },
+	{ "mbox-rdv-full", "mbox-rendezvous", "full", 64, ex_full, 0, 0,
+	  "rendezvous mailbox, no receiver waiting: what does a blocking send do?",
+	  "block|drop|fail" },
+	{ "mbox-rdv-timed-full", "mbox-rendezvous", "timed-full", 64, ex_timed, 0, 0,
+	  "rendezvous mailbox, no receiver: what does a send with a 50 ms timeout return?",
+	  "ERRNO|none|drop" },
 };
 
 static const char *const block_mechs[] = { "pipe", "unix-stream", "unix-dgram", "udp",
@@ -339,12 +380,110 @@ static int c_empty(const struct lab *L, char *why, size_t len)
 	return 1;
 }
 
+/* The mechanisms with a timed form the explanation names, and the error it gives. */
+static const struct {
+	const char *mech, *err;
+} timed_errs[] = {
+	{ "posix-mq", "ETIMEDOUT" }, { "mbox-ioctl", "ETIMEDOUT" },
+	{ "mbox-rendezvous", "ETIMEDOUT" }, { "unix-stream", "EAGAIN" },
+	{ "unix-dgram", "EAGAIN" },
+};
+
+/*
+ * A timed call gives up with ETIMEDOUT (mq, mailbox) or EAGAIN (sockets),
+ * and only after its timeout: "EAGAIN at once" would be a plain
+ * non-blocking call.
+ */
+static int c_timed_errors(const struct lab *L, char *why, size_t len)
+{
+	static const char *const rows[] = { "timed-empty", "timed-full" };
+	char want[64], w[200];
+	const char *c;
+	size_t i, k;
+
+	for (i = 0; i < N(timed_errs); i++)
+		for (k = 0; k < N(rows) && !lacks(L, timed_errs[i].mech, why, len); k++) {
+			c = lab_cell(L, timed_errs[i].mech, rows[k], 64, w, sizeof(w));
+			if (!c) {
+				snprintf(why, len, "%s %s: %s", timed_errs[i].mech, rows[k], w);
+				return 0;
+			}
+			snprintf(want, sizeof(want), "%s after the timeout", timed_errs[i].err);
+			if (strcmp(c, want)) {
+				snprintf(why, len, "%s %s: %s", timed_errs[i].mech, rows[k], c);
+				return 0;
+			}
+		}
+	return 1;
+}
+
+/* A timed send gives up where a blocking one blocks, and drops where it drops. */
+static int c_timed_matches_full(const struct lab *L, char *why, size_t len)
+{
+	static const char *const m[] = { "pipe", "unix-dgram", "udp", "posix-mq", "sysv-msg",
+					 "mbox-rw", "mbox-ioctl", "mbox-rendezvous" };
+	char f[48], t[48];
+	size_t i;
+
+	for (i = 0; i < N(m); i++) {
+		if (lacks(L, m[i], why, len))
+			continue;
+		WORD(m[i], "full", 64, ex_full, f);
+		WORD(m[i], "timed-full", 64, ex_timed, t);
+		if (!*f || !*t)
+			return 0;
+		if (!strcmp(t, "none"))
+			continue;
+		if (strcmp(f, "block") ? strcmp(t, f) : t[0] != 'E') {
+			snprintf(why, len, "%s: blocking send %s, timed send %s", m[i], f, t);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * A rendezvous mailbox holds nothing: capacity 0 at every size, a
+ * non-blocking send with no receiver gets EAGAIN and a blocking one
+ * waits; its sender is woken by the one receive that takes its message.
+ */
+static int c_rendezvous(const struct lab *L, char *why, size_t len)
+{
+	static const size_t sz[] = { 1, 64, 4096 };
+	double cap, wake;
+	char nb[48], f[48];
+	size_t i;
+
+	if (lacks(L, "mbox-rendezvous", why, len))
+		return -1;
+	for (i = 0; i < N(sz); i++) {
+		cap = NUM("mbox-rendezvous", "capacity", sz[i], ex_count);
+		wake = NUM("mbox-rendezvous", "wake", sz[i], ex_count);
+		WORD("mbox-rendezvous", "nb-full", sz[i], ex_nonblock, nb);
+		WORD("mbox-rendezvous", "full", sz[i], ex_full, f);
+		if (isnan(cap) || isnan(wake) || !*nb || !*f)
+			return 0;
+		if (cap != 0 || wake != 1 || strcmp(nb, "EAGAIN") || strcmp(f, "block")) {
+			snprintf(why, len, "%zu B: capacity %.0f, non-blocking send %s, blocking "
+				 "send %s, woken after %.0f", sz[i], cap, nb, f, wake);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static const struct lab_claim c_blocking[] = {
 	{ "an empty buffer gives EAGAIN to a non-blocking receive, except SysV msg's ENOMSG",
 	  c_empty },
 	{ "where a blocking send blocks, a non-blocking one fails with EAGAIN; where it "
 	  "drops, the non-blocking one drops too and reports success",
 	  c_nb_matches_full },
+	{ "a timed call of POSIX mq or a mailbox gives up with ETIMEDOUT, one of a socket "
+	  "with EAGAIN, and each only after its timeout", c_timed_errors },
+	{ "a timed send gives up where a blocking send blocks, and drops where it drops",
+	  c_timed_matches_full },
+	{ "a rendezvous mailbox holds nothing: capacity 0, EAGAIN for a non-blocking send "
+	  "with no receiver, a blocking one waits, and one receive wakes it", c_rendezvous },
 };
 
 /* ------------------------------------------------------------------ */
@@ -366,6 +505,8 @@ static const struct lab_question q_wake[] = {
 	  "default mailbox, 64 B messages?", "messages" },
 	{ "ring-64", "ring", "wake", 64, ex_count, 0, 0,
 	  "shared ring (libipcchan producer), 64 B records?", "messages" },
+	{ "mbox-rdv-64", "mbox-rendezvous", "wake", 64, ex_count, 0, 0,
+	  "rendezvous mailbox (capacity 0), a sender blocked: 64 B messages?", "messages" },
 };
 
 static int c_pipe_page(const struct lab *L, char *why, size_t len)
@@ -731,16 +872,19 @@ const struct lab_exercise lab_exercises[] = {
 	},
 	{
 		.name = "blocking",
-		.title = "Blocking, non-blocking and timeouts",
-		.rows = "nb-empty, nb-full, full",
+		.title = "Blocking, timeouts and rendezvous",
+		.rows = "nb-empty, nb-full, full, timed-empty, timed-full, capacity",
 		.setup =
 "Receive from an empty buffer and send into a full one, first\n"
-"non-blocking (O_NONBLOCK, IPC_NOWAIT, MSG_DONTWAIT), then blocking.\n"
-"Predict the error a non-blocking call gets, and whether a blocking send\n"
-"blocks, drops the message or fails.",
+"non-blocking (O_NONBLOCK, IPC_NOWAIT, MSG_DONTWAIT), then with a\n"
+"timeout of 50 ms, then blocking. Predict the error a non-blocking call\n"
+"gets, the one a timed call gives up with (or that the mechanism has no\n"
+"timed call), and whether a blocking send blocks, drops the message or\n"
+"fails. Then the same for a mailbox of capacity zero, a rendezvous: a\n"
+"send completes only when a receiver takes the message.",
 		.q = q_blocking, .nq = N(q_blocking),
 		.claims = c_blocking, .nclaims = N(c_blocking),
-		.extra = "unix-stream,unix-dgram,posix-mq,sysv-msg",
+		.extra = "unix-stream,unix-dgram,posix-mq,sysv-msg,mbox-ioctl",
 		.explain =
 "Where the kernel can make a writer wait, a full buffer blocks it and a\n"
 "non-blocking call gets EAGAIN instead: pipes, sockets, POSIX mq, SysV\n"
@@ -749,13 +893,26 @@ const struct lab_exercise lab_exercises[] = {
 "reports success, a standard signal that is already pending is merged\n"
 "into it, and the real-time signal queue fails with EAGAIN once\n"
 "RLIMIT_SIGPENDING is reached. A timeout sits between the two: a\n"
-"blocking call that gives up after a while (mq_timedsend, SO_SNDTIMEO,\n"
-"IPCCHAN_XFER_TIMEOUT on a mailbox transfer).",
+"blocking call that gives up after a while. POSIX mq (mq_timedsend,\n"
+"mq_timedreceive) and the mailbox (IPCCHAN_XFER_TIMEOUT on MBOX_SEND\n"
+"and MBOX_RECV) take the timeout as an argument and say ETIMEDOUT. A\n"
+"socket's timeout is an option (SO_SNDTIMEO, SO_RCVTIMEO), and a call\n"
+"that runs out of it returns what a non-blocking one would have, EAGAIN.\n"
+"A pipe's read() and write(), SysV msg and a mailbox's read() and\n"
+"write() take no timeout at all: poll() with a timeout, then a\n"
+"non-blocking call, is the only bounded wait there. A rendezvous is the\n"
+"course's zero capacity: the mailbox holds nothing, so a sender with no\n"
+"receiver waiting would block, a non-blocking send fails with EAGAIN,\n"
+"a timed one gives up with ETIMEDOUT and withdraws its message, and a\n"
+"blocked sender wakes after the one receive that took its message.",
 		.more =
 "ipcchan mbox create lab3\n"
 "time ipcchan mbox recv --timeout 200 lab3   # empty: gives up after 200 ms\n"
 "ipcchan mbox recv --nonblock lab3           # empty: at once\n"
-"ipcchan mbox rm lab3",
+"ipcchan mbox rm lab3\n"
+"ipcchan mbox create --policy rendezvous lab3r\n"
+"time ipcchan mbox send --timeout 200 lab3r hi   # no receiver: ETIMEDOUT\n"
+"ipcchan mbox rm lab3r",
 	},
 	{
 		.name = "wakeup",
@@ -779,7 +936,8 @@ const struct lab_exercise lab_exercises[] = {
 "as sockets' SO_SNDLOWAT: by default a quarter of its capacity, the\n"
 "threshold at which poll() reports EPOLLOUT. A shared ring's producer is\n"
 "woken by the consumer only when it said it waits (the need-wakeup\n"
-"flag), after one record.",
+"flag), after one record. A rendezvous mailbox has no buffer to drain:\n"
+"its blocked sender wakes after the one receive that took its message.",
 		.more =
 "ipcbench --timeline 2000 -m pipe,mbox-block -o /tmp   # occupancy over time\n"
 "ipcchan mbox create --capacity 16 --send-lowat 1 lab4; ipcchan show lab4\n"

@@ -131,6 +131,7 @@ void ex_short_read(const char *cell, size_t size, struct lab_value *v);
 void ex_yes_no(const char *cell, size_t size, struct lab_value *v);
 void ex_nonblock(const char *cell, size_t size, struct lab_value *v);
 void ex_full(const char *cell, size_t size, struct lab_value *v);
+void ex_timed(const char *cell, size_t size, struct lab_value *v);
 void ex_delivered(const char *cell, size_t size, struct lab_value *v);
 void ex_bytes(const char *cell, size_t size, struct lab_value *v);
 void ex_decimal(const char *cell, size_t size, struct lab_value *v);

@@ -487,6 +487,27 @@ void ex_full(const char *cell, size_t size, struct lab_value *v)
 		whyf(v, "unknown full-buffer cell \"%s\"", cell);
 }
 
+/*
+ * A call with a timeout: "ETIMEDOUT after the timeout", "EAGAIN at once"
+ * -> the errno; "no timed form" -> none; "succeeds; the message is
+ * dropped" -> drop; "returns 64 B at once" -> succeeds.
+ */
+void ex_timed(const char *cell, size_t size, struct lab_value *v)
+{
+	size_t n = errno_at(cell);
+
+	if (n && (!strcmp(cell + n, " after the timeout") || !strcmp(cell + n, " at once")))
+		set_word(v, cell, n);
+	else if (!strcmp(cell, "no timed form"))
+		set_word(v, "none", 4);
+	else if (!strcmp(cell, "succeeds; the message is dropped"))
+		set_word(v, "drop", 4);
+	else if (starts(cell, "returns "))
+		set_word(v, "succeeds", 8);
+	else
+		whyf(v, "unknown timed-call cell \"%s\"", cell);
+}
+
 /* Order: "FIFO; D of S dropped when full": S - D arrived. */
 void ex_delivered(const char *cell, size_t size, struct lab_value *v)
 {

@@ -13,28 +13,13 @@
 #
 # Needs bash, strace and $BUILD/bin/ipcchan (make host-test builds it).
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${BUILD:-$top/build}/bin
-ipcchan=$bin/ipcchan
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-ok() { # status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
+ipcchan=${BUILD:-$top/build}/bin/ipcchan
 
 # run ARGS...: the tool under strace; $tmp/{out,err,trace}, returns its status.
 run() {
-	strace -f -qq -e trace=open,openat,socket -o "$tmp/trace" \
-		"$ipcchan" "$@" >"$tmp/out" 2>"$tmp/err"
+	traced open,openat,socket "$ipcchan" "$@"
 }
 
 # What the traced run touched of the kernel interface, if anything.
@@ -76,12 +61,7 @@ usage_error() {
 	return 0
 }
 
-echo "TAP version 13"
-if [ ! -x "$ipcchan" ] || ! command -v strace >/dev/null; then
-	echo "1..1"
-	echo "not ok 1 cli_test # needs $ipcchan and strace"
-	exit 1
-fi
+tap_start cli_test "$ipcchan" strace
 
 # The detector itself: requests that must reach the kernel are seen.
 run info
@@ -200,5 +180,4 @@ check_comp "id fill rate drops p99" ipcchan top --sort "" || rc=1
 check_comp "--count --help --interval --json --once --sort" ipcchan top -- || rc=1
 ok $rc "completion: commands, verbs, options, option values and names"
 
-echo "1..$n"
-exit $failed
+tap_end

@@ -84,6 +84,14 @@ HOST_TEST(extractors)
 	CHECK_STR(ex(ex_nonblock, "succeeds; the message is dropped", 64).word, "drop");
 	CHECK_STR(ex(ex_nonblock, "ENOMSG", 64).word, "ENOMSG");
 	CHECK_STR(ex(ex_full, "fails at once: EAGAIN", 1).word, "fail");
+	CHECK_STR(ex(ex_timed, "ETIMEDOUT after the timeout", 64).word, "ETIMEDOUT");
+	CHECK_STR(ex(ex_timed, "EAGAIN at once", 64).word, "EAGAIN");
+	CHECK_STR(ex(ex_timed, "no timed form", 64).word, "none");
+	CHECK_STR(ex(ex_timed, "succeeds; the message is dropped", 64).word, "drop");
+	CHECK_STR(ex(ex_timed, "returns 64 B at once", 64).word, "succeeds");
+	CHECK(!ex(ex_timed, "ETIMEDOUT", 64).ok);
+	CHECK(!ex(ex_timed, "EAGAIN after a while", 64).ok);
+	CHECK(!ex(ex_timed, "blocks", 64).ok);
 	CHECK(!ex(ex_full, "no answer in 10 s (state R)", 64).ok);
 	CHECK(ex(ex_delivered, "FIFO; 127 of 128 dropped when full", 1).num == 1);
 	CHECK(!ex(ex_delivered, "FIFO", 1).ok);
@@ -117,6 +125,7 @@ HOST_TEST(answers)
 	struct lab_question word = { "x", "pipe", "full", 64, ex_full, 0, 0, "", "" };
 	struct lab_question err = { "x", "pipe", "nb-full", 64, ex_nonblock, 0, 0, "", "" };
 	struct lab_question peer = { "x", "pipe", "writer-exit", 64, ex_peer, 0, 0, "", "" };
+	struct lab_question timed = { "x", "pipe", "timed-empty", 64, ex_timed, 0, 0, "", "" };
 	struct lab_value m, w;
 
 	CHECK(judged(&count, "1024", "1024 (64 KiB)"));
@@ -129,6 +138,10 @@ HOST_TEST(answers)
 	CHECK(judged(&word, "Blocks", "blocks") && !judged(&word, "drop", "blocks"));
 	CHECK(judged(&err, "eagain", "EAGAIN") && !judged(&err, "EINTR", "EAGAIN"));
 	CHECK(judged(&peer, "0", "EOF (0); poll HUP") && !judged(&err, "0", "EAGAIN"));
+	CHECK(judged(&timed, "etimedout", "ETIMEDOUT after the timeout"));
+	CHECK(!judged(&timed, "EAGAIN", "ETIMEDOUT after the timeout"));
+	CHECK(judged(&timed, "None", "no timed form") && !judged(&timed, "no", "no timed form"));
+	CHECK(!judged(&timed, "ETIMEDOUT", "no timed form"));
 
 	/* The wrong answer --measured tries is wrong for every kind. */
 	ex_bytes("0 B", 1, &m);
@@ -137,6 +150,9 @@ HOST_TEST(answers)
 	ex_full("blocks", 64, &m);
 	lab_wrong_answer(&word, &m, &w);
 	CHECK(!lab_right(&word, &w, &m) && lab_right(&word, &m, &m));
+	ex_timed("no timed form", 64, &m);
+	lab_wrong_answer(&timed, &m, &w);
+	CHECK(!lab_right(&timed, &w, &m) && lab_right(&timed, &m, &m));
 }
 
 /* Every exercise has questions, and keys are unique within it. */

@@ -13,38 +13,26 @@
 #                        --measured passes; answers equal to the measured
 #                        values are all right; one wrong answer (file or
 #                        --answer) is reported wrong and exits 1; a cell
-#                        edited to contradict an explanation, or to text
-#                        the lab cannot read, fails --measured
+#                        edited to contradict an explanation (boundaries,
+#                        timeouts, rendezvous), or to text the lab cannot
+#                        read, fails --measured
 #   the ipcbench runs    through a stand-in ipcbench that serves the same
 #                        document: one run without the speed rows, one
 #                        with them for the memory exercise only; a
-#                        mechanism this ipcbench lacks is skipped; a
-#                        failing ipcbench fails the check
+#                        mechanism this ipcbench lacks (a ring, a
+#                        rendezvous mailbox) is skipped, its questions
+#                        and claims too; a failing ipcbench fails the check
 #
 # Needs bash, python3, strace and $IPCCHAN_LAB (make host-test sets it).
 set -uo pipefail
+. "$(dirname "$0")/lib.sh"
 
-top=$(cd "$(dirname "$0")/../.." && pwd)
 lab=${IPCCHAN_LAB:-${BUILD:-$top/build}/host/bin/ipcchan-lab}
 props=$top/tools/tests/lab-props.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0 failed=0
-
-ok() { # status description
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=1
-	fi
-}
 
 # run ARGS...: ipcchan-lab under strace; $tmp/{out,err,trace}; its status.
 run() {
-	strace -f -qq -e trace=execve,open,openat -o "$tmp/trace" \
-		"$lab" "$@" >"$tmp/out" 2>"$tmp/err"
+	traced execve,open,openat "$lab" "$@"
 }
 
 # Did the traced run start a program (ipcbench) or open the device?
@@ -52,12 +40,7 @@ measured() {
 	[ "$(grep -c 'execve(' "$tmp/trace")" -gt 1 ] || grep -q '"/dev/ipcchan"' "$tmp/trace"
 }
 
-echo "TAP version 13"
-if [ ! -x "$lab" ] || ! command -v strace >/dev/null || ! command -v python3 >/dev/null; then
-	echo "1..1"
-	echo "not ok 1 lab_test # needs $lab, strace and python3"
-	exit 1
-fi
+tap_start lab_test "$lab" strace python3
 
 rc=0
 for args in "--help" "-h" "help" "check --help" "run 1 -h" "-j --help" "check -m all --help"; do
@@ -151,6 +134,13 @@ r=$?
 [ "$r" -eq 1 ] && grep -Eq '^  wrong +2\.pipe-64 +1000 +\(measured: 1024\)' "$tmp/out"
 ok $? "a wrong --answer is reported wrong, exit 1"
 
+"$lab" check 3 --answer mbox-rdv-capacity=1 -A pipe-timed-empty=ETIMEDOUT \
+	--props "$props" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -Eq '^  wrong +3\.mbox-rdv-capacity +1 +\(measured: 0\)' "$tmp/out" &&
+	grep -Eq '^  wrong +3\.pipe-timed-empty +ETIMEDOUT +\(measured: none\)' "$tmp/out"
+ok $? "wrong rendezvous and timeout answers are reported wrong, exit 1"
+
 "$lab" check 2 -a "$tmp/answers.txt" --answer 2.pipe-64=1023 --props "$props" >"$tmp/out" 2>&1
 r1=$?
 "$lab" check 5 -a "$tmp/answers.txt" --answer unix-dgram-1=700 --props "$props" >/dev/null 2>&1
@@ -179,26 +169,47 @@ r = [q["result"] for e in d["exercises"] for q in e["questions"]]
 assert d["failed"] == 1 and r.count("wrong") == 1, (d["failed"], r.count("wrong"))' "$tmp/check.json"
 ok $? "check -j is JSON and counts the wrong answer"
 
-# A measurement that contradicts an explanation fails --measured.
-python3 -c 'import json,sys
+# edit MECH ROW SIZE-INDEX TEXT: the saved measurement with one cell changed, in $tmp/edit.json.
+edit() {
+	python3 -c 'import json,sys
 d = json.load(open(sys.argv[1]))
 for m in d["mechanisms"]:
-    if m["name"] == "pipe": m["cells"]["boundaries"][1] = "yes"
-json.dump(d, open(sys.argv[2], "w"))' "$props" "$tmp/edited.json"
-"$lab" check --measured 1 --props "$tmp/edited.json" >"$tmp/out" 2>&1
+    if m["name"] == sys.argv[3]: m["cells"][sys.argv[4]][int(sys.argv[5])] = sys.argv[6]
+json.dump(d, open(sys.argv[2], "w"))' "$props" "$tmp/edit.json" "$@"
+}
+
+# A measurement that contradicts an explanation fails --measured.
+edit pipe boundaries 1 "yes"
+"$lab" check --measured 1 --props "$tmp/edit.json" >"$tmp/out" 2>&1
 r=$?
 [ "$r" -eq 1 ] && grep -q '^not ok - 1: claim: a mechanism keeps message boundaries' "$tmp/out"
 ok $? "a pipe that kept boundaries would fail exercise 1's claim"
 
-python3 -c 'import json,sys
-d = json.load(open(sys.argv[1]))
-for m in d["mechanisms"]:
-    if m["name"] == "mbox-rw": m["cells"]["full"][1] = "sleeps for a while"
-json.dump(d, open(sys.argv[2], "w"))' "$props" "$tmp/unread.json"
-"$lab" check --measured 3 --props "$tmp/unread.json" >"$tmp/out" 2>&1
+edit mbox-rw full 1 "sleeps for a while"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
 r=$?
 [ "$r" -eq 1 ] && grep -q '^not ok - 3.mbox-full: unknown full-buffer cell' "$tmp/out"
 ok $? "a cell the lab cannot read fails --measured"
+
+# A socket whose timed receive failed at once would be a non-blocking one.
+edit unix-dgram timed-empty 1 "EAGAIN at once"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -q '^ok - 3.unix-dgram-timed-empty = EAGAIN$' "$tmp/out" &&
+	grep -q '^not ok - 3: claim: a timed call of POSIX mq or a mailbox gives up' "$tmp/out"
+ok $? "a timed call that did not wait for its timeout fails exercise 3's claim"
+
+edit mbox-rendezvous capacity 2 "1 (4 KiB)"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -q '^not ok - 3: claim: a rendezvous mailbox holds nothing' "$tmp/out"
+ok $? "a rendezvous mailbox that held a message fails its claim"
+
+edit udp timed-full 1 "EAGAIN after the timeout"
+"$lab" check --measured 3 --props "$tmp/edit.json" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 1 ] && grep -q '^not ok - 3: claim: a timed send gives up where a blocking' "$tmp/out"
+ok $? "a timed send that waited where the blocking one drops fails its claim"
 
 # The live path, through a stand-in ipcbench serving the saved document.
 cat >"$tmp/ipcbench" <<EOF
@@ -229,10 +240,19 @@ r=$?
 	! grep -q -- '-m .*ring' "$tmp/ipcbench.log"
 ok $? "a mechanism this ipcbench lacks is skipped, not asked for"
 
+rm -f "$tmp/ipcbench.log"
+LACK=mbox-rendezvous "$lab" check --measured 3 -b "$tmp/ipcbench" >"$tmp/out" 2>&1
+r=$?
+[ "$r" -eq 0 ] &&
+	[ "$(grep -c "^ok - 3.mbox-rdv-.* # SKIP this ipcbench has no mechanism 'mbox-rendezvous'" \
+		"$tmp/out")" -eq 4 ] &&
+	grep -q '^ok - 3: claim: a rendezvous mailbox holds nothing.* # SKIP' "$tmp/out" &&
+	! grep -q -- '-m .*mbox-rendezvous' "$tmp/ipcbench.log"
+ok $? "without a rendezvous mailbox its questions and claim are skipped"
+
 FAIL=1 "$lab" check 2 -A pipe-64=1024 -b "$tmp/ipcbench" >"$tmp/out" 2>"$tmp/err"
 r=$?
 [ "$r" -eq 1 ] && grep -q 'failed (exit status 3)' "$tmp/err"
 ok $? "a failing ipcbench fails the check, exit 1"
 
-echo "1..$n"
-exit $failed
+tap_end
