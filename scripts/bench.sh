@@ -85,12 +85,14 @@ reps() {
 # largest repetition's value; ping-pong adds each mechanism's p99 (median
 # over repetitions) as a dashed line of the same colour and point type,
 # right after the mechanism's own series (tools/tests/bench_plot_test.py
-# reads them in that order).
+# reads them in that order). Like the table's p99.9 below 1000 samples, a
+# p99 of fewer than 100 round trips per repetition is only their maximum:
+# it is left out.
 plot() {
 	local csv=$1 base=$2 mode=$3 ylabel=$4 title=$5 dir mechs m k=0 plots= cols
 	dir=$(dirname "$base")/.plotdata
 	cols=(mb_per_s mb_per_s_min mb_per_s_max)
-	[ "$mode" = pingpong ] && cols=(p50_us p50_min_us p50_max_us p99_us)
+	[ "$mode" = pingpong ] && cols=(p50_us p50_min_us p50_max_us p99_us n_per_rep)
 	mkdir -p "$dir"
 	mechs=$(awk -F, -v m="$mode" 'NR > 1 && $1 == m && $6 == "ok" { print $3 }' "$csv" | awk '!s[$0]++')
 	[ -n "$mechs" ] || { log "bench.sh: no $mode rows in $csv"; return 0; }
@@ -100,7 +102,7 @@ plot() {
 			{ rm -rf "$dir"; die "cannot plot $csv"; }
 		plots+="${plots:+, }'$dir/$mode-$m.dat' using 1:2:3:4 with yerrorlines lt $k title '$m'"
 		if [ "$mode" = pingpong ]; then
-			plots+=", '' using 1:5 with linespoints lt $k dt 2 ps 0.5 notitle"
+			plots+=", '' using 1:(\$6 >= 100 ? \$5 : NaN) with linespoints lt $k dt 2 ps 0.5 notitle"
 		fi
 	done
 	if [ "$mode" = pingpong ]; then
