@@ -134,10 +134,13 @@ render_plots() {
 	[ -r "$d/sweep.csv" ] || die "$d/sweep.csv missing"
 	env=$(grep -m1 '^virtualisation:' "$d/sweep.txt" 2>/dev/null | sed 's/^virtualisation: *//; s/,.*//' || true)
 	env=${env:-unknown}
+	# Two title lines: gnuplot reads \n in a double-quoted string.
 	plot "$d/sweep.csv" "$d/latency" pingpong 'round trip (us)' \
-		"ping-pong round trip, same CPU, $env\\nline: median p50; bar: min-max p50 over $(reps "$d/sweep.csv" pingpong) reps; dashed: median p99"
+		"ping-pong round trip, same CPU, $env\\nline: median p50; bar: min-max p50 over \
+$(reps "$d/sweep.csv" pingpong) reps; dashed: median p99 (n >= 100 per rep)"
 	plot "$d/sweep.csv" "$d/throughput" stream 'MB/s' \
-		"one-way streaming, same CPU, $env\\nline: median; bar: min-max over $(reps "$d/sweep.csv" stream) reps"
+		"one-way streaming, same CPU, $env\\nline: median; bar: min-max over \
+$(reps "$d/sweep.csv" stream) reps"
 }
 
 if [ -n "$render" ]; then

@@ -18,7 +18,8 @@ renders it with `bench.sh --render`, and reads the SVGs back:
   the PNGs       written
   an older CSV   (without the min and max columns) is refused by name
 
-Needs python3, gnuplot and $IPCBENCH (make host-test sets it). The series
+Needs python3, gnuplot (its absence is a failure) and $IPCBENCH (make
+host-test sets it). The series
 order it reads is bench.sh's: each ping-pong series is followed by its
 p99 series.
 """
@@ -174,50 +175,52 @@ def render(d):
     return subprocess.run([bench_sh, '--render', d], capture_output=True, text=True)
 
 
+def checks(tmp):
+    if not ok(shutil.which('gnuplot'), 'gnuplot installed (scripts/deps.sh installs it)'):
+        return
+    csv_path = os.path.join(tmp, 'sweep.csv')
+    with open(os.path.join(tmp, 'sweep.txt'), 'w') as out:
+        r = subprocess.run([ipcbench, '--quiet', '-m', 'pipe,unix-dgram,null',
+                            '-s', '64,4K,1M', '-r', '3', '-t', '0.02', '-w', '0.01',
+                            '-p', 'same', '--csv', csv_path],
+                           stdout=out, stderr=subprocess.PIPE, text=True)
+    if not ok(r.returncode == 0, 'ipcbench wrote sweep.csv', r.stderr):
+        return
+    pp, st = rows(csv_path, 'pingpong'), rows(csv_path, 'stream')
+    ok(sorted(pp) == ['pipe', 'unix-dgram'] and sorted(st) == ['null', 'pipe', 'unix-dgram'],
+       'the run has its ping-pong and streaming rows', f'{sorted(pp)} {sorted(st)}')
+    bad = [f"{r['mechanism']} {r['size_eff']} {c}: {[r[x] for x in cols(c)]}"
+           for rs, c in ((pp, 'p50_us'), (st, 'mb_per_s'), (st, 'msgs_per_s'))
+           for v in rs.values() for r in v
+           if not float(r[cols(c)[1]]) <= float(r[c]) <= float(r[cols(c)[2]])]
+    ok(not bad, 'CSV: min <= median <= max over the repetitions', '\n'.join(bad))
+
+    r = render(tmp)
+    if not ok(r.returncode == 0, 'bench.sh --render', r.stderr):
+        return
+    check_bars(os.path.join(tmp, 'latency.svg'), pp, 'p50_us', 'latency', p99=True)
+    check_bars(os.path.join(tmp, 'throughput.svg'), st, 'mb_per_s', 'throughput')
+    for name in ('latency.png', 'throughput.png'):
+        with open(os.path.join(tmp, name), 'rb') as f:
+            ok(f.read(8) == b'\x89PNG\r\n\x1a\n', f'{name} written')
+
+    # A CSV from before the min and max columns: refused by name.
+    with open(csv_path) as f:
+        lines = [','.join(line.rstrip('\n').split(',')[:25]) for line in f]
+    with open(csv_path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    r = render(tmp)
+    ok(r.returncode != 0 and 'no p50_min_us column' in r.stderr,
+       'an older CSV is refused, naming the missing column', f'exit {r.returncode}: {r.stderr}')
+
+
 def main():
-    if not shutil.which('gnuplot'):
-        print('1..0 # SKIP gnuplot missing (scripts/deps.sh installs it)')
-        return 0
     tmp = tempfile.mkdtemp()
     try:
-        with open(os.path.join(tmp, 'sweep.txt'), 'w') as out:
-            r = subprocess.run([ipcbench, '--quiet', '-m', 'pipe,unix-dgram,null',
-                                '-s', '64,4K,1M', '-r', '3', '-t', '0.02', '-w', '0.01',
-                                '-p', 'same', '--csv', os.path.join(tmp, 'sweep.csv')],
-                               stdout=out, stderr=subprocess.PIPE, text=True)
-        if not ok(r.returncode == 0, 'ipcbench wrote sweep.csv', r.stderr):
-            return 1
-        csv_path = os.path.join(tmp, 'sweep.csv')
-        pp, st = rows(csv_path, 'pingpong'), rows(csv_path, 'stream')
-        ok(sorted(pp) == ['pipe', 'unix-dgram'] and
-           sorted(st) == ['null', 'pipe', 'unix-dgram'],
-           'the run has its ping-pong and streaming rows', f'{sorted(pp)} {sorted(st)}')
-        bad = [f"{r['mechanism']} {r['size_eff']} {c}: {[r[x] for x in cols(c)]}"
-               for rs, c in ((pp, 'p50_us'), (st, 'mb_per_s'), (st, 'msgs_per_s'))
-               for v in rs.values() for r in v
-               if not float(r[cols(c)[1]]) <= float(r[c]) <= float(r[cols(c)[2]])]
-        ok(not bad, 'CSV: min <= median <= max over the repetitions', '\n'.join(bad))
-
-        r = render(tmp)
-        ok(r.returncode == 0, 'bench.sh --render', r.stderr)
-        check_bars(os.path.join(tmp, 'latency.svg'), pp, 'p50_us', 'latency', p99=True)
-        check_bars(os.path.join(tmp, 'throughput.svg'), st, 'mb_per_s', 'throughput')
-        for name in ('latency.png', 'throughput.png'):
-            with open(os.path.join(tmp, name), 'rb') as f:
-                ok(f.read(8) == b'\x89PNG\r\n\x1a\n', f'{name} written')
-
-        # A CSV from before the min and max columns: refused by name.
-        with open(csv_path) as f:
-            lines = [','.join(l.rstrip('\n').split(',')[:25]) for l in f]
-        with open(csv_path, 'w') as f:
-            f.write('\n'.join(lines) + '\n')
-        r = render(tmp)
-        ok(r.returncode != 0 and 'no p50_min_us column' in r.stderr,
-           'an older CSV is refused, naming the missing column',
-           f'exit {r.returncode}: {r.stderr}')
+        checks(tmp)
     finally:
         shutil.rmtree(tmp)
-    print(f'1..{n}')
+        print(f'1..{n}')
     return 1 if failed else 0
 
 
