@@ -14,7 +14,8 @@
 #                                          ipcbench --epoll (1 receiver, 1..1000
 #                                                           channels)
 #   <-- core.{txt,csv,json}, sweep.*, cross.*, scale.{txt,json}, epoll.{txt,json}
-#   gnuplot: latency.{svg,png}, throughput.{svg,png} from sweep.csv
+#   gnuplot: latency.{svg,png}, throughput.{svg,png} from sweep.csv: medians
+#            with min-max error bars over the repetitions, and p99 latency
 #
 # Usage: bench.sh [--quick] [--render DIR] [--out DIR] [-- IPCBENCH-ARGS...]
 #   --quick       a minute-long smoke version of the suite
@@ -37,20 +38,76 @@ while [ $# -gt 0 ]; do
 done
 extra=$*
 
-# plot CSV OUTBASE MODE COLUMN YLABEL TITLE: one line per mechanism.
+# series CSV MODE MECH COLUMN...: one "size value..." line per effective
+# size of one mechanism's ok rows, the columns found by their names in the
+# CSV header (ipcbench(1)), an empty field as NaN (gnuplot: no point). A
+# capped mechanism repeats its cap as effective size: its first row there
+# (the smallest request that hit the cap) is kept, the rest would stack.
+series() {
+	local csv=$1 mode=$2 mech=$3
+	shift 3
+	awk -F, -v mode="$mode" -v mech="$mech" -v want="$*" '
+	NR == 1 {
+		for (i = 1; i <= NF; i++)
+			col[$i] = i
+		k = split("mode mechanism status size_eff " want, w, " ")
+		for (i = 1; i <= k; i++)
+			if (!(w[i] in col)) {
+				printf "bench.sh: %s has no %s column (older ipcbench?)\n",
+					FILENAME, w[i] > "/dev/stderr"
+				exit 3
+			}
+		next
+	}
+	$col["mode"] == mode && $col["mechanism"] == mech && $col["status"] == "ok" &&
+	!seen[$col["size_eff"]]++ {
+		line = $col["size_eff"]
+		for (i = 5; i <= k; i++)
+			line = line " " ($col[w[i]] == "" ? "NaN" : $col[w[i]])
+		print line
+	}' "$csv"
+}
+
+# reps CSV MODE: the repetitions behind the mode's ok rows, "3" or "2-3".
+reps() {
+	awk -F, -v mode="$2" '
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$col["mode"] == mode && $col["status"] == "ok" {
+		r = $col["reps_ok"] + 0
+		if (lo == "" || r < lo) lo = r
+		if (r > hi) hi = r
+	}
+	END { print lo == hi ? lo : lo "-" hi }' "$1"
+}
+
+# plot CSV OUTBASE MODE YLABEL TITLE: one line per mechanism through the
+# median over repetitions, with an error bar from the smallest to the
+# largest repetition's value; ping-pong adds each mechanism's p99 (median
+# over repetitions) as a dashed line of the same colour and point type,
+# right after the mechanism's own series (tools/tests/bench_plot_test.py
+# reads them in that order). Like the table's p99.9 below 1000 samples, a
+# p99 of fewer than 100 round trips per repetition is only their maximum:
+# it is left out.
 plot() {
-	local csv=$1 base=$2 mode=$3 col=$4 ylabel=$5 title=$6 dir mechs m plots=
+	local csv=$1 base=$2 mode=$3 ylabel=$4 title=$5 dir mechs m k=0 plots= cols
 	dir=$(dirname "$base")/.plotdata
+	cols=(mb_per_s mb_per_s_min mb_per_s_max)
+	[ "$mode" = pingpong ] && cols=(p50_us p50_min_us p50_max_us p99_us n_per_rep)
 	mkdir -p "$dir"
-	# CSV columns: see ipcbench(1); field 6 is status, 5 the effective size.
 	mechs=$(awk -F, -v m="$mode" 'NR > 1 && $1 == m && $6 == "ok" { print $3 }' "$csv" | awk '!s[$0]++')
 	[ -n "$mechs" ] || { log "bench.sh: no $mode rows in $csv"; return 0; }
 	for m in $mechs; do
-		awk -F, -v m="$mode" -v n="$m" -v c="$col" \
-			'NR > 1 && $1 == m && $3 == n && $6 == "ok" && $c != "" { print $5, $c }' \
-			"$csv" >"$dir/$mode-$m.dat"
-		plots+="${plots:+, }'$dir/$mode-$m.dat' using 1:2 with linespoints title '$m'"
+		k=$((k + 1))
+		series "$csv" "$mode" "$m" "${cols[@]}" >"$dir/$mode-$m.dat" ||
+			{ rm -rf "$dir"; die "cannot plot $csv"; }
+		plots+="${plots:+, }'$dir/$mode-$m.dat' using 1:2:3:4 with yerrorlines lt $k title '$m'"
+		if [ "$mode" = pingpong ]; then
+			plots+=", '' using 1:(\$6 >= 100 ? \$5 : NaN) with linespoints lt $k dt 2 ps 0.5 notitle"
+		fi
 	done
+	if [ "$mode" = pingpong ]; then
+		plots+=", NaN with lines lc 'black' dt 2 title 'dashed: p99'"
+	fi
 	for term in svg png; do
 		local t="svg size 900,600 dynamic background rgb 'white'" ext=svg
 		[ $term = png ] && t="pngcairo size 1200,800" ext=png
@@ -77,10 +134,13 @@ render_plots() {
 	[ -r "$d/sweep.csv" ] || die "$d/sweep.csv missing"
 	env=$(grep -m1 '^virtualisation:' "$d/sweep.txt" 2>/dev/null | sed 's/^virtualisation: *//; s/,.*//' || true)
 	env=${env:-unknown}
-	plot "$d/sweep.csv" "$d/latency" pingpong 9 'round trip p50 (us)' \
-		"ping-pong round trip, same CPU, median of reps, $env"
-	plot "$d/sweep.csv" "$d/throughput" stream 15 'MB/s' \
-		"one-way streaming, same CPU, median of reps, $env"
+	# Two title lines: gnuplot reads \n in a double-quoted string.
+	plot "$d/sweep.csv" "$d/latency" pingpong 'round trip (us)' \
+		"ping-pong round trip, same CPU, $env\\nline: median p50; bar: min-max p50 over \
+$(reps "$d/sweep.csv" pingpong) reps; dashed: median p99 (n >= 100 per rep)"
+	plot "$d/sweep.csv" "$d/throughput" stream 'MB/s' \
+		"one-way streaming, same CPU, $env\\nline: median; bar: min-max over \
+$(reps "$d/sweep.csv" stream) reps"
 }
 
 if [ -n "$render" ]; then

@@ -337,7 +337,8 @@ void report_csv(FILE *f, const struct report *rp)
 	fputs("mode,pin,mechanism,size_req,size_eff,status,reps_ok,n_per_rep,"
 	      "p50_us,p99_us,p999_us,max_us,p50_spread,msgs_per_s,mb_per_s,rate_spread,"
 	      "cpu_ns_per_msg,cpu_util,ratio,ratio_mbps,verified,errors,tcg_distorted,"
-	      "csw_per_msg,floor_x\n", f);
+	      "csw_per_msg,floor_x,p50_min_us,p50_max_us,msgs_per_s_min,msgs_per_s_max,"
+	      "mb_per_s_min,mb_per_s_max\n", f);
 	for (i = 0; i < rp->nres; i++) {
 		const struct result *r = &rp->res[i];
 		bool pp = r->mode == MODE_PINGPONG;
@@ -347,7 +348,7 @@ void report_csv(FILE *f, const struct report *rp)
 			r->skipped ? "skipped" : r->failed ? "failed" : "ok",
 			r->skipped ? 0 : r->nreps - r->failed);
 		if (r->skipped || r->failed == r->nreps) {
-			fputs(",,,,,,,,,,,,,,0,0,,,\n", f);
+			fputs(",,,,,,,,,,,,,,0,0,,,,,,,,,\n", f);
 			continue;
 		}
 		csv_num(f, r->n);
@@ -367,6 +368,13 @@ void report_csv(FILE *f, const struct report *rp)
 			(unsigned long long)r->errors, untrusted(rp, r));
 		csv_num(f, r->csw.median);
 		csv_num(f, r->floor_x);
+		/* Appended, so positional readers of the columns above still work. */
+		csv_num(f, pp ? r->p50.min : NAN);
+		csv_num(f, pp ? r->p50.max : NAN);
+		csv_num(f, pp ? NAN : r->rate.min);
+		csv_num(f, pp ? NAN : r->rate.max);
+		csv_num(f, pp ? NAN : r->mbps.min);
+		csv_num(f, pp ? NAN : r->mbps.max);
 		fputc('\n', f);
 	}
 }
