@@ -158,8 +158,14 @@ static int side_init(struct side *s, const struct run_cfg *cfg, struct chan *c, 
 	s->c = c;
 	s->sbuf = malloc(room);
 	s->rbuf = malloc(room);
-	if (!s->sbuf || !s->rbuf)
+	if (!s->sbuf || !s->rbuf) {
+		/* side_free() expects both or neither, offset by the headroom */
+		free(s->sbuf);
+		free(s->rbuf);
+		s->sbuf = NULL;
+		s->rbuf = NULL;
 		return -1;
+	}
 	s->sbuf += BENCH_HEADROOM;
 	s->rbuf += BENCH_HEADROOM;
 	msg_tmpl_init(&s->tmpl, s->sbuf, cfg->size, salt);
