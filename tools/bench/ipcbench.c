@@ -238,20 +238,27 @@ static int list_mechs(void)
 	return 0;
 }
 
-static void progress(const struct opts *o, int done, int total, const struct result *r,
-		     int rep, time_t t0)
+/* Where the suite is, for the progress line and its estimate. */
+struct suite_pos {
+	int done, total;
+	time_t t0;
+};
+
+static void progress(const struct opts *o, const struct suite_pos *sp, const struct result *r,
+		     int rep)
 {
-	long el = (long)(time(NULL) - t0), eta = done ? el * (total - done) / done : 0;
+	long el = (long)(time(NULL) - sp->t0);
+	long eta = sp->done ? el * (sp->total - sp->done) / sp->done : 0;
 
 	if (o->quiet)
 		return;
 	if (isatty(2))
 		fprintf(stderr, "\r\033[K[%d/%d] %s %s %zu B %s rep %d/%d  %ldm%02lds, eta %ldm%02lds",
-			done + 1, total, mode_name(r->mode), pin_name(r->pin), r->req_size,
+			sp->done + 1, sp->total, mode_name(r->mode), pin_name(r->pin), r->req_size,
 			r->mech->name, rep + 1, o->reps, el / 60, el % 60, eta / 60, eta % 60);
 	else
 		fprintf(stderr, "ipcbench: [%d/%d] %s %s %zu B %s rep %d/%d (%ldm%02lds, eta %ldm%02lds)\n",
-			done + 1, total, mode_name(r->mode), pin_name(r->pin), r->req_size,
+			sp->done + 1, sp->total, mode_name(r->mode), pin_name(r->pin), r->req_size,
 			r->mech->name, rep + 1, o->reps, el / 60, el % 60, eta / 60, eta % 60);
 }
 
@@ -296,62 +303,87 @@ static void group_init(struct opts *o, struct result *res, enum bench_pin pin,
 	}
 }
 
+/*
+ * One repetition of @r's mechanism into its next slot; -1 if it failed,
+ * with the first failure kept as the row's reason.
+ */
+static int run_one(const struct opts *o, struct result *r)
+{
+	struct run_cfg cfg = {
+		.mech = r->mech, .mode = r->mode, .pin = r->pin,
+		.size = r->eff_size,
+		.warmup_s = o->warmup_s,
+		.measure_s = o->measure_s,
+		.corrupt_every = o->corrupt_every,
+	};
+	struct rep_result *x = &r->reps[r->nreps++];
+
+	cfg.cpu[0] = r->pin == PIN_NONE ? -1 : o->cpus[0];
+	cfg.cpu[1] = r->pin == PIN_NONE ? -1 : r->pin == PIN_SAME ? o->cpus[0] : o->cpus[1];
+	if (run_rep(&cfg, x) == 0)
+		return 0;
+	if (!x->err[0])
+		snprintf(x->err, sizeof(x->err), "failed");
+	if (!r->failed++)
+		snprintf(r->reason, sizeof(r->reason), "%s", x->err);
+	return -1;
+}
+
+/*
+ * One (pin, mode, size) group: repetition 1 of every mechanism, then
+ * repetition 2, and so on. Returns the number of failed repetitions.
+ */
+static int run_group(const struct opts *o, struct result *res, struct suite_pos *sp)
+{
+	int rep, i, bad = 0;
+
+	for (rep = 0; rep < o->reps; rep++) {
+		for (i = 0; i < o->nmechs; i++, sp->done++) {
+			if (res[i].skipped)
+				continue;
+			progress(o, sp, &res[i], rep);
+			bad += run_one(o, &res[i]) < 0;
+		}
+	}
+	for (i = 0; i < o->nmechs; i++)
+		if (!res[i].skipped)
+			result_summarise(&res[i]);
+	return bad;
+}
+
+static int count_true(const bool *v, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += v[i];
+	return k;
+}
+
+/*
+ * Every group, pinning x mode x size, into @rp's results. Returns the
+ * number of failed repetitions, or -1 when out of memory.
+ */
 static int run_suite(struct opts *o, struct report *rp)
 {
-	int npin = 0, nmode = 0, total, done = 0, p, md, s, rep, i, bad = 0;
-	time_t t0 = time(NULL);
+	struct suite_pos sp = { .t0 = time(NULL) };
+	int p, md, s, bad = 0;
 	struct result *res;
 
-	for (p = 0; p < __PIN_MAX; p++)
-		npin += o->pins[p];
-	for (md = 0; md < __MODE_MAX; md++)
-		nmode += o->modes[md];
-	rp->nres = (size_t)(npin * nmode * o->nsizes * o->nmechs);
+	rp->nres = (size_t)(count_true(o->pins, __PIN_MAX) * count_true(o->modes, __MODE_MAX) *
+			    o->nsizes * o->nmechs);
 	rp->res = res = calloc(rp->nres, sizeof(*res));
 	if (!res)
 		return -1;
-	total = (int)rp->nres * o->reps;
+	sp.total = (int)rp->nres * o->reps;
 
 	for (p = 0; p < __PIN_MAX; p++) {
-		if (!o->pins[p])
-			continue;
 		for (md = 0; md < __MODE_MAX; md++) {
-			if (!o->modes[md])
+			if (!o->pins[p] || !o->modes[md])
 				continue;
 			for (s = 0; s < o->nsizes; s++, res += o->nmechs) {
 				group_init(o, res, p, md, o->sizes[s]);
-				for (rep = 0; rep < o->reps; rep++) {
-					for (i = 0; i < o->nmechs; i++, done++) {
-						struct result *r = &res[i];
-						struct run_cfg cfg = {
-							.mech = r->mech, .mode = md, .pin = p,
-							.size = r->eff_size,
-							.warmup_s = o->warmup_s,
-							.measure_s = o->measure_s,
-							.corrupt_every = o->corrupt_every,
-						};
-						struct rep_result *x = &r->reps[r->nreps];
-
-						if (r->skipped)
-							continue;
-						cfg.cpu[0] = p == PIN_NONE ? -1 : o->cpus[0];
-						cfg.cpu[1] = p == PIN_NONE ? -1 :
-							p == PIN_SAME ? o->cpus[0] : o->cpus[1];
-						progress(o, done, total, r, rep, t0);
-						r->nreps++;
-						if (run_rep(&cfg, x) < 0) {
-							if (!x->err[0])
-								snprintf(x->err, sizeof(x->err), "failed");
-							if (!r->failed++)
-								snprintf(r->reason, sizeof(r->reason),
-									 "%s", x->err);
-							bad++;
-						}
-					}
-				}
-				for (i = 0; i < o->nmechs; i++)
-					if (!res[i].skipped)
-						result_summarise(&res[i]);
+				bad += run_group(o, res, &sp);
 			}
 		}
 	}
