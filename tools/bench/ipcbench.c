@@ -40,7 +40,7 @@ struct opts {
 	int nsizes, reps;
 	double warmup_s, measure_s;
 	const char *baseline, *csv, *json;
-	bool quiet, list;
+	bool quiet, quick, scale;
 	int cpus[2];
 	uint64_t corrupt_every;
 };
@@ -218,7 +218,7 @@ static void default_cpus(int cpu[2])
 			cpu[n++] = i;
 }
 
-static int list_mechs(void)
+static void list_mechs(void)
 {
 	char why[200];
 	size_t s;
@@ -235,7 +235,6 @@ static int list_mechs(void)
 			printf("%-16s %-10s %s\n", m->name, skip ? "skip" : "available",
 			       skip ? why : m->desc);
 		}
-	return 0;
 }
 
 /* Where the suite is, for the progress line and its estimate. */
@@ -407,7 +406,101 @@ static int write_to(const char *path, void (*fn)(FILE *, const struct report *),
 	return fflush(f) ? -1 : 0;
 }
 
-int main(int argc, char **argv)
+/* The suite's options that take a comma-separated list, one word at a time. */
+static int (*const list_opt[128])(void *ctx, const char *w) = {
+	['m'] = add_mech, ['M'] = add_mode, ['s'] = add_size, ['p'] = add_pin,
+};
+
+/*
+ * One option of the suite's command line: 0 to go on, 1 when it was
+ * answered (--help, --version, --list: exit 0), -1 on bad usage.
+ */
+static int parse_opt(int c, const char *arg, struct opts *o)
+{
+	if (c > 0 && c < 128 && list_opt[c])
+		return for_each_word(arg, list_opt[c], o);
+	switch (c) {
+	case 'c':
+		if (sscanf(arg, "%d,%d", &o->cpus[0], &o->cpus[1]) != 2 ||
+		    o->cpus[0] < 0 || o->cpus[1] < 0) {
+			fprintf(stderr, "ipcbench: --cpus wants A,B\n");
+			return -1;
+		}
+		break;
+	case 'r':
+		o->reps = atoi(arg);
+		if (o->reps < 1 || o->reps > MAX_REPS) {
+			fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
+			return -1;
+		}
+		break;
+	case 't':
+	case 'w':
+		if (parse_double(arg, c == 't' ? &o->measure_s : &o->warmup_s) < 0 ||
+		    (c == 't' && o->measure_s <= 0)) {
+			fprintf(stderr, "ipcbench: bad time '%s'\n", arg);
+			return -1;
+		}
+		break;
+	case 'b':
+		o->baseline = arg;
+		break;
+	case 1:
+		o->csv = arg;
+		break;
+	case 2:
+		o->json = arg;
+		break;
+	case 3:
+		o->quiet = true;
+		break;
+	case 4:
+		o->corrupt_every = strtoull(arg, NULL, 10);
+		break;
+	case 5:
+		o->scale = true;
+		break;
+	case 'q':
+		o->quick = true;
+		break;
+	case 'l':
+		list_mechs();
+		return 1;
+	case 'V':
+		printf("ipcbench %s\n", IPCCHAN_VERSION);
+		return 1;
+	case 'h':
+		usage(stdout);
+		return 1;
+	default:
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* What was not given: --quick's settings, then the defaults. */
+static void opts_defaults(struct opts *o)
+{
+	if (o->quick) {
+		o->reps = 3;
+		o->warmup_s = 0.02;
+		o->measure_s = 0.05;
+		if (!o->nsizes)
+			add_size(o, "64"), add_size(o, "4K");
+	}
+	if (!o->nmechs)
+		add_mech(o, "all");
+	if (!o->modes[MODE_PINGPONG] && !o->modes[MODE_STREAM])
+		o->modes[MODE_PINGPONG] = o->modes[MODE_STREAM] = true;
+	if (!o->pins[PIN_SAME] && !o->pins[PIN_CROSS] && !o->pins[PIN_NONE])
+		o->pins[PIN_SAME] = true;
+	if (!o->nsizes)
+		add_size(o, "64"), add_size(o, "4K");
+}
+
+/* The suite's command line: 0 to run, 1 to exit 0 (answered), -1 on bad usage. */
+static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "mech", required_argument, NULL, 'm' },
@@ -430,179 +523,154 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct opts o = { .reps = 5, .warmup_s = 0.1, .measure_s = 0.5, .baseline = "pipe" };
-	struct bench_env env;
-	struct report rp = { 0 };
-	char cmd[1024] = "";
-	size_t cl = 0;
-	int c, i, bad, nfail = 0, nskip = 0, ret = 0;
-	uint64_t verified = 0, errors = 0;
-	bool quick = false, scale = false, stdout_taken;
+	int c, ret;
 
-	/*
-	 * --props, --timeline and --epoll parse options of their own
-	 * (props_cli.c, timeline.c, epoll.c).
-	 */
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--props"))
-			return props_main(argc, argv);
-	for (i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "--timeline", 10))
-			return timeline_main(argc, argv);
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--epoll"))
-			return epoll_main(argc, argv);
-	for (i = 0; i < argc && cl < sizeof(cmd) - 1; i++)
-		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s", i ? " " : "", argv[i]);
-	default_cpus(o.cpus);
+	default_cpus(o->cpus);
 	while ((c = getopt_long(argc, argv, "m:M:s:p:c:r:t:w:b:qlVh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (for_each_word(optarg, add_mech, &o) < 0)
-				return 2;
-			break;
-		case 'M':
-			if (for_each_word(optarg, add_mode, &o) < 0)
-				return 2;
-			break;
-		case 's':
-			if (for_each_word(optarg, add_size, &o) < 0)
-				return 2;
-			break;
-		case 'p':
-			if (for_each_word(optarg, add_pin, &o) < 0)
-				return 2;
-			break;
-		case 'c':
-			if (sscanf(optarg, "%d,%d", &o.cpus[0], &o.cpus[1]) != 2 ||
-			    o.cpus[0] < 0 || o.cpus[1] < 0) {
-				fprintf(stderr, "ipcbench: --cpus wants A,B\n");
-				return 2;
-			}
-			break;
-		case 'r':
-			o.reps = atoi(optarg);
-			if (o.reps < 1 || o.reps > MAX_REPS) {
-				fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
-				return 2;
-			}
-			break;
-		case 't':
-		case 'w':
-			if (parse_double(optarg, c == 't' ? &o.measure_s : &o.warmup_s) < 0 ||
-			    (c == 't' && o.measure_s <= 0)) {
-				fprintf(stderr, "ipcbench: bad time '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'b':
-			o.baseline = optarg;
-			break;
-		case 1:
-			o.csv = optarg;
-			break;
-		case 2:
-			o.json = optarg;
-			break;
-		case 3:
-			o.quiet = true;
-			break;
-		case 5:
-			scale = true;
-			break;
-		case 4:
-			o.corrupt_every = strtoull(optarg, NULL, 10);
-			break;
-		case 'q':
-			quick = true;
-			break;
-		case 'l':
-			return list_mechs();
-		case 'V':
-			printf("ipcbench %s\n", IPCCHAN_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+		ret = parse_opt(c, optarg, o);
+		if (ret)
+			return ret;
 	}
 	if (optind < argc) {
 		usage(stderr);
-		return 2;
+		return -1;
 	}
-	if (quick) {
-		o.reps = 3;
-		o.warmup_s = 0.02;
-		o.measure_s = 0.05;
-		if (!o.nsizes)
-			add_size(&o, "64"), add_size(&o, "4K");
+	opts_defaults(o);
+	if (!mech_find(o->baseline)) {
+		fprintf(stderr, "ipcbench: unknown baseline '%s'\n", o->baseline);
+		return -1;
 	}
-	if (!o.nmechs)
-		add_mech(&o, "all");
-	if (!o.modes[MODE_PINGPONG] && !o.modes[MODE_STREAM])
-		o.modes[MODE_PINGPONG] = o.modes[MODE_STREAM] = true;
-	if (!o.pins[PIN_SAME] && !o.pins[PIN_CROSS] && !o.pins[PIN_NONE])
-		o.pins[PIN_SAME] = true;
-	if (!o.nsizes)
-		add_size(&o, "64"), add_size(&o, "4K");
-	if (!mech_find(o.baseline)) {
-		fprintf(stderr, "ipcbench: unknown baseline '%s'\n", o.baseline);
-		return 2;
-	}
+	return 0;
+}
 
-	env_probe(&env, o.cpus);
-	stdout_taken = (o.csv && !strcmp(o.csv, "-")) || (o.json && !strcmp(o.json, "-"));
-	/* With CSV or JSON on stdout, the human-readable report goes to stderr. */
-	env_print(stdout_taken ? stderr : stdout, &env);
+/* ipcbench --scale: the mailbox scaling figures instead of the suite. */
+static int scale_mode(const struct opts *o, FILE *out)
+{
+	struct scale_result sr;
+	FILE *f;
+	int ret;
 
-	if (scale) {
-		struct scale_result sr;
-
-		ret = scale_run(&sr, o.reps, o.warmup_s, o.measure_s, o.cpus[0]) < 0;
-		scale_table(stdout_taken ? stderr : stdout, &sr);
-		if (o.json) {
-			FILE *f = strcmp(o.json, "-") ? fopen(o.json, "w") : stdout;
-
-			if (!f)
-				return 1;
-			scale_json(f, &sr);
-			if (f != stdout)
-				fclose(f);
-		}
+	ret = scale_run(&sr, o->reps, o->warmup_s, o->measure_s, o->cpus[0]) < 0;
+	scale_table(out, &sr);
+	if (!o->json)
 		return ret;
-	}
+	f = strcmp(o->json, "-") ? fopen(o->json, "w") : stdout;
+	if (!f)
+		return 1;
+	scale_json(f, &sr);
+	if (f != stdout)
+		fclose(f);
+	return ret;
+}
 
-	bad = run_suite(&o, &rp);
+/* The last line: what was verified, what failed; the verification errors. */
+static uint64_t print_totals(FILE *out, const struct report *rp)
+{
+	uint64_t verified = 0, errors = 0;
+	int nfail = 0, nskip = 0;
+	size_t i;
+
+	for (i = 0; i < rp->nres; i++) {
+		verified += rp->res[i].verified;
+		errors += rp->res[i].errors;
+		nfail += rp->res[i].failed;
+		nskip += rp->res[i].skipped;
+	}
+	fprintf(out, "\nipcbench: verified %llu messages, %llu verification errors, "
+		"%d failed runs, %d skipped\n",
+		(unsigned long long)verified, (unsigned long long)errors, nfail, nskip);
+	return errors;
+}
+
+/* The suite: run it, print the table to @out, write CSV and JSON, sum up. */
+static int suite_mode(struct opts *o, const struct bench_env *env, const char *cmd, FILE *out)
+{
+	struct report rp = {
+		.env = env, .baseline = o->baseline, .argv = cmd, .reps = o->reps,
+		.warmup_s = o->warmup_s, .measure_s = o->measure_s,
+	};
+	int bad, ret = 0;
+
+	bad = run_suite(o, &rp);
 	if (bad < 0) {
 		fprintf(stderr, "ipcbench: out of memory\n");
 		return 1;
 	}
-	rp.env = &env;
-	rp.baseline = o.baseline;
-	rp.argv = cmd;
-	rp.reps = o.reps;
-	rp.warmup_s = o.warmup_s;
-	rp.measure_s = o.measure_s;
 	report_ratios(&rp);
-	report_table(stdout_taken ? stderr : stdout, &rp);
-	if (o.csv && write_to(o.csv, report_csv, &rp) < 0)
+	report_table(out, &rp);
+	if (o->csv && write_to(o->csv, report_csv, &rp) < 0)
 		ret = 1;
-	if (o.json && write_to(o.json, report_json, &rp) < 0)
+	if (o->json && write_to(o->json, report_json, &rp) < 0)
 		ret = 1;
-
-	for (i = 0; i < (int)rp.nres; i++) {
-		verified += rp.res[i].verified;
-		errors += rp.res[i].errors;
-		nfail += rp.res[i].failed;
-		nskip += rp.res[i].skipped;
-	}
-	fprintf(stdout_taken ? stderr : stdout,
-		"\nipcbench: verified %llu messages, %llu verification errors, "
-		"%d failed runs, %d skipped\n",
-		(unsigned long long)verified, (unsigned long long)errors, nfail, nskip);
+	if (print_totals(out, &rp))
+		ret = 1;
 	free(rp.res);
-	return ret || bad || errors ? 1 : 0;
+	return ret || bad ? 1 : 0;
+}
+
+/*
+ * The modes that parse options of their own (props_cli.c, timeline.c,
+ * epoll.c). If several are on the command line, the first in this table
+ * runs. --timeline matches as a prefix, so that --timeline=MS works.
+ */
+static const struct own_mode {
+	const char *opt;
+	bool prefix;
+	int (*run)(int argc, char **argv);
+} own_modes[] = {
+	{ "--props", false, props_main },
+	{ "--timeline", true, timeline_main },
+	{ "--epoll", false, epoll_main },
+};
+
+static const struct own_mode *own_mode_find(int argc, char **argv)
+{
+	const struct own_mode *m;
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(own_modes) / sizeof(own_modes[0]); k++) {
+		m = &own_modes[k];
+		for (i = 1; i < argc; i++)
+			if (!strncmp(argv[i], m->opt, strlen(m->opt) + !m->prefix))
+				return m;
+	}
+	return NULL;
+}
+
+/* The command line as one string, for the record (taken before getopt permutes it). */
+static void join_argv(char *cmd, size_t len, int argc, char **argv)
+{
+	size_t cl = 0;
+	int i;
+
+	cmd[0] = 0;
+	for (i = 0; i < argc && cl < len - 1; i++)
+		cl += (size_t)snprintf(cmd + cl, len - cl, "%s%s", i ? " " : "", argv[i]);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .reps = 5, .warmup_s = 0.1, .measure_s = 0.5, .baseline = "pipe" };
+	const struct own_mode *own = own_mode_find(argc, argv);
+	struct bench_env env;
+	char cmd[1024];
+	FILE *out;
+	int ret;
+
+	if (own)
+		return own->run(argc, argv);
+	join_argv(cmd, sizeof(cmd), argc, argv);
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+
+	env_probe(&env, o.cpus);
+	/* With CSV or JSON on stdout, the human-readable report goes to stderr. */
+	out = (o.csv && !strcmp(o.csv, "-")) || (o.json && !strcmp(o.json, "-")) ?
+	      stderr : stdout;
+	env_print(out, &env);
+	if (o.scale)
+		return scale_mode(&o, out);
+	return suite_mode(&o, &env, cmd, out);
 }
