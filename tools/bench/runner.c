@@ -2,9 +2,10 @@
 /*
  * One repetition of one mechanism: fork, pin, warm up, measure, verify.
  *
- * The child is the echo side in ping-pong and the producer in streaming;
- * the parent times. Both verify every message they receive. The child
- * reports its CPU time and its verification counts through a shared page.
+ * The child is the echo side in ping-pong and the consumer in streaming;
+ * the parent times the round trips, the child the stream. Both verify
+ * every message they receive. The child reports its CPU time and its
+ * verification counts through a shared page.
  * A watchdog alarm turns a lost wakeup or a dead peer into a failed
  * repetition instead of a hang.
  */
