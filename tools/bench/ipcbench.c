@@ -196,14 +196,6 @@ static int add_size(void *ctx, const char *w)
 	return 0;
 }
 
-static int parse_double(const char *s, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end == s || *end || !(*v >= 0 && *v < 3600) ? -1 : 0;
-}
-
 /* The first two CPUs this process may run on. */
 static void default_cpus(int cpu[2])
 {
@@ -421,27 +413,13 @@ static int parse_opt(int c, const char *arg, struct opts *o)
 		return for_each_word(arg, list_opt[c], o);
 	switch (c) {
 	case 'c':
-		if (sscanf(arg, "%d,%d", &o->cpus[0], &o->cpus[1]) != 2 ||
-		    o->cpus[0] < 0 || o->cpus[1] < 0) {
-			fprintf(stderr, "ipcbench: --cpus wants A,B\n");
-			return -1;
-		}
-		break;
+		return parse_cpus_opt(arg, o->cpus);
 	case 'r':
-		o->reps = atoi(arg);
-		if (o->reps < 1 || o->reps > MAX_REPS) {
-			fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
-			return -1;
-		}
-		break;
+		return parse_reps_opt(arg, &o->reps);
 	case 't':
+		return parse_time_opt(arg, &o->measure_s, true);
 	case 'w':
-		if (parse_double(arg, c == 't' ? &o->measure_s : &o->warmup_s) < 0 ||
-		    (c == 't' && o->measure_s <= 0)) {
-			fprintf(stderr, "ipcbench: bad time '%s'\n", arg);
-			return -1;
-		}
-		break;
+		return parse_time_opt(arg, &o->warmup_s, false);
 	case 'b':
 		o->baseline = arg;
 		break;

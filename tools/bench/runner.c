@@ -134,6 +134,42 @@ int for_each_word(const char *arg, int (*fn)(void *ctx, const char *w), void *ct
 	return 0;
 }
 
+/*
+ * The option arguments that the suite and --epoll share. Each says
+ * what is wrong on stderr and returns -1, or returns 0.
+ */
+int parse_cpus_opt(const char *arg, int cpu[2])
+{
+	if (sscanf(arg, "%d,%d", &cpu[0], &cpu[1]) != 2 || cpu[0] < 0 || cpu[1] < 0) {
+		fprintf(stderr, "ipcbench: --cpus wants A,B\n");
+		return -1;
+	}
+	return 0;
+}
+
+int parse_reps_opt(const char *arg, int *reps)
+{
+	*reps = atoi(arg);
+	if (*reps < 1 || *reps > MAX_REPS) {
+		fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Seconds, 0 up to an hour; more than 0 with @positive (--time). */
+int parse_time_opt(const char *arg, double *v, bool positive)
+{
+	char *end;
+
+	*v = strtod(arg, &end);
+	if (end == arg || *end || !(*v >= 0 && *v < 3600) || (positive && *v <= 0)) {
+		fprintf(stderr, "ipcbench: bad time '%s'\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;	/* only there to interrupt blocking calls with EINTR */
