@@ -150,15 +150,6 @@ static int ep_add_n(void *ctx, const char *w)
 	return 0;
 }
 
-
-static int ep_time(const char *s, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end == s || *end || !(*v >= 0 && *v < 3600) ? -1 : 0;
-}
-
 /* Parse the command line: 0 to run, 1 to exit 0 (help), -1 on bad usage. */
 static int ep_parse(int argc, char **argv, struct ep_opts *o)
 {
@@ -213,26 +204,18 @@ static int ep_parse(int argc, char **argv, struct ep_opts *o)
 			o->cross = !strcmp(optarg, "cross");
 			break;
 		case 'c':
-			if (sscanf(optarg, "%d,%d", &o->cpu[0], &o->cpu[1]) != 2 ||
-			    o->cpu[0] < 0 || o->cpu[1] < 0) {
-				fprintf(stderr, "ipcbench: --cpus wants A,B\n");
+			if (parse_cpus_opt(optarg, o->cpu) < 0)
 				return -1;
-			}
 			break;
 		case 'r':
-			o->reps = atoi(optarg);
-			if (o->reps < 1 || o->reps > MAX_REPS) {
-				fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
+			if (parse_reps_opt(optarg, &o->reps) < 0)
 				return -1;
-			}
 			break;
 		case 't':
 		case 'w':
-			if (ep_time(optarg, c == 't' ? &o->measure_s : &o->warmup_s) < 0 ||
-			    (c == 't' && o->measure_s <= 0)) {
-				fprintf(stderr, "ipcbench: bad time '%s'\n", optarg);
+			if (parse_time_opt(optarg, c == 't' ? &o->measure_s : &o->warmup_s,
+					   c == 't') < 0)
 				return -1;
-			}
 			break;
 		case 2:
 			o->json = optarg;

@@ -40,7 +40,7 @@ struct opts {
 	int nsizes, reps;
 	double warmup_s, measure_s;
 	const char *baseline, *csv, *json;
-	bool quiet, list;
+	bool quiet, quick, scale;
 	int cpus[2];
 	uint64_t corrupt_every;
 };
@@ -196,14 +196,6 @@ static int add_size(void *ctx, const char *w)
 	return 0;
 }
 
-static int parse_double(const char *s, double *v)
-{
-	char *end;
-
-	*v = strtod(s, &end);
-	return end == s || *end || !(*v >= 0 && *v < 3600) ? -1 : 0;
-}
-
 /* The first two CPUs this process may run on. */
 static void default_cpus(int cpu[2])
 {
@@ -218,7 +210,7 @@ static void default_cpus(int cpu[2])
 			cpu[n++] = i;
 }
 
-static int list_mechs(void)
+static void list_mechs(void)
 {
 	char why[200];
 	size_t s;
@@ -235,23 +227,29 @@ static int list_mechs(void)
 			printf("%-16s %-10s %s\n", m->name, skip ? "skip" : "available",
 			       skip ? why : m->desc);
 		}
-	return 0;
 }
 
-static void progress(const struct opts *o, int done, int total, const struct result *r,
-		     int rep, time_t t0)
+/* Where the suite is, for the progress line and its estimate. */
+struct suite_pos {
+	int done, total;
+	time_t t0;
+};
+
+static void progress(const struct opts *o, const struct suite_pos *sp, const struct result *r,
+		     int rep)
 {
-	long el = (long)(time(NULL) - t0), eta = done ? el * (total - done) / done : 0;
+	long el = (long)(time(NULL) - sp->t0);
+	long eta = sp->done ? el * (sp->total - sp->done) / sp->done : 0;
 
 	if (o->quiet)
 		return;
 	if (isatty(2))
 		fprintf(stderr, "\r\033[K[%d/%d] %s %s %zu B %s rep %d/%d  %ldm%02lds, eta %ldm%02lds",
-			done + 1, total, mode_name(r->mode), pin_name(r->pin), r->req_size,
+			sp->done + 1, sp->total, mode_name(r->mode), pin_name(r->pin), r->req_size,
 			r->mech->name, rep + 1, o->reps, el / 60, el % 60, eta / 60, eta % 60);
 	else
 		fprintf(stderr, "ipcbench: [%d/%d] %s %s %zu B %s rep %d/%d (%ldm%02lds, eta %ldm%02lds)\n",
-			done + 1, total, mode_name(r->mode), pin_name(r->pin), r->req_size,
+			sp->done + 1, sp->total, mode_name(r->mode), pin_name(r->pin), r->req_size,
 			r->mech->name, rep + 1, o->reps, el / 60, el % 60, eta / 60, eta % 60);
 }
 
@@ -296,62 +294,87 @@ static void group_init(struct opts *o, struct result *res, enum bench_pin pin,
 	}
 }
 
+/*
+ * One repetition of @r's mechanism into its next slot; -1 if it failed,
+ * with the first failure kept as the row's reason.
+ */
+static int run_one(const struct opts *o, struct result *r)
+{
+	struct run_cfg cfg = {
+		.mech = r->mech, .mode = r->mode, .pin = r->pin,
+		.size = r->eff_size,
+		.warmup_s = o->warmup_s,
+		.measure_s = o->measure_s,
+		.corrupt_every = o->corrupt_every,
+	};
+	struct rep_result *x = &r->reps[r->nreps++];
+
+	cfg.cpu[0] = r->pin == PIN_NONE ? -1 : o->cpus[0];
+	cfg.cpu[1] = r->pin == PIN_NONE ? -1 : r->pin == PIN_SAME ? o->cpus[0] : o->cpus[1];
+	if (run_rep(&cfg, x) == 0)
+		return 0;
+	if (!x->err[0])
+		snprintf(x->err, sizeof(x->err), "failed");
+	if (!r->failed++)
+		snprintf(r->reason, sizeof(r->reason), "%s", x->err);
+	return -1;
+}
+
+/*
+ * One (pin, mode, size) group: repetition 1 of every mechanism, then
+ * repetition 2, and so on. Returns the number of failed repetitions.
+ */
+static int run_group(const struct opts *o, struct result *res, struct suite_pos *sp)
+{
+	int rep, i, bad = 0;
+
+	for (rep = 0; rep < o->reps; rep++) {
+		for (i = 0; i < o->nmechs; i++, sp->done++) {
+			if (res[i].skipped)
+				continue;
+			progress(o, sp, &res[i], rep);
+			bad += run_one(o, &res[i]) < 0;
+		}
+	}
+	for (i = 0; i < o->nmechs; i++)
+		if (!res[i].skipped)
+			result_summarise(&res[i]);
+	return bad;
+}
+
+static int count_true(const bool *v, int n)
+{
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += v[i];
+	return k;
+}
+
+/*
+ * Every group, pinning x mode x size, into @rp's results. Returns the
+ * number of failed repetitions, or -1 when out of memory.
+ */
 static int run_suite(struct opts *o, struct report *rp)
 {
-	int npin = 0, nmode = 0, total, done = 0, p, md, s, rep, i, bad = 0;
-	time_t t0 = time(NULL);
+	struct suite_pos sp = { .t0 = time(NULL) };
+	int p, md, s, bad = 0;
 	struct result *res;
 
-	for (p = 0; p < __PIN_MAX; p++)
-		npin += o->pins[p];
-	for (md = 0; md < __MODE_MAX; md++)
-		nmode += o->modes[md];
-	rp->nres = (size_t)(npin * nmode * o->nsizes * o->nmechs);
+	rp->nres = (size_t)(count_true(o->pins, __PIN_MAX) * count_true(o->modes, __MODE_MAX) *
+			    o->nsizes * o->nmechs);
 	rp->res = res = calloc(rp->nres, sizeof(*res));
 	if (!res)
 		return -1;
-	total = (int)rp->nres * o->reps;
+	sp.total = (int)rp->nres * o->reps;
 
 	for (p = 0; p < __PIN_MAX; p++) {
-		if (!o->pins[p])
-			continue;
 		for (md = 0; md < __MODE_MAX; md++) {
-			if (!o->modes[md])
+			if (!o->pins[p] || !o->modes[md])
 				continue;
 			for (s = 0; s < o->nsizes; s++, res += o->nmechs) {
 				group_init(o, res, p, md, o->sizes[s]);
-				for (rep = 0; rep < o->reps; rep++) {
-					for (i = 0; i < o->nmechs; i++, done++) {
-						struct result *r = &res[i];
-						struct run_cfg cfg = {
-							.mech = r->mech, .mode = md, .pin = p,
-							.size = r->eff_size,
-							.warmup_s = o->warmup_s,
-							.measure_s = o->measure_s,
-							.corrupt_every = o->corrupt_every,
-						};
-						struct rep_result *x = &r->reps[r->nreps];
-
-						if (r->skipped)
-							continue;
-						cfg.cpu[0] = p == PIN_NONE ? -1 : o->cpus[0];
-						cfg.cpu[1] = p == PIN_NONE ? -1 :
-							p == PIN_SAME ? o->cpus[0] : o->cpus[1];
-						progress(o, done, total, r, rep, t0);
-						r->nreps++;
-						if (run_rep(&cfg, x) < 0) {
-							if (!x->err[0])
-								snprintf(x->err, sizeof(x->err), "failed");
-							if (!r->failed++)
-								snprintf(r->reason, sizeof(r->reason),
-									 "%s", x->err);
-							bad++;
-						}
-					}
-				}
-				for (i = 0; i < o->nmechs; i++)
-					if (!res[i].skipped)
-						result_summarise(&res[i]);
+				bad += run_group(o, res, &sp);
 			}
 		}
 	}
@@ -375,7 +398,87 @@ static int write_to(const char *path, void (*fn)(FILE *, const struct report *),
 	return fflush(f) ? -1 : 0;
 }
 
-int main(int argc, char **argv)
+/* The suite's options that take a comma-separated list, one word at a time. */
+static int (*const list_opt[128])(void *ctx, const char *w) = {
+	['m'] = add_mech, ['M'] = add_mode, ['s'] = add_size, ['p'] = add_pin,
+};
+
+/*
+ * One option of the suite's command line: 0 to go on, 1 when it was
+ * answered (--help, --version, --list: exit 0), -1 on bad usage.
+ */
+static int parse_opt(int c, const char *arg, struct opts *o)
+{
+	if (c > 0 && c < 128 && list_opt[c])
+		return for_each_word(arg, list_opt[c], o);
+	switch (c) {
+	case 'c':
+		return parse_cpus_opt(arg, o->cpus);
+	case 'r':
+		return parse_reps_opt(arg, &o->reps);
+	case 't':
+		return parse_time_opt(arg, &o->measure_s, true);
+	case 'w':
+		return parse_time_opt(arg, &o->warmup_s, false);
+	case 'b':
+		o->baseline = arg;
+		break;
+	case 1:
+		o->csv = arg;
+		break;
+	case 2:
+		o->json = arg;
+		break;
+	case 3:
+		o->quiet = true;
+		break;
+	case 4:
+		o->corrupt_every = strtoull(arg, NULL, 10);
+		break;
+	case 5:
+		o->scale = true;
+		break;
+	case 'q':
+		o->quick = true;
+		break;
+	case 'l':
+		list_mechs();
+		return 1;
+	case 'V':
+		printf("ipcbench %s\n", IPCCHAN_VERSION);
+		return 1;
+	case 'h':
+		usage(stdout);
+		return 1;
+	default:
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* What was not given: --quick's settings, then the defaults. */
+static void opts_defaults(struct opts *o)
+{
+	if (o->quick) {
+		o->reps = 3;
+		o->warmup_s = 0.02;
+		o->measure_s = 0.05;
+		if (!o->nsizes)
+			add_size(o, "64"), add_size(o, "4K");
+	}
+	if (!o->nmechs)
+		add_mech(o, "all");
+	if (!o->modes[MODE_PINGPONG] && !o->modes[MODE_STREAM])
+		o->modes[MODE_PINGPONG] = o->modes[MODE_STREAM] = true;
+	if (!o->pins[PIN_SAME] && !o->pins[PIN_CROSS] && !o->pins[PIN_NONE])
+		o->pins[PIN_SAME] = true;
+	if (!o->nsizes)
+		add_size(o, "64"), add_size(o, "4K");
+}
+
+/* The suite's command line: 0 to run, 1 to exit 0 (answered), -1 on bad usage. */
+static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "mech", required_argument, NULL, 'm' },
@@ -398,179 +501,154 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct opts o = { .reps = 5, .warmup_s = 0.1, .measure_s = 0.5, .baseline = "pipe" };
-	struct bench_env env;
-	struct report rp = { 0 };
-	char cmd[1024] = "";
-	size_t cl = 0;
-	int c, i, bad, nfail = 0, nskip = 0, ret = 0;
-	uint64_t verified = 0, errors = 0;
-	bool quick = false, scale = false, stdout_taken;
+	int c, ret;
 
-	/*
-	 * --props, --timeline and --epoll parse options of their own
-	 * (props_cli.c, timeline.c, epoll.c).
-	 */
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--props"))
-			return props_main(argc, argv);
-	for (i = 1; i < argc; i++)
-		if (!strncmp(argv[i], "--timeline", 10))
-			return timeline_main(argc, argv);
-	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--epoll"))
-			return epoll_main(argc, argv);
-	for (i = 0; i < argc && cl < sizeof(cmd) - 1; i++)
-		cl += (size_t)snprintf(cmd + cl, sizeof(cmd) - cl, "%s%s", i ? " " : "", argv[i]);
-	default_cpus(o.cpus);
+	default_cpus(o->cpus);
 	while ((c = getopt_long(argc, argv, "m:M:s:p:c:r:t:w:b:qlVh", lo, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			if (for_each_word(optarg, add_mech, &o) < 0)
-				return 2;
-			break;
-		case 'M':
-			if (for_each_word(optarg, add_mode, &o) < 0)
-				return 2;
-			break;
-		case 's':
-			if (for_each_word(optarg, add_size, &o) < 0)
-				return 2;
-			break;
-		case 'p':
-			if (for_each_word(optarg, add_pin, &o) < 0)
-				return 2;
-			break;
-		case 'c':
-			if (sscanf(optarg, "%d,%d", &o.cpus[0], &o.cpus[1]) != 2 ||
-			    o.cpus[0] < 0 || o.cpus[1] < 0) {
-				fprintf(stderr, "ipcbench: --cpus wants A,B\n");
-				return 2;
-			}
-			break;
-		case 'r':
-			o.reps = atoi(optarg);
-			if (o.reps < 1 || o.reps > MAX_REPS) {
-				fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
-				return 2;
-			}
-			break;
-		case 't':
-		case 'w':
-			if (parse_double(optarg, c == 't' ? &o.measure_s : &o.warmup_s) < 0 ||
-			    (c == 't' && o.measure_s <= 0)) {
-				fprintf(stderr, "ipcbench: bad time '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'b':
-			o.baseline = optarg;
-			break;
-		case 1:
-			o.csv = optarg;
-			break;
-		case 2:
-			o.json = optarg;
-			break;
-		case 3:
-			o.quiet = true;
-			break;
-		case 5:
-			scale = true;
-			break;
-		case 4:
-			o.corrupt_every = strtoull(optarg, NULL, 10);
-			break;
-		case 'q':
-			quick = true;
-			break;
-		case 'l':
-			return list_mechs();
-		case 'V':
-			printf("ipcbench %s\n", IPCCHAN_VERSION);
-			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
+		ret = parse_opt(c, optarg, o);
+		if (ret)
+			return ret;
 	}
 	if (optind < argc) {
 		usage(stderr);
-		return 2;
+		return -1;
 	}
-	if (quick) {
-		o.reps = 3;
-		o.warmup_s = 0.02;
-		o.measure_s = 0.05;
-		if (!o.nsizes)
-			add_size(&o, "64"), add_size(&o, "4K");
+	opts_defaults(o);
+	if (!mech_find(o->baseline)) {
+		fprintf(stderr, "ipcbench: unknown baseline '%s'\n", o->baseline);
+		return -1;
 	}
-	if (!o.nmechs)
-		add_mech(&o, "all");
-	if (!o.modes[MODE_PINGPONG] && !o.modes[MODE_STREAM])
-		o.modes[MODE_PINGPONG] = o.modes[MODE_STREAM] = true;
-	if (!o.pins[PIN_SAME] && !o.pins[PIN_CROSS] && !o.pins[PIN_NONE])
-		o.pins[PIN_SAME] = true;
-	if (!o.nsizes)
-		add_size(&o, "64"), add_size(&o, "4K");
-	if (!mech_find(o.baseline)) {
-		fprintf(stderr, "ipcbench: unknown baseline '%s'\n", o.baseline);
-		return 2;
-	}
+	return 0;
+}
 
-	env_probe(&env, o.cpus);
-	stdout_taken = (o.csv && !strcmp(o.csv, "-")) || (o.json && !strcmp(o.json, "-"));
-	/* With CSV or JSON on stdout, the human-readable report goes to stderr. */
-	env_print(stdout_taken ? stderr : stdout, &env);
+/* ipcbench --scale: the mailbox scaling figures instead of the suite. */
+static int scale_mode(const struct opts *o, FILE *out)
+{
+	struct scale_result sr;
+	FILE *f;
+	int ret;
 
-	if (scale) {
-		struct scale_result sr;
-
-		ret = scale_run(&sr, o.reps, o.warmup_s, o.measure_s, o.cpus[0]) < 0;
-		scale_table(stdout_taken ? stderr : stdout, &sr);
-		if (o.json) {
-			FILE *f = strcmp(o.json, "-") ? fopen(o.json, "w") : stdout;
-
-			if (!f)
-				return 1;
-			scale_json(f, &sr);
-			if (f != stdout)
-				fclose(f);
-		}
+	ret = scale_run(&sr, o->reps, o->warmup_s, o->measure_s, o->cpus[0]) < 0;
+	scale_table(out, &sr);
+	if (!o->json)
 		return ret;
-	}
+	f = strcmp(o->json, "-") ? fopen(o->json, "w") : stdout;
+	if (!f)
+		return 1;
+	scale_json(f, &sr);
+	if (f != stdout)
+		fclose(f);
+	return ret;
+}
 
-	bad = run_suite(&o, &rp);
+/* The last line: what was verified, what failed; the verification errors. */
+static uint64_t print_totals(FILE *out, const struct report *rp)
+{
+	uint64_t verified = 0, errors = 0;
+	int nfail = 0, nskip = 0;
+	size_t i;
+
+	for (i = 0; i < rp->nres; i++) {
+		verified += rp->res[i].verified;
+		errors += rp->res[i].errors;
+		nfail += rp->res[i].failed;
+		nskip += rp->res[i].skipped;
+	}
+	fprintf(out, "\nipcbench: verified %llu messages, %llu verification errors, "
+		"%d failed runs, %d skipped\n",
+		(unsigned long long)verified, (unsigned long long)errors, nfail, nskip);
+	return errors;
+}
+
+/* The suite: run it, print the table to @out, write CSV and JSON, sum up. */
+static int suite_mode(struct opts *o, const struct bench_env *env, const char *cmd, FILE *out)
+{
+	struct report rp = {
+		.env = env, .baseline = o->baseline, .argv = cmd, .reps = o->reps,
+		.warmup_s = o->warmup_s, .measure_s = o->measure_s,
+	};
+	int bad, ret = 0;
+
+	bad = run_suite(o, &rp);
 	if (bad < 0) {
 		fprintf(stderr, "ipcbench: out of memory\n");
 		return 1;
 	}
-	rp.env = &env;
-	rp.baseline = o.baseline;
-	rp.argv = cmd;
-	rp.reps = o.reps;
-	rp.warmup_s = o.warmup_s;
-	rp.measure_s = o.measure_s;
 	report_ratios(&rp);
-	report_table(stdout_taken ? stderr : stdout, &rp);
-	if (o.csv && write_to(o.csv, report_csv, &rp) < 0)
+	report_table(out, &rp);
+	if (o->csv && write_to(o->csv, report_csv, &rp) < 0)
 		ret = 1;
-	if (o.json && write_to(o.json, report_json, &rp) < 0)
+	if (o->json && write_to(o->json, report_json, &rp) < 0)
 		ret = 1;
-
-	for (i = 0; i < (int)rp.nres; i++) {
-		verified += rp.res[i].verified;
-		errors += rp.res[i].errors;
-		nfail += rp.res[i].failed;
-		nskip += rp.res[i].skipped;
-	}
-	fprintf(stdout_taken ? stderr : stdout,
-		"\nipcbench: verified %llu messages, %llu verification errors, "
-		"%d failed runs, %d skipped\n",
-		(unsigned long long)verified, (unsigned long long)errors, nfail, nskip);
+	if (print_totals(out, &rp))
+		ret = 1;
 	free(rp.res);
-	return ret || bad || errors ? 1 : 0;
+	return ret || bad ? 1 : 0;
+}
+
+/*
+ * The modes that parse options of their own (props_cli.c, timeline.c,
+ * epoll.c). If several are on the command line, the first in this table
+ * runs. --timeline matches as a prefix, so that --timeline=MS works.
+ */
+static const struct own_mode {
+	const char *opt;
+	bool prefix;
+	int (*run)(int argc, char **argv);
+} own_modes[] = {
+	{ "--props", false, props_main },
+	{ "--timeline", true, timeline_main },
+	{ "--epoll", false, epoll_main },
+};
+
+static const struct own_mode *own_mode_find(int argc, char **argv)
+{
+	const struct own_mode *m;
+	size_t k;
+	int i;
+
+	for (k = 0; k < sizeof(own_modes) / sizeof(own_modes[0]); k++) {
+		m = &own_modes[k];
+		for (i = 1; i < argc; i++)
+			if (!strncmp(argv[i], m->opt, strlen(m->opt) + !m->prefix))
+				return m;
+	}
+	return NULL;
+}
+
+/* The command line as one string, for the record (taken before getopt permutes it). */
+static void join_argv(char *cmd, size_t len, int argc, char **argv)
+{
+	size_t cl = 0;
+	int i;
+
+	cmd[0] = 0;
+	for (i = 0; i < argc && cl < len - 1; i++)
+		cl += (size_t)snprintf(cmd + cl, len - cl, "%s%s", i ? " " : "", argv[i]);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .reps = 5, .warmup_s = 0.1, .measure_s = 0.5, .baseline = "pipe" };
+	const struct own_mode *own = own_mode_find(argc, argv);
+	struct bench_env env;
+	char cmd[1024];
+	FILE *out;
+	int ret;
+
+	if (own)
+		return own->run(argc, argv);
+	join_argv(cmd, sizeof(cmd), argc, argv);
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret > 0 ? 0 : 2;
+
+	env_probe(&env, o.cpus);
+	/* With CSV or JSON on stdout, the human-readable report goes to stderr. */
+	out = (o.csv && !strcmp(o.csv, "-")) || (o.json && !strcmp(o.json, "-")) ?
+	      stderr : stdout;
+	env_print(out, &env);
+	if (o.scale)
+		return scale_mode(&o, out);
+	return suite_mode(&o, &env, cmd, out);
 }

@@ -2,9 +2,10 @@
 /*
  * One repetition of one mechanism: fork, pin, warm up, measure, verify.
  *
- * The child is the echo side in ping-pong and the producer in streaming;
- * the parent times. Both verify every message they receive. The child
- * reports its CPU time and its verification counts through a shared page.
+ * The child is the echo side in ping-pong and the consumer in streaming;
+ * the parent times the round trips, the child the stream. Both verify
+ * every message they receive. The child reports its CPU time and its
+ * verification counts through a shared page.
  * A watchdog alarm turns a lost wakeup or a dead peer into a failed
  * repetition instead of a hang.
  */
@@ -133,6 +134,42 @@ int for_each_word(const char *arg, int (*fn)(void *ctx, const char *w), void *ct
 	return 0;
 }
 
+/*
+ * The option arguments that the suite and --epoll share. Each says
+ * what is wrong on stderr and returns -1, or returns 0.
+ */
+int parse_cpus_opt(const char *arg, int cpu[2])
+{
+	if (sscanf(arg, "%d,%d", &cpu[0], &cpu[1]) != 2 || cpu[0] < 0 || cpu[1] < 0) {
+		fprintf(stderr, "ipcbench: --cpus wants A,B\n");
+		return -1;
+	}
+	return 0;
+}
+
+int parse_reps_opt(const char *arg, int *reps)
+{
+	*reps = atoi(arg);
+	if (*reps < 1 || *reps > MAX_REPS) {
+		fprintf(stderr, "ipcbench: --reps must be 1..%d\n", MAX_REPS);
+		return -1;
+	}
+	return 0;
+}
+
+/* Seconds, 0 up to an hour; more than 0 with @positive (--time). */
+int parse_time_opt(const char *arg, double *v, bool positive)
+{
+	char *end;
+
+	*v = strtod(arg, &end);
+	if (end == arg || *end || !(*v >= 0 && *v < 3600) || (positive && *v <= 0)) {
+		fprintf(stderr, "ipcbench: bad time '%s'\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;	/* only there to interrupt blocking calls with EINTR */
@@ -158,8 +195,14 @@ static int side_init(struct side *s, const struct run_cfg *cfg, struct chan *c, 
 	s->c = c;
 	s->sbuf = malloc(room);
 	s->rbuf = malloc(room);
-	if (!s->sbuf || !s->rbuf)
+	if (!s->sbuf || !s->rbuf) {
+		/* side_free() expects both or neither, offset by the headroom */
+		free(s->sbuf);
+		free(s->rbuf);
+		s->sbuf = NULL;
+		s->rbuf = NULL;
 		return -1;
+	}
 	s->sbuf += BENCH_HEADROOM;
 	s->rbuf += BENCH_HEADROOM;
 	msg_tmpl_init(&s->tmpl, s->sbuf, cfg->size, salt);
@@ -407,6 +450,44 @@ static int parent_stream(struct side *s, struct shared *sh, struct rep_result *r
 }
 
 /*
+ * Create the channel of @cfg with @ndirs directions; on failure the
+ * reason is in @res->err.
+ */
+static int rep_setup(const struct run_cfg *cfg, int ndirs, struct chan **c,
+		     struct rep_result *res)
+{
+	struct chan_cfg cc = { .size = cfg->size, .ndirs = ndirs, .mode = cfg->mode };
+	int ret;
+
+	ret = cfg->mech->setup(c, &cc, res->err, sizeof(res->err));
+	if (ret < 0 && !res->err[0])
+		snprintf(res->err, sizeof(res->err), "setup: %s", strerror(-ret));
+	return ret < 0 ? -1 : 0;
+}
+
+/*
+ * The timing side (role 0: the parent, or the only process of an
+ * in-process run): pin it, attach it and set up @s. Whatever happens,
+ * side_free() may then be called on @s; on failure the reason is in
+ * @res->err.
+ */
+static int parent_side_init(struct side *s, const struct run_cfg *cfg, struct chan *c,
+			    struct rep_result *res)
+{
+	memset(s, 0, sizeof(*s));
+	if (bench_pin_cpu(cfg->cpu[0]) < 0) {
+		snprintf(res->err, sizeof(res->err), "sched_setaffinity(%d): %s",
+			 cfg->cpu[0], strerror(errno));
+		return -1;
+	}
+	if (cfg->mech->attach(c, 0) < 0 || side_init(s, cfg, c, 0xfeed) < 0) {
+		snprintf(res->err, sizeof(res->err), "attach: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * A MECH_INPROC mechanism (null) streaming in this process alone: stamp
  * message seq, receive and verify it, next. Timed like child_stream():
  * the rate is the median over windows of the measured time.
@@ -414,7 +495,6 @@ static int parent_stream(struct side *s, struct shared *sh, struct rep_result *r
 static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 {
 	const struct mech *m = cfg->mech;
-	struct chan_cfg cc = { .size = cfg->size, .ndirs = 1, .mode = cfg->mode };
 	uint64_t every = stream_clock_every(cfg->size), seq = 0, i, first, n_win;
 	uint64_t win_ns = (uint64_t)(cfg->measure_s * 1e9 / STREAM_WINDOWS);
 	uint64_t t, t0, t_end, t_win, k0;
@@ -423,35 +503,22 @@ static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 	struct chan *c = NULL;
 	struct side s;
 	uint32_t flags;
-	int ret;
+	int ret = -1;
 
 	memset(res, 0, sizeof(*res));
 	if (cfg->mode != MODE_STREAM) {
 		snprintf(res->err, sizeof(res->err), "%s: streaming only", m->name);
 		return -1;
 	}
-	ret = m->setup(&c, &cc, res->err, sizeof(res->err));
-	if (ret < 0) {
-		if (!res->err[0])
-			snprintf(res->err, sizeof(res->err), "setup: %s", strerror(-ret));
+	if (rep_setup(cfg, 1, &c, res) < 0)
 		return -1;
-	}
-	ret = -1;
-	memset(&s, 0, sizeof(s));
-	if (bench_pin_cpu(cfg->cpu[0]) < 0) {
-		snprintf(res->err, sizeof(res->err), "sched_setaffinity(%d): %s",
-			 cfg->cpu[0], strerror(errno));
-		goto out_chan;
-	}
-	if (m->attach(c, 0) < 0 || side_init(&s, cfg, c, 0xfeed) < 0) {
-		snprintf(res->err, sizeof(res->err), "attach: %s", strerror(errno));
-		goto out_side;
-	}
+	if (parent_side_init(&s, cfg, c, res) < 0)
+		goto out;
 	t_end = now_ns() + (uint64_t)(cfg->warmup_s * 1e9);
 	do {
 		if (side_send(&s, 0, seq, MSG_F_WARMUP) < 0 ||
 		    side_recv(&s, 0, seq, &flags) < 0)
-			goto out_side;
+			goto out;
 		seq++;
 	} while (now_ns() < t_end);
 	c0 = cpu_s();
@@ -462,7 +529,7 @@ static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 	do {
 		for (i = 0; i < every; i++, seq++)
 			if (side_send(&s, 0, seq, 0) < 0 || side_recv(&s, 0, seq, &flags) < 0)
-				goto out_side;
+				goto out;
 		t = now_ns();
 		if (t - t_win >= win_ns && nwin < STREAM_MAX_WINDOWS) {
 			win_rate[nwin++] = (double)(seq - n_win) * 1e9 / (double)(t - t_win);
@@ -479,103 +546,64 @@ static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 	res->cpu_util = wall > 0 ? cpu / wall : 0;
 	res->csw_per_msg = (double)(csw() - k0) / (double)res->lat.n;
 	ret = 0;
-out_side:
+out:
 	res->verified = s.verified;
 	res->errors = s.errors;
 	if (s.err[0])
 		memcpy(res->err, s.err, sizeof(res->err));
 	side_free(&s);
-out_chan:
 	m->teardown(c, 0);
 	return ret < 0 || res->errors ? -1 : 0;
 }
 
-int run_rep(const struct run_cfg *cfg, struct rep_result *res)
+/*
+ * The child of a two-process repetition: attach as role 1, tell the
+ * parent it is ready, run until LAST, and hand back what it saw through
+ * @sh. Exit status 3: it could not start; 2: verification errors.
+ */
+static void __attribute__((noreturn))
+child_main(const struct run_cfg *cfg, struct chan *c, struct shared *sh, int ready[2],
+	   unsigned int watchdog)
 {
-
 	const struct mech *m = cfg->mech;
-	struct chan_cfg cc = {
-		.size = cfg->size,
-		.ndirs = cfg->mode == MODE_PINGPONG ? 2 : 1,
-		.mode = cfg->mode,
-	};
-	struct sigaction sa = { .sa_handler = on_alarm };
-	unsigned int watchdog = (unsigned int)(cfg->warmup_s + cfg->measure_s) * 10 + 20;
-	struct shared *sh;
-	struct chan *c = NULL;
 	struct side s;
-	int ret, status, ready[2];
-	double wall, cpu;
-	pid_t pid;
+
+	close(ready[0]);
+	alarm(watchdog);	/* default action: the child dies */
+	if (bench_pin_cpu(cfg->cpu[1]) < 0 || m->attach(c, 1) < 0 ||
+	    side_init(&s, cfg, c, 0xc0ffee) < 0)
+		_exit(3);
+	if (write(ready[1], "r", 1) != 1)
+		_exit(3);
+	close(ready[1]);
+	if (cfg->mode == MODE_PINGPONG)
+		child_pingpong(&s, sh);
+	else
+		child_stream(&s, sh);
+	sh->verified = s.verified;
+	sh->errors = s.errors;
+	memcpy(sh->err, s.err, sizeof(sh->err));
+	m->teardown(c, 1);
+	_exit(s.errors ? 2 : 0);
+}
+
+/*
+ * The parent of a two-process repetition: attach as role 0, wait until
+ * the child is ready (@ready), run until LAST. Its counts and its first
+ * error go to @res; the child's are added once it is reaped.
+ */
+static int parent_main(const struct run_cfg *cfg, struct chan *c, struct shared *sh,
+		       int ready, struct rep_result *res)
+{
+	struct side s;
+	int ret = -1;
 	char b;
 
-	if (m->flags & MECH_INPROC)
-		return run_inproc(cfg, res);
-	memset(res, 0, sizeof(*res));
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED) {
-		snprintf(res->err, sizeof(res->err), "mmap: %s", strerror(errno));
-		return -1;
-	}
-	memset(sh, 0, sizeof(*sh));
-	ret = m->setup(&c, &cc, res->err, sizeof(res->err));
-	if (ret < 0) {
-		if (!res->err[0])
-			snprintf(res->err, sizeof(res->err), "setup: %s", strerror(-ret));
-		munmap(sh, sizeof(*sh));
-		return -1;
-	}
-	if (pipe(ready) < 0) {
-		snprintf(res->err, sizeof(res->err), "pipe: %s", strerror(errno));
-		m->teardown(c, 0);
-		munmap(sh, sizeof(*sh));
-		return -1;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(res->err, sizeof(res->err), "fork: %s", strerror(errno));
-		m->teardown(c, 0);
-		munmap(sh, sizeof(*sh));
-		return -1;
-	}
-	if (pid == 0) {
-		close(ready[0]);
-		alarm(watchdog);	/* default action: the child dies */
-		if (bench_pin_cpu(cfg->cpu[1]) < 0 || m->attach(c, 1) < 0 ||
-		    side_init(&s, cfg, c, 0xc0ffee) < 0)
-			_exit(3);
-		if (write(ready[1], "r", 1) != 1)
-			_exit(3);
-		close(ready[1]);
-		if (cfg->mode == MODE_PINGPONG)
-			child_pingpong(&s, sh);
-		else
-			child_stream(&s, sh);
-		sh->verified = s.verified;
-		sh->errors = s.errors;
-		memcpy(sh->err, s.err, sizeof(sh->err));
-		m->teardown(c, 1);
-		_exit(s.errors ? 2 : 0);
-	}
-
-	close(ready[1]);
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: blocked calls get EINTR */
-	alarm(watchdog);
-	ret = -1;
-	if (bench_pin_cpu(cfg->cpu[0]) < 0) {
-		snprintf(res->err, sizeof(res->err), "sched_setaffinity(%d): %s",
-			 cfg->cpu[0], strerror(errno));
-		goto kill_child;
-	}
-	if (m->attach(c, 0) < 0 || side_init(&s, cfg, c, 0xfeed) < 0) {
-		snprintf(res->err, sizeof(res->err), "attach: %s", strerror(errno));
-		goto kill_child;
-	}
-	if (read(ready[0], &b, 1) != 1) {
+	if (parent_side_init(&s, cfg, c, res) < 0)
+		goto out;
+	if (read(ready, &b, 1) != 1) {
 		snprintf(res->err, sizeof(res->err), "child failed to start");
-		side_free(&s);
-		goto kill_child;
+		goto out;
 	}
 	if (cfg->mode == MODE_PINGPONG)
 		ret = parent_pingpong(&s, sh, res);
@@ -586,14 +614,124 @@ int run_rep(const struct run_cfg *cfg, struct rep_result *res)
 	memcpy(res->err, s.err, sizeof(res->err));
 	res->verified = s.verified;
 	res->errors = s.errors;
+out:
 	side_free(&s);
-	if (ret < 0)
-		goto kill_child;
-	goto reap;
+	return ret;
+}
 
-kill_child:
-	kill(pid, SIGKILL);
-reap:
+/* How the child ended, when the parent's side went well: 0 or -1. */
+static int child_status(int status, struct rep_result *res)
+{
+	if (WIFSIGNALED(status)) {
+		snprintf(res->err, sizeof(res->err), "child killed by signal %d%s",
+			 WTERMSIG(status), WTERMSIG(status) == SIGALRM ?
+			 " (watchdog: lost wakeup?)" : "");
+		return -1;
+	}
+	if (WEXITSTATUS(status) == 3) {
+		snprintf(res->err, sizeof(res->err), "child failed to attach");
+		return -1;
+	}
+	return 0;
+}
+
+/* Streaming: the rate the consumer (child) timed. */
+static int stream_rate(const struct run_cfg *cfg, const struct shared *sh,
+		       struct rep_result *res)
+{
+	if (sh->n == 0 || sh->wall_s <= 0) {
+		snprintf(res->err, sizeof(res->err), "stream too short to time");
+		return -1;
+	}
+	res->lat.n = sh->n;
+	res->cpu_ns_per_msg = sh->wall_s;	/* stash, as parent_pingpong() does */
+	res->msgs_per_s = (double)sh->n / sh->wall_s;
+	/* Robust to a stall of the host: the median window. */
+	if (sh->nwin >= 3)
+		res->msgs_per_s = median(sh->win_rate, sh->nwin);
+	res->mb_per_s = res->msgs_per_s * (double)cfg->size / 1e6;
+	return 0;
+}
+
+/*
+ * CPU time and context switches of both processes per message. The
+ * parent's side left its own in cpu_util and csw_per_msg, and the wall
+ * time in cpu_ns_per_msg.
+ */
+static void add_child_costs(const struct shared *sh, struct rep_result *res)
+{
+	double wall = res->cpu_ns_per_msg, cpu = res->cpu_util + sh->cpu_s;
+
+	res->cpu_util = wall > 0 ? cpu / wall : 0;
+	res->cpu_ns_per_msg = res->lat.n ? cpu * 1e9 / (double)res->lat.n : 0;
+	res->csw_per_msg = res->lat.n ? (res->csw_per_msg + (double)sh->csw) /
+			   (double)res->lat.n : 0;
+}
+
+/*
+ * After the child is reaped: add what it handed back in @sh to what the
+ * parent's side measured. @ret is the parent's side's result; returns
+ * the repetition's.
+ */
+static int rep_finish(const struct run_cfg *cfg, const struct shared *sh, int status,
+		      int ret, struct rep_result *res)
+{
+	res->verified += sh->verified;
+	res->errors += sh->errors;
+	if (!res->err[0] && sh->err[0])
+		memcpy(res->err, sh->err, sizeof(res->err));
+	if (ret == 0)
+		ret = child_status(status, res);
+	if (res->errors)
+		return -1;
+	if (ret == 0 && cfg->mode == MODE_STREAM)
+		ret = stream_rate(cfg, sh, res);
+	if (ret == 0)
+		add_child_costs(sh, res);
+	return ret;
+}
+
+int run_rep(const struct run_cfg *cfg, struct rep_result *res)
+{
+	const struct mech *m = cfg->mech;
+	struct sigaction sa = { .sa_handler = on_alarm };
+	unsigned int watchdog = (unsigned int)(cfg->warmup_s + cfg->measure_s) * 10 + 20;
+	struct shared *sh;
+	struct chan *c = NULL;
+	int ret = -1, status = 0, ready[2];
+	pid_t pid;
+
+	if (m->flags & MECH_INPROC)
+		return run_inproc(cfg, res);
+	memset(res, 0, sizeof(*res));
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED) {
+		snprintf(res->err, sizeof(res->err), "mmap: %s", strerror(errno));
+		return -1;
+	}
+	memset(sh, 0, sizeof(*sh));
+	if (rep_setup(cfg, cfg->mode == MODE_PINGPONG ? 2 : 1, &c, res) < 0)
+		goto out_unmap;
+	if (pipe(ready) < 0) {
+		snprintf(res->err, sizeof(res->err), "pipe: %s", strerror(errno));
+		goto out_teardown;
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(res->err, sizeof(res->err), "fork: %s", strerror(errno));
+		close(ready[1]);
+		goto out_close;
+	}
+	if (pid == 0)
+		child_main(cfg, c, sh, ready, watchdog);
+
+	close(ready[1]);
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: blocked calls get EINTR */
+	alarm(watchdog);
+	ret = parent_main(cfg, c, sh, ready[0], res);
+	if (ret < 0)
+		kill(pid, SIGKILL);
 	/*
 	 * Tear down only after the child is gone: removing a SysV queue
 	 * destroys the messages the consumer has not read yet.
@@ -601,49 +739,12 @@ reap:
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	alarm(0);
-	m->teardown(c, 0);
+	ret = rep_finish(cfg, sh, status, ret, res);
+out_close:
 	close(ready[0]);
-	res->verified += sh->verified;
-	res->errors += sh->errors;
-	if (!res->err[0] && sh->err[0])
-		memcpy(res->err, sh->err, sizeof(res->err));
-	if (ret == 0) {
-		if (WIFSIGNALED(status)) {
-			snprintf(res->err, sizeof(res->err), "child killed by signal %d%s",
-				 WTERMSIG(status), WTERMSIG(status) == SIGALRM ?
-				 " (watchdog: lost wakeup?)" : "");
-			ret = -1;
-		} else if (WEXITSTATUS(status) == 3) {
-			snprintf(res->err, sizeof(res->err), "child failed to attach");
-			ret = -1;
-		}
-	}
-	if (res->errors)
-		ret = -1;
-	if (ret == 0 && cfg->mode == MODE_STREAM) {
-		if (sh->n == 0 || sh->wall_s <= 0) {
-			snprintf(res->err, sizeof(res->err), "stream too short to time");
-			ret = -1;
-		} else {
-			res->lat.n = sh->n;
-			res->cpu_ns_per_msg = sh->wall_s;
-			res->msgs_per_s = (double)sh->n / sh->wall_s;
-			/* Robust to a stall of the host: the median window. */
-			if (sh->nwin >= 3)
-				res->msgs_per_s = median(sh->win_rate, sh->nwin);
-			res->mb_per_s = res->msgs_per_s * (double)cfg->size / 1e6;
-		}
-	}
-	if (ret == 0) {
-		wall = res->cpu_ns_per_msg;
-		cpu = res->cpu_util + sh->cpu_s;
-		res->cpu_util = wall > 0 ? cpu / wall : 0;
-		res->cpu_ns_per_msg = res->lat.n ? cpu * 1e9 / (double)res->lat.n : 0;
-		res->csw_per_msg = res->lat.n ? (res->csw_per_msg + (double)sh->csw) /
-				   (double)res->lat.n : 0;
-	}
+out_teardown:
+	m->teardown(c, 0);
+out_unmap:
 	munmap(sh, sizeof(*sh));
-	if (res->errors)
-		ret = -1;
 	return ret;
 }
