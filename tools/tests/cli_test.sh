@@ -11,11 +11,12 @@
 #   a failed request (no module on the host) -> exit 1, errno named
 #   bash completion: `ipcchan mbox <TAB>`, object names from `list`
 #
-# Needs bash, strace and $BUILD/bin/ipcchan (make host-test builds it).
+# Needs bash, strace and $IPCCHAN_CLI (make host-test sets it to the
+# host build it has just made).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ipcchan=${BUILD:-$top/build}/bin/ipcchan
+ipcchan=${IPCCHAN_CLI:-${BUILD:-$top/build}/host/bin/ipcchan}
 
 # run ARGS...: the tool under strace; $tmp/{out,err,trace}, returns its status.
 run() {
