@@ -29,6 +29,9 @@
 #   make study            the buffering study in the VM (~5 min under TCG):
 #                         ipcbench --props and --timeline, plots
 #                         and one page in bench-results/<date>/study/
+#   make trace-ab         cost of the tracepoints while off: A/B of the
+#                         module with and without them in one VM boot
+#                         (~3 min under TCG; Documentation/tracing.rst)
 #   make lab-test         every exercise of ipcchan-lab against the measured
 #                         values, in the VM on the stock kernel (~1 min)
 #   make vm-test          kselftests in the VM, stock kernel
@@ -124,6 +127,9 @@ props-doc:
 study:
 	scripts/study.sh
 
+trace-ab:
+	scripts/trace-ab.sh
+
 # Long runs of the reliability tests (issue 7); short ones are in `check`.
 STRESS_MSGS ?= 1000000
 FUZZ_OPS ?= 1000000
@@ -156,4 +162,4 @@ clean:
 
 .PHONY: all module tools tools-static ksrc selftests install uninstall modules_install \
 	dkms-install guest-bins host-test lint vm-test vm61-test debug-test ynl-test lab-test check \
-	install-test bench props-doc study stress fuzz faultinject demo shell deps clean
+	install-test bench props-doc study trace-ab stress fuzz faultinject demo shell deps clean
