@@ -9,8 +9,8 @@
  * wait begin, wake and wait end, and a ring gives kick, wait and wake.
  *
  * tracefs is mounted at /sys/kernel/tracing if it is not there; a kernel
- * without it (the debug kernel has no tracing) makes every test SKIP with
- * the reason.
+ * without it makes every test SKIP with the reason. (The debug kernel has
+ * event tracing too, so the tests run there as well.)
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -8,8 +8,8 @@
  *
  *   ping-pong:  parent --dir 0--> child --dir 1--> parent, each round trip
  *               timed by the parent
- *   stream:     child (producer) --dir 0--> parent (consumer), timed from
- *               the first measured message to the last
+ *   stream:     parent (producer) --dir 0--> child (consumer), timed by
+ *               the consumer from the first measured message to the last
  */
 #ifndef IPCBENCH_BENCH_H
 #define IPCBENCH_BENCH_H

@@ -127,6 +127,13 @@ enum msg_err msg_verify(const void *buf, size_t len, uint64_t seq, uint32_t *fla
 		return h.len > len ? MSG_E_SHORT : MSG_E_LEN;
 	if (h.seq != seq)
 		return MSG_E_SEQ;
+	/*
+	 * The header checks out: its flags count even if the body is damaged,
+	 * so a damaged LAST message still ends the run (with the damage
+	 * reported) instead of leaving the receiver waiting for the watchdog.
+	 */
+	if (flags)
+		*flags = h.flags;
 	blen = len - MSG_HDR_LEN;
 	s = stamp_word(seq, h.stamp_salt);
 	for_each_stamp(off, blen) {
@@ -136,7 +143,5 @@ enum msg_err msg_verify(const void *buf, size_t len, uint64_t seq, uint32_t *fla
 	}
 	if (msg_csum(body, blen) != h.csum)
 		return MSG_E_CSUM;
-	if (flags)
-		*flags = h.flags;
 	return MSG_OK;
 }

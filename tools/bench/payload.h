@@ -68,8 +68,9 @@ void msg_stamp(struct msg_tmpl *t, uint64_t seq, uint32_t flags);
 /* Checksum of @len body bytes (a Fletcher-style pair folded to 64 bits). */
 uint64_t msg_csum(const void *body, size_t len);
 /*
- * Verify @len received bytes at @buf as message @seq; on success, store its
- * flags in *@flags (may be NULL).
+ * Verify @len received bytes at @buf as message @seq. Once its header
+ * (magic, length, sequence) checks out, store its flags in *@flags (may
+ * be NULL), even if the body then fails: a damaged LAST still ends a run.
  */
 enum msg_err msg_verify(const void *buf, size_t len, uint64_t seq, uint32_t *flags);
 

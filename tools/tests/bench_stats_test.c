@@ -127,6 +127,7 @@ HOST_TEST(payload_detects_damage)
 {
 	size_t len = 4096, i;
 	unsigned char *buf = malloc(len), *old = malloc(len), *mix = malloc(len);
+	uint32_t flags = 0;
 	struct msg_tmpl t;
 
 	msg_tmpl_init(&t, buf, len, 7);
@@ -167,6 +168,11 @@ HOST_TEST(payload_detects_damage)
 		CHECK(msg_verify(big, len + 8, 6, NULL) == MSG_E_LEN);
 		free(big);
 	}
+	/* A damaged body still hands out the header's flags: LAST ends a run. */
+	msg_stamp(&t, 7, MSG_F_LAST);
+	buf[len - 1] ^= 0x40;
+	CHECK(msg_verify(buf, len, 7, &flags) != MSG_OK);
+	CHECK(flags == MSG_F_LAST);
 	free(buf);
 	free(old);
 	free(mix);
