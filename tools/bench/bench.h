@@ -172,6 +172,7 @@ void env_probe(struct bench_env *e, const int cpu[2]);
 void env_print(FILE *f, const struct bench_env *e);
 void env_json(FILE *f, const struct bench_env *e);
 extern const char tcg_warning[];
+int proc_scan(const char *path, const char *fmt, void *val);
 
 /*
  * mech_ipcchan.c: 0 if the loaded module has @feat (an IPCCHAN_FEAT_*

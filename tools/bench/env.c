@@ -43,6 +43,26 @@ static void read_line(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
+/*
+ * The first line of @path (a /proc file) that @fmt, with one conversion,
+ * reads into @val. Returns 0, or -1 with @val untouched if none does.
+ */
+int proc_scan(const char *path, const char *fmt, void *val)
+{
+	char line[128];
+	FILE *f = fopen(path, "r");
+	int ret = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, val) == 1) {
+			ret = 0;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return ret;
+}
+
 static void cpuinfo(struct bench_env *e)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
