@@ -172,6 +172,7 @@ void env_probe(struct bench_env *e, const int cpu[2]);
 void env_print(FILE *f, const struct bench_env *e);
 void env_json(FILE *f, const struct bench_env *e);
 extern const char tcg_warning[];
+int bench_default_cpus(int cpu[2]);
 int proc_scan(const char *path, const char *fmt, void *val);
 
 /*

@@ -6,6 +6,7 @@
  * "TCGTCGTCGTCG", with the DMI vendor and /proc/cpuinfo's "hypervisor"
  * flag as supporting evidence.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,24 @@ int proc_scan(const char *path, const char *fmt, void *val)
 	if (f)
 		fclose(f);
 	return ret;
+}
+
+/*
+ * The first two CPUs this process may run on, -1 for none; returns how
+ * many there are (0 to 2).
+ */
+int bench_default_cpus(int cpu[2])
+{
+	cpu_set_t set;
+	int i, n = 0;
+
+	cpu[0] = cpu[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 0;
+	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &set))
+			cpu[n++] = i;
+	return n;
 }
 
 static void cpuinfo(struct bench_env *e)
