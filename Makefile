@@ -90,7 +90,7 @@ guest-bins: tools-static selftests
 	install -m 0755 scripts/faultinject.sh $(BUILD)/bin/ipcchan-faultinject
 	install -m 0755 tools/lab/lab-check.sh $(BUILD)/bin/ipcchan-lab-check
 
-host-test:
+host-test: ksrc
 	$(MAKE) -C tools host-test
 
 lint: ksrc

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A raw generic netlink client, shared by the tests that talk to the
- * ipcchan family without libnl (netlink_test.c, ring_security_test.c):
- * building requests, sending them and reading the replies and the ack,
- * finding attributes, and resolving the family and its multicast groups.
+ * A raw generic netlink client, shared by the programs that talk to the
+ * ipcchan family without libnl (netlink_test.c, ring_security_test.c and
+ * the fuzzer, tools/fuzz/fuzz.c): opening the socket, building requests,
+ * sending them and reading the replies and the ack, finding attributes,
+ * and resolving the family and its multicast groups.
  */
 #ifndef IPCCHAN_SELFTEST_GENL_UTIL_H
 #define IPCCHAN_SELFTEST_GENL_UTIL_H
@@ -59,21 +60,46 @@ struct ack {
 	uint32_t offs;		/* NLMSGERR_ATTR_OFFS, 0 if none */
 };
 
-static inline int nl_socket(void)
+/*
+ * A socket is made in three steps, so that a caller can choose its
+ * options in between: genl_open() (@flags: SOCK_NONBLOCK or 0), any
+ * genl_set() of a NETLINK_* flag option, then genl_bind(), which closes
+ * the socket if it fails. Each returns -1 on failure.
+ */
+static inline int genl_open(int flags)
+{
+	return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | flags,
+		      NETLINK_GENERIC);
+}
+
+static inline void genl_set(int fd, int opt)
+{
+	int one = 1;
+
+	setsockopt(fd, SOL_NETLINK, opt, &one, sizeof(one));
+}
+
+static inline int genl_bind(int fd)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd, one = 1;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		close(fd);
 		return -1;
 	}
 	return fd;
+}
+
+/* A blocking socket whose acks carry messages and not the request. */
+static inline int nl_socket(void)
+{
+	int fd = genl_open(0);
+
+	if (fd < 0)
+		return -1;
+	genl_set(fd, NETLINK_EXT_ACK);
+	genl_set(fd, NETLINK_CAP_ACK);
+	return genl_bind(fd);
 }
 
 static inline struct nlattr *attr_find(void *start, int len, uint16_t type)

@@ -172,6 +172,18 @@ void env_probe(struct bench_env *e, const int cpu[2]);
 void env_print(FILE *f, const struct bench_env *e);
 void env_json(FILE *f, const struct bench_env *e);
 extern const char tcg_warning[];
+int bench_default_cpus(int cpu[2]);
+int proc_scan(const char *path, const char *fmt, void *val);
+
+/*
+ * mech_ipcchan.c: 0 if the loaded module has @feat (an IPCCHAN_FEAT_*
+ * mask), else -1 with the reason in @why, naming @what ("rings") and the
+ * flag.
+ */
+int bench_feature_check(uint64_t feat, const char *name, const char *what,
+			char *why, size_t len);
+#define bench_feature_available(feat, what, why, len) \
+	bench_feature_check(feat, #feat, what, why, len)
 
 /* epoll.c: ipcbench --epoll, with its own options. */
 int epoll_main(int argc, char **argv);

@@ -6,6 +6,7 @@
  * "TCGTCGTCGTCG", with the DMI vendor and /proc/cpuinfo's "hypervisor"
  * flag as supporting evidence.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,44 @@ static void read_line(const char *path, char *buf, size_t len)
 	if (fgets(buf, (int)len, f))
 		buf[strcspn(buf, "\n")] = 0;
 	fclose(f);
+}
+
+/*
+ * The first line of @path (a /proc file) that @fmt, with one conversion,
+ * reads into @val. Returns 0, or -1 with @val untouched if none does.
+ */
+int proc_scan(const char *path, const char *fmt, void *val)
+{
+	char line[128];
+	FILE *f = fopen(path, "r");
+	int ret = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, val) == 1) {
+			ret = 0;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+/*
+ * The first two CPUs this process may run on, -1 for none; returns how
+ * many there are (0 to 2).
+ */
+int bench_default_cpus(int cpu[2])
+{
+	cpu_set_t set;
+	int i, n = 0;
+
+	cpu[0] = cpu[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 0;
+	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &set))
+			cpu[n++] = i;
+	return n;
 }
 
 static void cpuinfo(struct bench_env *e)

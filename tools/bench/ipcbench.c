@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,20 +193,6 @@ static int add_size(void *ctx, const char *w)
 	}
 	o->nsizes++;
 	return 0;
-}
-
-/* The first two CPUs this process may run on. */
-static void default_cpus(int cpu[2])
-{
-	cpu_set_t set;
-	int i, n = 0;
-
-	cpu[0] = cpu[1] = -1;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return;
-	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
-		if (CPU_ISSET(i, &set))
-			cpu[n++] = i;
 }
 
 static void list_mechs(void)
@@ -503,7 +488,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	};
 	int c, ret;
 
-	default_cpus(o->cpus);
+	bench_default_cpus(o->cpus);
 	while ((c = getopt_long(argc, argv, "m:M:s:p:c:r:t:w:b:qlVh", lo, NULL)) != -1) {
 		ret = parse_opt(c, optarg, o);
 		if (ret)

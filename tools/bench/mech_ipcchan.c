@@ -61,30 +61,28 @@ static int get_info(struct ipcchan_info *info, char *why, size_t len)
 	return ret < 0 ? -1 : 0;
 }
 
-static int mbox_available(char *why, size_t len)
+int bench_feature_check(uint64_t feat, const char *name, const char *what,
+			char *why, size_t len)
 {
 	struct ipcchan_info info;
 
 	if (get_info(&info, why, len) < 0)
 		return -1;
-	if (!(info.features & IPCCHAN_FEAT_MAILBOX)) {
-		snprintf(why, len, "module has no mailboxes (IPCCHAN_FEAT_MAILBOX not set)");
+	if (!(info.features & feat)) {
+		snprintf(why, len, "module has no %s (%s not set)", what, name);
 		return -1;
 	}
 	return 0;
 }
 
+static int mbox_available(char *why, size_t len)
+{
+	return bench_feature_available(IPCCHAN_FEAT_MAILBOX, "mailboxes", why, len);
+}
+
 static int rdv_available(char *why, size_t len)
 {
-	struct ipcchan_info info;
-
-	if (get_info(&info, why, len) < 0)
-		return -1;
-	if (!(info.features & IPCCHAN_FEAT_RENDEZVOUS)) {
-		snprintf(why, len, "module has no rendezvous mailboxes (IPCCHAN_FEAT_RENDEZVOUS not set)");
-		return -1;
-	}
-	return 0;
+	return bench_feature_available(IPCCHAN_FEAT_RENDEZVOUS, "rendezvous mailboxes", why, len);
 }
 
 static size_t mbox_cap(size_t want)

@@ -93,15 +93,7 @@ static int ring_info(struct ipcchan_info *info, char *why, size_t len)
 
 static int ring_available(char *why, size_t len)
 {
-	struct ipcchan_info info;
-
-	if (ring_info(&info, why, len) < 0)
-		return -1;
-	if (!(info.features & IPCCHAN_FEAT_RING)) {
-		snprintf(why, len, "module has no rings (IPCCHAN_FEAT_RING not set)");
-		return -1;
-	}
-	return 0;
+	return bench_feature_available(IPCCHAN_FEAT_RING, "rings", why, len);
 }
 
 /* Pages for records of @size: a power of two, >= 256 KiB and 4 records. */

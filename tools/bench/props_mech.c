@@ -34,6 +34,7 @@
 #include <linux/ipcchan.h>
 #include <linux/sock_diag.h>
 
+#include "bench.h"
 #include "ipcchan.h"
 #include "props.h"
 
@@ -720,15 +721,9 @@ static ssize_t sig_recv_timed(struct pchan *c, void *buf, size_t cap, int ms)
 /* SigQ in /proc/self/status: signals queued for this user. */
 static long sig_queued(struct pchan *c)
 {
-	char line[128];
 	long n = -1;
-	FILE *f = fopen("/proc/self/status", "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "SigQ: %ld/", &n) == 1)
-			break;
-	if (f)
-		fclose(f);
+	proc_scan("/proc/self/status", "SigQ: %ld/", &n);
 	return n;
 }
 

@@ -214,28 +214,16 @@ static int lifecycle(const struct lc_kind *kind, unsigned int n, double ns[3], c
 static bool has_cap_sys_resource(void)
 {
 	unsigned long long caps = 0;
-	char line[128];
-	FILE *f = fopen("/proc/self/status", "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &caps) == 1)
-			break;
-	if (f)
-		fclose(f);
+	proc_scan("/proc/self/status", "CapEff: %llx", &caps);
 	return caps & (1ULL << CAP_SYS_RESOURCE);
 }
 
 static unsigned long long mem_available(void)
 {
 	unsigned long long kb = 0;
-	char line[128];
-	FILE *f = fopen("/proc/meminfo", "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
+	proc_scan("/proc/meminfo", "MemAvailable: %llu kB", &kb);
 	return kb << 10;
 }
 

@@ -744,22 +744,6 @@ static int parse_opts(struct tl_opts *to, int argc, char **argv)
 	return 0;
 }
 
-/* The first two CPUs this process may use (one: everything on it). */
-static void default_cpus(int cpu[2])
-{
-	cpu_set_t set;
-	int i, n = 0;
-
-	cpu[0] = cpu[1] = -1;
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return;
-	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
-		if (CPU_ISSET(i, &set))
-			cpu[n++] = i;
-	if (n == 1)
-		cpu[1] = cpu[0];
-}
-
 int timeline_main(int argc, char **argv)
 {
 	struct tl_opts to = { .delay_us = 1000, .burst = 32, .size = 64, .out = "." };
@@ -768,7 +752,9 @@ int timeline_main(int argc, char **argv)
 	char path[512];
 	FILE *f;
 
-	default_cpus(to.cpu);
+	/* The first two CPUs this process may use (one: everything on it). */
+	if (bench_default_cpus(to.cpu) == 1)
+		to.cpu[1] = to.cpu[0];
 	if (parse_opts(&to, argc, argv) < 0)
 		return 2;
 	if (!to.ntypes)

@@ -64,6 +64,8 @@
 #include <linux/netlink.h>
 #include <linux/ipcchan.h>
 
+#include "genl_util.h"
+
 #ifndef MADV_COLLAPSE
 #define MADV_COLLAPSE	25
 #endif
@@ -904,97 +906,31 @@ static void op_corrupt(void)
 /* Generic netlink                                                   */
 /* ---------------------------------------------------------------- */
 
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
-
-static int nl_socket(void)
+/* Non-blocking; extended and capped acks each on or off at random. */
+static int fuzz_nl_socket(void)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int fd, one = 1;
+	int fd = genl_open(SOCK_NONBLOCK);
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		    NETLINK_GENERIC);
 	if (fd < 0)
 		return -1;
 	if (chance(2))
-		setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+		genl_set(fd, NETLINK_EXT_ACK);
 	if (chance(2))
-		setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static struct nlattr *nl_attr(void *start, int len, uint16_t type)
-{
-	struct nlattr *nla;
-
-	for (nla = start; len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	     nla->nla_len <= len;
-	     len -= NLA_ALIGN(nla->nla_len),
-	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len)))
-		if ((nla->nla_type & NLA_TYPE_MASK) == type)
-			return nla;
-	return NULL;
+		genl_set(fd, NETLINK_CAP_ACK);
+	return genl_bind(fd);
 }
 
 /* The family id and group ids, once, with a blocking socket. */
 static void nl_resolve(void)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr genl;
-		char attrs[64];
-	} req = {};
-	static char buf[8192];
-	struct nlattr *nla, *grps, *g, *name, *id;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct nlmsghdr *nlh;
-	int fd, n, len, glen;
+	struct family fam;
+	int fd = nl_socket();
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-		goto out;
-	req.nlh.nlmsg_type = GENL_ID_CTRL;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST;
-	req.genl.cmd = CTRL_CMD_GETFAMILY;
-	req.genl.version = 1;
-	nla = (struct nlattr *)req.attrs;
-	nla->nla_type = CTRL_ATTR_FAMILY_NAME;
-	nla->nla_len = NLA_HDRLEN + sizeof(IPCCHAN_FAMILY_NAME);
-	memcpy(nla + 1, IPCCHAN_FAMILY_NAME, sizeof(IPCCHAN_FAMILY_NAME));
-	req.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(nla->nla_len);
-	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0)
-		goto out;
-	n = recv(fd, buf, sizeof(buf), 0);
-	nlh = (struct nlmsghdr *)buf;
-	if (n < 0 || !NLMSG_OK(nlh, n) || nlh->nlmsg_type != GENL_ID_CTRL)
-		goto out;
-	len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-	id = nl_attr(nla, len, CTRL_ATTR_FAMILY_ID);
-	if (id)
-		f.nl_family = *(uint16_t *)(id + 1);
-	grps = nl_attr(nla, len, CTRL_ATTR_MCAST_GROUPS);
-	if (!grps)
-		goto out;
-	glen = grps->nla_len - NLA_HDRLEN;
-	for (g = grps + 1; glen >= NLA_HDRLEN && g->nla_len <= glen;
-	     glen -= NLA_ALIGN(g->nla_len),
-	     g = (struct nlattr *)((char *)g + NLA_ALIGN(g->nla_len))) {
-		name = nl_attr(g + 1, g->nla_len - NLA_HDRLEN, CTRL_ATTR_MCAST_GRP_NAME);
-		id = nl_attr(g + 1, g->nla_len - NLA_HDRLEN, CTRL_ATTR_MCAST_GRP_ID);
-		if (!name || !id)
-			continue;
-		if (!strcmp((char *)(name + 1), IPCCHAN_MCGRP_MONITOR))
-			f.grp_monitor = *(uint32_t *)(id + 1);
-		if (!strcmp((char *)(name + 1), IPCCHAN_MCGRP_MONITOR_ADMIN))
-			f.grp_admin = *(uint32_t *)(id + 1);
+	if (fd >= 0 && !resolve_family(fd, &fam)) {
+		f.nl_family = fam.id;
+		f.grp_monitor = fam.grp_monitor;
+		f.grp_admin = fam.grp_admin;
 	}
-out:
 	if (fd >= 0)
 		close(fd);
 	if (!f.nl_family)
@@ -1104,7 +1040,7 @@ static void op_netlink(void)
 	if (f.nl < 0 || chance(200)) {
 		if (f.nl >= 0)
 			close(f.nl);	/* perhaps in the middle of a dump */
-		f.nl = nl_socket();
+		f.nl = fuzz_nl_socket();
 		if (f.nl < 0) {
 			result(OP_NETLINK, -1, misc_errnos);
 			return;
@@ -1146,7 +1082,7 @@ static void op_nl_join(void)
 	if (!f.nl_family)
 		return;
 	if (f.nl < 0)
-		f.nl = nl_socket();
+		f.nl = fuzz_nl_socket();
 	if (f.nl < 0)
 		return;
 	switch (below(4)) {

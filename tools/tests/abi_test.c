@@ -8,21 +8,23 @@
 
 #include <linux/ipcchan.h>
 
-#include "test.h"
+#include "kselftest_harness.h"
 
-HOST_TEST(info_layout)
+TEST(info_layout)
 {
-	CHECK(sizeof(struct ipcchan_info) == IPCCHAN_INFO_SIZE_VER0);
-	CHECK(offsetof(struct ipcchan_info, size) == 0);
-	CHECK(offsetof(struct ipcchan_info, features) == 16);
-	CHECK(offsetof(struct ipcchan_info, user_max_bytes) == 48);
-	CHECK(sizeof(struct ipcchan_info) % 8 == 0);
+	EXPECT_EQ(IPCCHAN_INFO_SIZE_VER0, sizeof(struct ipcchan_info));
+	EXPECT_EQ(0, offsetof(struct ipcchan_info, size));
+	EXPECT_EQ(16, offsetof(struct ipcchan_info, features));
+	EXPECT_EQ(48, offsetof(struct ipcchan_info, user_max_bytes));
+	EXPECT_EQ(0, sizeof(struct ipcchan_info) % 8);
 }
 
-HOST_TEST(ioctl_numbers_carry_no_size)
+TEST(ioctl_numbers_carry_no_size)
 {
 	/* Extensible structs: the size travels in the struct, not the number. */
-	CHECK(_IOC_SIZE(IPCCHAN_IOC_GET_INFO) == 0);
-	CHECK(_IOC_TYPE(IPCCHAN_IOC_GET_INFO) == IPCCHAN_IOC_MAGIC);
-	CHECK(_IOC_NR(IPCCHAN_IOC_GET_INFO) == 0x00);
+	EXPECT_EQ(0, _IOC_SIZE(IPCCHAN_IOC_GET_INFO));
+	EXPECT_EQ(IPCCHAN_IOC_MAGIC, _IOC_TYPE(IPCCHAN_IOC_GET_INFO));
+	EXPECT_EQ(0x00, _IOC_NR(IPCCHAN_IOC_GET_INFO));
 }
+
+TEST_HARNESS_MAIN

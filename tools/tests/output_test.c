@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "output.h"
-#include "test.h"
+#include "kselftest_harness.h"
 
 static char *json_of(const char *s)
 {
@@ -34,44 +34,44 @@ static const char *done(void)
 	return out_buf;
 }
 
-HOST_TEST(json_plain)
+TEST(json_plain)
 {
-	CHECK_STR(json_of("mbox-1"), "\"mbox-1\"");
-	CHECK_STR(json_of(""), "\"\"");
+	EXPECT_STREQ("\"mbox-1\"", json_of("mbox-1"));
+	EXPECT_STREQ("\"\"", json_of(""));
 }
 
-HOST_TEST(json_escapes)
+TEST(json_escapes)
 {
-	CHECK_STR(json_of("a\"b"), "\"a\\\"b\"");
-	CHECK_STR(json_of("a\\b"), "\"a\\\\b\"");
-	CHECK_STR(json_of("l1\nl2\t"), "\"l1\\nl2\\t\"");
-	CHECK_STR(json_of("\x01\x1f\x7f"), "\"\\u0001\\u001f\\u007f\"");
+	EXPECT_STREQ("\"a\\\"b\"", json_of("a\"b"));
+	EXPECT_STREQ("\"a\\\\b\"", json_of("a\\b"));
+	EXPECT_STREQ("\"l1\\nl2\\t\"", json_of("l1\nl2\t"));
+	EXPECT_STREQ("\"\\u0001\\u001f\\u007f\"", json_of("\x01\x1f\x7f"));
 	/* Valid UTF-8 passes through (names are bytes, UTF-8 stays UTF-8). */
-	CHECK_STR(json_of("\xc3\xa9"), "\"\xc3\xa9\"");
-	CHECK_STR(json_of("\xe2\x82\xac \xf0\x9f\x98\x80"),
-		  "\"\xe2\x82\xac \xf0\x9f\x98\x80\"");
+	EXPECT_STREQ("\"\xc3\xa9\"", json_of("\xc3\xa9"));
+	EXPECT_STREQ("\"\xe2\x82\xac \xf0\x9f\x98\x80\"",
+		     json_of("\xe2\x82\xac \xf0\x9f\x98\x80"));
 }
 
 /* Bytes that are not UTF-8 become \u00XX: the output stays valid JSON. */
-HOST_TEST(json_invalid_utf8)
+TEST(json_invalid_utf8)
 {
-	CHECK_STR(json_of("\xff\xfe"), "\"\\u00ff\\u00fe\"");
+	EXPECT_STREQ("\"\\u00ff\\u00fe\"", json_of("\xff\xfe"));
 	/* A lone continuation byte, a truncated sequence. */
-	CHECK_STR(json_of("a\x80z"), "\"a\\u0080z\"");
-	CHECK_STR(json_of("\xc3"), "\"\\u00c3\"");
-	CHECK_STR(json_of("\xe2\x82z"), "\"\\u00e2\\u0082z\"");
+	EXPECT_STREQ("\"a\\u0080z\"", json_of("a\x80z"));
+	EXPECT_STREQ("\"\\u00c3\"", json_of("\xc3"));
+	EXPECT_STREQ("\"\\u00e2\\u0082z\"", json_of("\xe2\x82z"));
 	/* Overlong '/', a UTF-16 surrogate, beyond U+10FFFF. */
-	CHECK_STR(json_of("\xc0\xaf"), "\"\\u00c0\\u00af\"");
-	CHECK_STR(json_of("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"");
-	CHECK_STR(json_of("\xf4\x90\x80\x80"),
-		  "\"\\u00f4\\u0090\\u0080\\u0080\"");
-	CHECK(utf8_valid("\xf4\x8f\xbf\xbf", 4));
-	CHECK(!utf8_valid("\xf4\x90\x80\x80", 4));
-	CHECK(utf8_valid("a\0b", 3));
+	EXPECT_STREQ("\"\\u00c0\\u00af\"", json_of("\xc0\xaf"));
+	EXPECT_STREQ("\"\\u00ed\\u00a0\\u0080\"", json_of("\xed\xa0\x80"));
+	EXPECT_STREQ("\"\\u00f4\\u0090\\u0080\\u0080\"",
+		     json_of("\xf4\x90\x80\x80"));
+	EXPECT_TRUE(utf8_valid("\xf4\x8f\xbf\xbf", 4));
+	EXPECT_FALSE(utf8_valid("\xf4\x90\x80\x80", 4));
+	EXPECT_TRUE(utf8_valid("a\0b", 3));
 }
 
 /* One call per field: JSON key and value, or the text format. */
-HOST_TEST(writer_json_and_text)
+TEST(writer_json_and_text)
 {
 	start(true);
 	open_json_object(NULL);
@@ -90,9 +90,9 @@ HOST_TEST(writer_json_and_text)
 	close_json_array();
 	close_json_object();
 	close_json_object();
-	CHECK_STR(done(), "{\"id\": 7, \"name\": \"a\\u00ff\", \"charged\": 65536, "
-		  "\"policy\": 2, \"hiwat\": null, \"named\": true, \"pid\": -1, "
-		  "\"nest\": {\"hist\": [18446744073709551615, 0]}}\n");
+	EXPECT_STREQ("{\"id\": 7, \"name\": \"a\\u00ff\", \"charged\": 65536, "
+		     "\"policy\": 2, \"hiwat\": null, \"named\": true, \"pid\": -1, "
+		     "\"nest\": {\"hist\": [18446744073709551615, 0]}}\n", done());
 
 	start(false);
 	open_json_object(NULL);
@@ -105,12 +105,12 @@ HOST_TEST(writer_json_and_text)
 	print_bool(PRINT_JSON, "named", NULL, true);
 	print_int(PRINT_ANY, "pid", "pid %d\n", -1);
 	close_json_object();
-	CHECK_STR(done(), "id 7\nname a\ncharged 64 KiB\npolicy drop-oldest\n"
-		  "hiwat -\nonly text\npid -1\n");
+	EXPECT_STREQ("id 7\nname a\ncharged 64 KiB\npolicy drop-oldest\n"
+		     "hiwat -\nonly text\npid -1\n", done());
 }
 
 /* Rates are floats: three decimals, and null where JSON has no number. */
-HOST_TEST(writer_float)
+TEST(writer_float)
 {
 	start(true);
 	open_json_object(NULL);
@@ -119,17 +119,17 @@ HOST_TEST(writer_float)
 	print_float(PRINT_ANY, "nan", "%.1f/s\n", NAN);
 	print_float(PRINT_ANY, "inf", "%.1f/s\n", -INFINITY);
 	close_json_object();
-	CHECK_STR(done(), "{\"rate\": 2.500, \"zero\": 0.000, \"nan\": null, "
-		  "\"inf\": null}\n");
+	EXPECT_STREQ("{\"rate\": 2.500, \"zero\": 0.000, \"nan\": null, "
+		     "\"inf\": null}\n", done());
 
 	start(false);
 	print_float(PRINT_ANY, "rate", "%.1f/s\n", 2.5);
 	print_float(PRINT_JSON, "hidden", "%.1f\n", 1);
-	CHECK_STR(done(), "2.5/s\n");
+	EXPECT_STREQ("2.5/s\n", done());
 }
 
 /* Each top-level value is a line: JSON Lines when a command prints many. */
-HOST_TEST(writer_documents_are_lines)
+TEST(writer_documents_are_lines)
 {
 	start(true);
 	open_json_array(NULL);
@@ -144,11 +144,11 @@ HOST_TEST(writer_documents_are_lines)
 	close_json_object();
 	open_json_array(NULL);
 	close_json_array();
-	CHECK_STR(done(), "[{\"id\": 1},\n {\"id\": 2}]\n{}\n[]\n");
+	EXPECT_STREQ("[{\"id\": 1},\n {\"id\": 2}]\n{}\n[]\n", done());
 }
 
 /* Payloads: UTF-8 as text, anything else base64; the encoding is named. */
-HOST_TEST(writer_data)
+TEST(writer_data)
 {
 	start(true);
 	open_json_object(NULL);
@@ -163,28 +163,29 @@ HOST_TEST(writer_data)
 	open_json_object(NULL);
 	print_data("data", "encoding", "", 0);
 	close_json_object();
-	CHECK_STR(done(),
-		  "{\"data\": \"h\xc3\xa9\\n\\u0000\", \"encoding\": \"utf-8\"}\n"
-		  "{\"data\": \"//4=\", \"encoding\": \"base64\"}\n"
-		  "{\"data\": \"gGJj/w==\", \"encoding\": \"base64\"}\n"
-		  "{\"data\": \"\", \"encoding\": \"utf-8\"}\n");
+	EXPECT_STREQ("{\"data\": \"h\xc3\xa9\\n\\u0000\", \"encoding\": \"utf-8\"}\n"
+		     "{\"data\": \"//4=\", \"encoding\": \"base64\"}\n"
+		     "{\"data\": \"gGJj/w==\", \"encoding\": \"base64\"}\n"
+		     "{\"data\": \"\", \"encoding\": \"utf-8\"}\n", done());
 	/* Nothing at all in text mode: the command writes the raw bytes. */
 	start(false);
 	print_data("data", "encoding", "xyz", 3);
-	CHECK_STR(done(), "");
+	EXPECT_STREQ("", done());
 }
 
-HOST_TEST(bytes_format)
+TEST(bytes_format)
 {
 	char b[32];
 
-	CHECK_STR(fmt_bytes(b, sizeof(b), 0), "0 B");
-	CHECK_STR(fmt_bytes(b, sizeof(b), 1023), "1023 B");
-	CHECK_STR(fmt_bytes(b, sizeof(b), 1024), "1 KiB");
-	CHECK_STR(fmt_bytes(b, sizeof(b), 65536), "64 KiB");
-	CHECK_STR(fmt_bytes(b, sizeof(b), 1536 * 1024), "1.5 MiB");
-	CHECK_STR(fmt_bytes(b, sizeof(b), 64ULL << 20), "64 MiB");
-	CHECK_STR(fmt_bytes(b, sizeof(b), UINT64_MAX), "15.9 EiB");
+	EXPECT_STREQ("0 B", fmt_bytes(b, sizeof(b), 0));
+	EXPECT_STREQ("1023 B", fmt_bytes(b, sizeof(b), 1023));
+	EXPECT_STREQ("1 KiB", fmt_bytes(b, sizeof(b), 1024));
+	EXPECT_STREQ("64 KiB", fmt_bytes(b, sizeof(b), 65536));
+	EXPECT_STREQ("1.5 MiB", fmt_bytes(b, sizeof(b), 1536 * 1024));
+	EXPECT_STREQ("64 MiB", fmt_bytes(b, sizeof(b), 64ULL << 20));
+	EXPECT_STREQ("15.9 EiB", fmt_bytes(b, sizeof(b), UINT64_MAX));
 	/* Truncation to the caller's buffer, always terminated. */
-	CHECK_STR(fmt_bytes(b, 4, 65536), "64 ");
+	EXPECT_STREQ("64 ", fmt_bytes(b, 4, 65536));
 }
+
+TEST_HARNESS_MAIN

@@ -14,7 +14,7 @@
 
 #include "ipcchan.h"
 #include "ring_internal.h"
-#include "test.h"
+#include "kselftest_harness.h"
 
 #define PAGE	4096U
 
@@ -104,43 +104,57 @@ static const struct ipcchan_ring_ctrl_stats *stats_of(unsigned char *ctrl)
 	return (const struct ipcchan_ring_ctrl_stats *)(ctrl + 256);
 }
 
-HOST_TEST(rec_total_rounds_up_to_alignment)
+/* Most tests need one fresh one-page ring, positions at 0. */
+FIXTURE(ring) {
+	struct fake_ring f;
+};
+
+FIXTURE_SETUP(ring)
 {
-	CHECK(ipcchan_ring_rec_total(0) == 8);
-	CHECK(ipcchan_ring_rec_total(1) == 16);
-	CHECK(ipcchan_ring_rec_total(8) == 16);
-	CHECK(ipcchan_ring_rec_total(9) == 24);
-	CHECK(ipcchan_ring_rec_total(4088) == 4096);
+	fake_init(&self->f, 1, 0);
 }
 
-HOST_TEST(span_checks_size_alignment_and_order)
+FIXTURE_TEARDOWN(ring)
 {
-	CHECK(ipcchan_ring_span(64, 0, 4096) == 64);
-	CHECK(ipcchan_ring_span(4096, 0, 4096) == 4096);
-	CHECK(ipcchan_ring_span(4104, 0, 4096) == -1);
-	CHECK(ipcchan_ring_span(0, 8, 4096) == -1);	/* behind ahead */
-	CHECK(ipcchan_ring_span(12, 0, 4096) == -1);	/* misaligned */
-	CHECK(ipcchan_ring_span(16, 4, 4096) == -1);
+	fake_fini(&self->f);
+}
+
+TEST(rec_total_rounds_up_to_alignment)
+{
+	EXPECT_EQ(8, ipcchan_ring_rec_total(0));
+	EXPECT_EQ(16, ipcchan_ring_rec_total(1));
+	EXPECT_EQ(16, ipcchan_ring_rec_total(8));
+	EXPECT_EQ(24, ipcchan_ring_rec_total(9));
+	EXPECT_EQ(4096, ipcchan_ring_rec_total(4088));
+}
+
+TEST(span_checks_size_alignment_and_order)
+{
+	EXPECT_EQ(64, ipcchan_ring_span(64, 0, 4096));
+	EXPECT_EQ(4096, ipcchan_ring_span(4096, 0, 4096));
+	EXPECT_EQ(-1, ipcchan_ring_span(4104, 0, 4096));
+	EXPECT_EQ(-1, ipcchan_ring_span(0, 8, 4096));	/* behind ahead */
+	EXPECT_EQ(-1, ipcchan_ring_span(12, 0, 4096));	/* misaligned */
+	EXPECT_EQ(-1, ipcchan_ring_span(16, 4, 4096));
 	/* Across 2^32. */
-	CHECK(ipcchan_ring_span(16, 0xfffffff8U, 4096) == 24);
-	CHECK(ipcchan_ring_span(0, 0xfffff000U, 4096) == 4096);
-	CHECK(ipcchan_ring_span(8, 0xfffff000U, 4096) == -1);
+	EXPECT_EQ(24, ipcchan_ring_span(16, 0xfffffff8U, 4096));
+	EXPECT_EQ(4096, ipcchan_ring_span(0, 0xfffff000U, 4096));
+	EXPECT_EQ(-1, ipcchan_ring_span(8, 0xfffff000U, 4096));
 }
 
-HOST_TEST(rec_check_rejects_bad_headers)
+TEST(rec_check_rejects_bad_headers)
 {
-	CHECK(ipcchan_ring_rec_check(0, 0, 8, 2048) == 8);
-	CHECK(ipcchan_ring_rec_check(100, 0, 112, 2048) == 112);
-	CHECK(ipcchan_ring_rec_check(100, IPCCHAN_RING_REC_PAD, 200, 2048) ==
-	      112);
-	CHECK(ipcchan_ring_rec_check(100, 0, 104, 2048) == -EIO);
-	CHECK(ipcchan_ring_rec_check(0, 0x2, 8, 2048) == -EIO);
-	CHECK(ipcchan_ring_rec_check(0, 0x80000000U, 8, 2048) == -EIO);
-	CHECK(ipcchan_ring_rec_check(2040, 0, 4096, 2048) == 2048);
-	CHECK(ipcchan_ring_rec_check(2041, 0, 4096, 2048) == -EIO);
-	CHECK(ipcchan_ring_rec_check(0xffffffffU, 0, 4096, 2048) == -EIO);
-	CHECK(ipcchan_ring_rec_check(0xfffffff9U, 0, 4096, 2048) == -EIO);
-	CHECK(ipcchan_ring_rec_check(0, 0, 8, 4) == -EIO);
+	EXPECT_EQ(8, ipcchan_ring_rec_check(0, 0, 8, 2048));
+	EXPECT_EQ(112, ipcchan_ring_rec_check(100, 0, 112, 2048));
+	EXPECT_EQ(112, ipcchan_ring_rec_check(100, IPCCHAN_RING_REC_PAD, 200, 2048));
+	EXPECT_EQ(-EIO, ipcchan_ring_rec_check(100, 0, 104, 2048));
+	EXPECT_EQ(-EIO, ipcchan_ring_rec_check(0, 0x2, 8, 2048));
+	EXPECT_EQ(-EIO, ipcchan_ring_rec_check(0, 0x80000000U, 8, 2048));
+	EXPECT_EQ(2048, ipcchan_ring_rec_check(2040, 0, 4096, 2048));
+	EXPECT_EQ(-EIO, ipcchan_ring_rec_check(2041, 0, 4096, 2048));
+	EXPECT_EQ(-EIO, ipcchan_ring_rec_check(0xffffffffU, 0, 4096, 2048));
+	EXPECT_EQ(-EIO, ipcchan_ring_rec_check(0xfffffff9U, 0, 4096, 2048));
+	EXPECT_EQ(-EIO, ipcchan_ring_rec_check(0, 0, 8, 4));
 }
 
 static uint32_t rec_len(uint64_t seq, uint32_t max)
@@ -157,7 +171,7 @@ static unsigned char rec_byte(uint64_t seq, uint32_t i)
  * Stream records through a one-page ring, in batches, across the end of
  * the data area many times, checking every byte.
  */
-static void stream(int *failed, uint32_t start)
+static void stream(struct __test_metadata *_metadata, uint32_t start)
 {
 	uint64_t sent = 0, got = 0, n = 20000;
 	struct fake_ring f;
@@ -165,7 +179,7 @@ static void stream(int *failed, uint32_t start)
 
 	fake_init(&f, 1, start);
 	max = ipcchan_ring_max_payload(&f.p);
-	CHECK(max == 2040);
+	EXPECT_EQ(2040, max);
 	while (got < n) {
 		/* Produce a batch until full. */
 		while (sent < n) {
@@ -175,14 +189,14 @@ static void stream(int *failed, uint32_t start)
 
 			if (ret == -EAGAIN)
 				break;
-			CHECK(ret == 0);
+			EXPECT_EQ(0, ret);
 			if (ret)
 				goto out;
 			for (uint32_t i = 0; i < len; i++)
 				p[i] = rec_byte(sent, i);
 			sent++;
 		}
-		CHECK(ipcchan_ring_commit(&f.p) == 0);
+		EXPECT_EQ(0, ipcchan_ring_commit(&f.p));
 		for (;;) {
 			const unsigned char *p;
 			uint32_t len;
@@ -191,239 +205,224 @@ static void stream(int *failed, uint32_t start)
 
 			if (ret == -EAGAIN)
 				break;
-			CHECK(ret == 0);
+			EXPECT_EQ(0, ret);
 			if (ret)
 				goto out;
-			CHECK(len == rec_len(got, max / 4));
+			EXPECT_EQ(rec_len(got, max / 4), len);
 			for (uint32_t i = 0; i < len; i++)
 				if (p[i] != rec_byte(got, i)) {
-					CHECK(p[i] == rec_byte(got, i));
+					EXPECT_EQ(rec_byte(got, i), p[i]);
 					goto out;
 				}
 			got++;
 		}
-		CHECK(ipcchan_ring_release(&f.c) == 0);
+		EXPECT_EQ(0, ipcchan_ring_release(&f.c));
 	}
-	CHECK(stats_of(f.prod)->records == n);
-	CHECK(stats_of(f.cons)->records == n);
-	CHECK(stats_of(f.prod)->bytes == stats_of(f.cons)->bytes);
-	CHECK(*pos_of(f.prod) == *pos_of(f.cons));
+	EXPECT_EQ(n, stats_of(f.prod)->records);
+	EXPECT_EQ(n, stats_of(f.cons)->records);
+	EXPECT_EQ(stats_of(f.prod)->bytes, stats_of(f.cons)->bytes);
+	EXPECT_EQ(*pos_of(f.prod), *pos_of(f.cons));
 out:
 	fake_fini(&f);
 }
 
-HOST_TEST(stream_wraps_data_area)
+TEST(stream_wraps_data_area)
 {
-	stream(failed, 0);
+	stream(_metadata, 0);
 }
 
-HOST_TEST(stream_wraps_u32_positions)
+TEST(stream_wraps_u32_positions)
 {
-	stream(failed, 0xffffff00U);
+	stream(_metadata, 0xffffff00U);
 }
 
-HOST_TEST(batch_invisible_until_commit)
+TEST_F(ring, batch_invisible_until_commit)
 {
+	struct fake_ring *f = &self->f;
 	const void *p;
-	struct fake_ring f;
 	uint32_t len;
 	void *w;
 
-	fake_init(&f, 1, 0);
 	for (int i = 0; i < 5; i++)
-		CHECK(ipcchan_ring_reserve(&f.p, 10, &w) == 0);
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EAGAIN);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
-	CHECK(*pos_of(f.prod) == 5 * 24);
-	for (int i = 0; i < 5; i++)
-		CHECK(ipcchan_ring_peek(&f.c, &p, &len) == 0 && len == 10);
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EAGAIN);
+		EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 10, &w));
+	EXPECT_EQ(-EAGAIN, ipcchan_ring_peek(&f->c, &p, &len));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));
+	EXPECT_EQ(5 * 24, *pos_of(f->prod));
+	for (int i = 0; i < 5; i++) {
+		ASSERT_EQ(0, ipcchan_ring_peek(&f->c, &p, &len));
+		EXPECT_EQ(10, len);
+	}
+	EXPECT_EQ(-EAGAIN, ipcchan_ring_peek(&f->c, &p, &len));
 	/* Peeked but not released: the producer still sees them used. */
-	CHECK(*pos_of(f.cons) == 0);
-	CHECK(ipcchan_ring_release(&f.c) == 0);
-	CHECK(*pos_of(f.cons) == 5 * 24);
-	fake_fini(&f);
+	EXPECT_EQ(0, *pos_of(f->cons));
+	EXPECT_EQ(0, ipcchan_ring_release(&f->c));
+	EXPECT_EQ(5 * 24, *pos_of(f->cons));
 }
 
-HOST_TEST(full_ring_says_eagain_and_counts_stall)
+TEST_F(ring, full_ring_says_eagain_and_counts_stall)
 {
-	struct fake_ring f;
+	struct fake_ring *f = &self->f;
 	void *w;
 	int n = 0;
 
-	fake_init(&f, 1, 0);
-	while (ipcchan_ring_reserve(&f.p, 56, &w) == 0)
+	while (ipcchan_ring_reserve(&f->p, 56, &w) == 0)
 		n++;
-	CHECK(n == 4096 / 64);
-	CHECK(ipcchan_ring_reserve(&f.p, 0, &w) == -EAGAIN);
-	CHECK(stats_of(f.prod)->stalls == 2);
-	CHECK(ipcchan_ring_reserve(&f.p, 2041, &w) == -EMSGSIZE);
-	fake_fini(&f);
+	EXPECT_EQ(4096 / 64, n);
+	EXPECT_EQ(-EAGAIN, ipcchan_ring_reserve(&f->p, 0, &w));
+	EXPECT_EQ(2, stats_of(f->prod)->stalls);
+	EXPECT_EQ(-EMSGSIZE, ipcchan_ring_reserve(&f->p, 2041, &w));
 }
 
-HOST_TEST(cancel_makes_padding_that_consumer_skips)
+TEST_F(ring, cancel_makes_padding_that_consumer_skips)
 {
-	struct fake_ring f;
+	struct fake_ring *f = &self->f;
 	const void *p;
 	uint32_t len;
 	void *a, *b;
 
-	fake_init(&f, 1, 0);
-	CHECK(ipcchan_ring_reserve(&f.p, 3, &a) == 0);
+	ASSERT_EQ(0, ipcchan_ring_reserve(&f->p, 3, &a));
 	memcpy(a, "abc", 3);
-	CHECK(ipcchan_ring_reserve(&f.p, 100, &b) == 0);
-	ipcchan_ring_cancel(&f.p, b);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == 0);
-	CHECK(len == 3 && !memcmp(p, "abc", 3));
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EAGAIN);
-	CHECK(*pos_of(f.prod) == 16 + 112);
-	CHECK(stats_of(f.prod)->records == 1);
-	fake_fini(&f);
+	ASSERT_EQ(0, ipcchan_ring_reserve(&f->p, 100, &b));
+	ipcchan_ring_cancel(&f->p, b);
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));
+	ASSERT_EQ(0, ipcchan_ring_peek(&f->c, &p, &len));
+	EXPECT_EQ(3, len);
+	EXPECT_EQ(0, memcmp(p, "abc", 3));
+	EXPECT_EQ(-EAGAIN, ipcchan_ring_peek(&f->c, &p, &len));
+	EXPECT_EQ(16 + 112, *pos_of(f->prod));
+	EXPECT_EQ(1, stats_of(f->prod)->records);
 }
 
-HOST_TEST(kick_only_when_peer_waits)
+TEST_F(ring, kick_only_when_peer_waits)
 {
-	struct fake_ring f;
+	struct fake_ring *f = &self->f;
 	void *w;
 
-	fake_init(&f, 1, 0);
-	CHECK(ipcchan_ring_reserve(&f.p, 1, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
-	CHECK(stats_of(f.prod)->kicks_avoided == 1);
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 1, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));
+	EXPECT_EQ(1, stats_of(f->prod)->kicks_avoided);
 
 	/* Consumer drains, then prepares to sleep: the flag goes up. */
-	ipcchan_ring_busy_wait(&f.c, 0, 0);
-	CHECK(ipcchan_ring_prepare_wait(&f.c, 0) == 1);	/* data there */
-	CHECK(*(uint32_t *)(f.cons + 128) == 0);
+	ipcchan_ring_busy_wait(&f->c, 0, 0);
+	EXPECT_EQ(1, ipcchan_ring_prepare_wait(&f->c, 0));	/* data there */
+	EXPECT_EQ(0, *(uint32_t *)(f->cons + 128));
 	{
 		const void *p;
 		uint32_t len;
 
-		CHECK(ipcchan_ring_peek(&f.c, &p, &len) == 0);
+		EXPECT_EQ(0, ipcchan_ring_peek(&f->c, &p, &len));
 	}
-	CHECK(ipcchan_ring_prepare_wait(&f.c, 0) == 0);
+	EXPECT_EQ(0, ipcchan_ring_prepare_wait(&f->c, 0));
 	/* The word says what it waits for: one record header. */
-	CHECK(*(uint32_t *)(f.cons + 128) == 8);
-	CHECK(*pos_of(f.cons) == 16);	/* released before sleeping */
+	EXPECT_EQ(8, *(uint32_t *)(f->cons + 128));
+	EXPECT_EQ(16, *pos_of(f->cons));	/* released before sleeping */
 
 	/* The producer must kick now; with no fd the ioctl fails, visibly. */
-	CHECK(ipcchan_ring_reserve(&f.p, 1, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == -EBADF);
-	ipcchan_ring_finish_wait(&f.c);
-	CHECK(*(uint32_t *)(f.cons + 128) == 0);
-	fake_fini(&f);
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 1, &w));
+	EXPECT_EQ(-EBADF, ipcchan_ring_commit(&f->p));
+	ipcchan_ring_finish_wait(&f->c);
+	EXPECT_EQ(0, *(uint32_t *)(f->cons + 128));
 }
 
-HOST_TEST(producer_kicks_only_when_consumer_need_is_met)
+TEST_F(ring, producer_kicks_only_when_consumer_need_is_met)
 {
-	struct fake_ring f;
+	struct fake_ring *f = &self->f;
 	void *w;
 
-	fake_init(&f, 1, 0);
 	/* A consumer asleep until 64 bytes of records are published. */
-	*(uint32_t *)(f.cons + 128) = 64;
-	CHECK(ipcchan_ring_reserve(&f.p, 8, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);		/* 16 < 64 */
-	CHECK(stats_of(f.prod)->kicks_avoided == 1);
-	CHECK(ipcchan_ring_reserve(&f.p, 24, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);		/* 48 < 64 */
-	CHECK(ipcchan_ring_reserve(&f.p, 8, &w) == 0);
+	*(uint32_t *)(f->cons + 128) = 64;
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 8, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));		/* 16 < 64 */
+	EXPECT_EQ(1, stats_of(f->prod)->kicks_avoided);
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 24, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));		/* 48 < 64 */
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 8, &w));
 	/* 64 bytes: the kick is due; with no fd the ioctl fails, visibly. */
-	CHECK(ipcchan_ring_commit(&f.p) == -EBADF);
-	CHECK(stats_of(f.prod)->kicks_avoided == 2);
-	fake_fini(&f);
+	EXPECT_EQ(-EBADF, ipcchan_ring_commit(&f->p));
+	EXPECT_EQ(2, stats_of(f->prod)->kicks_avoided);
 }
 
-HOST_TEST(consumer_kicks_only_when_producer_need_is_met)
+TEST_F(ring, consumer_kicks_only_when_producer_need_is_met)
 {
-	struct fake_ring f;
+	struct fake_ring *f = &self->f;
 	const void *p;
 	uint32_t len;
 	void *w;
 	int i;
 
-	fake_init(&f, 1, 0);
 	for (i = 0; i < 4; i++)
-		CHECK(ipcchan_ring_reserve(&f.p, 1016, &w) == 0);
-	CHECK(ipcchan_ring_reserve(&f.p, 8, &w) == -EAGAIN);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
+		EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 1016, &w));
+	EXPECT_EQ(-EAGAIN, ipcchan_ring_reserve(&f->p, 8, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));
 
 	/* A producer asleep until half the ring is free. */
-	*(uint32_t *)(f.prod + 128) = 2048;
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == 0);
-	CHECK(ipcchan_ring_release(&f.c) == 0);		/* 1024 free */
-	CHECK(stats_of(f.cons)->kicks_avoided == 1);
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == 0);
-	CHECK(ipcchan_ring_release(&f.c) == -EBADF);	/* 2048 free */
+	*(uint32_t *)(f->prod + 128) = 2048;
+	EXPECT_EQ(0, ipcchan_ring_peek(&f->c, &p, &len));
+	EXPECT_EQ(0, ipcchan_ring_release(&f->c));		/* 1024 free */
+	EXPECT_EQ(1, stats_of(f->cons)->kicks_avoided);
+	EXPECT_EQ(0, ipcchan_ring_peek(&f->c, &p, &len));
+	EXPECT_EQ(-EBADF, ipcchan_ring_release(&f->c));	/* 2048 free */
 
 	/* A word no release can satisfy only costs its writer. */
-	*(uint32_t *)(f.prod + 128) = 0xffffffff;
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == 0);
-	CHECK(ipcchan_ring_release(&f.c) == 0);
-	fake_fini(&f);
+	*(uint32_t *)(f->prod + 128) = 0xffffffff;
+	EXPECT_EQ(0, ipcchan_ring_peek(&f->c, &p, &len));
+	EXPECT_EQ(0, ipcchan_ring_release(&f->c));
 }
 
-HOST_TEST(wait_kick_kicks_even_without_sleeping)
+TEST_F(ring, wait_kick_kicks_even_without_sleeping)
 {
-	struct fake_ring f, g;
+	struct fake_ring *f = &self->f, g;
 	void *w;
 
-	fake_init(&f, 1, 0);
 	fake_init(&g, 1, 0);
 	/* Data is waiting on g, so the wait on g.c needs no system call. */
-	CHECK(ipcchan_ring_reserve(&g.p, 8, &w) == 0);
-	CHECK(ipcchan_ring_commit(&g.p) == 0);
+	EXPECT_EQ(0, ipcchan_ring_reserve(&g.p, 8, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&g.p));
 	/* Nothing owed on f: no kick, no error. */
-	CHECK(ipcchan_ring_wait_kick(&g.c, 0, -1, &f.p) == 0);
+	EXPECT_EQ(0, ipcchan_ring_wait_kick(&g.c, 0, -1, &f->p));
 	/* A waiting consumer on f: the owed kick is made on its own. */
-	*(uint32_t *)(f.cons + 128) = 8;
-	CHECK(ipcchan_ring_reserve(&f.p, 8, &w) == 0);
-	CHECK(ipcchan_ring_wait_kick(&g.c, 0, -1, &f.p) == -EBADF);
-	CHECK(*pos_of(f.prod) == 16);			/* published */
-	CHECK(ipcchan_ring_wait_kick(&g.c, g.size + 8, -1, &f.p) == -EINVAL);
-	fake_fini(&f);
+	*(uint32_t *)(f->cons + 128) = 8;
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 8, &w));
+	EXPECT_EQ(-EBADF, ipcchan_ring_wait_kick(&g.c, 0, -1, &f->p));
+	EXPECT_EQ(16, *pos_of(f->prod));			/* published */
+	EXPECT_EQ(-EINVAL, ipcchan_ring_wait_kick(&g.c, g.size + 8, -1, &f->p));
 	fake_fini(&g);
 }
 
-HOST_TEST(corrupt_header_length_is_reported_and_sticky)
+TEST_F(ring, corrupt_header_length_is_reported_and_sticky)
 {
+	struct fake_ring *f = &self->f;
 	struct ipcchan_ring_rec *rec;
-	struct fake_ring f;
 	const void *p;
 	uint32_t len;
 	void *w;
 
-	fake_init(&f, 1, 0);
-	CHECK(ipcchan_ring_reserve(&f.p, 16, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
-	rec = (struct ipcchan_ring_rec *)f.data;
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 16, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));
+	rec = (struct ipcchan_ring_rec *)f->data;
 	rec->len = 4000;	/* beyond what was published */
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EIO);
+	EXPECT_EQ(-EIO, ipcchan_ring_peek(&f->c, &p, &len));
 	rec->len = 16;
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EIO);
-	CHECK(ipcchan_ring_wait(&f.c, 0, 0) == -EIO);
-	fake_fini(&f);
+	EXPECT_EQ(-EIO, ipcchan_ring_peek(&f->c, &p, &len));
+	EXPECT_EQ(-EIO, ipcchan_ring_wait(&f->c, 0, 0));
 }
 
-HOST_TEST(corrupt_header_flags_are_reported)
+TEST_F(ring, corrupt_header_flags_are_reported)
 {
+	struct fake_ring *f = &self->f;
 	struct ipcchan_ring_rec *rec;
-	struct fake_ring f;
 	const void *p;
 	uint32_t len;
 	void *w;
 
-	fake_init(&f, 1, 0);
-	CHECK(ipcchan_ring_reserve(&f.p, 16, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
-	rec = (struct ipcchan_ring_rec *)f.data;
+	EXPECT_EQ(0, ipcchan_ring_reserve(&f->p, 16, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f->p));
+	rec = (struct ipcchan_ring_rec *)f->data;
 	rec->flags = 0x4;
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EIO);
-	fake_fini(&f);
+	EXPECT_EQ(-EIO, ipcchan_ring_peek(&f->c, &p, &len));
 }
 
-HOST_TEST(corrupt_positions_are_reported)
+TEST(corrupt_positions_are_reported)
 {
 	struct fake_ring f;
 	const void *p;
@@ -433,32 +432,32 @@ HOST_TEST(corrupt_positions_are_reported)
 	/* Producer position beyond a ring's worth. */
 	fake_init(&f, 1, 0);
 	*pos_of(f.prod) = 8192;
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EIO);
+	EXPECT_EQ(-EIO, ipcchan_ring_peek(&f.c, &p, &len));
 	fake_fini(&f);
 
 	/* Misaligned producer position. */
 	fake_init(&f, 1, 0);
 	*pos_of(f.prod) = 12;
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EIO);
+	EXPECT_EQ(-EIO, ipcchan_ring_peek(&f.c, &p, &len));
 	fake_fini(&f);
 
 	/* Consumer position ahead of the producer's: seen on reload. */
 	fake_init(&f, 1, 0);
 	for (int i = 0; i < 2; i++)
-		CHECK(ipcchan_ring_reserve(&f.p, 1000, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
+		EXPECT_EQ(0, ipcchan_ring_reserve(&f.p, 1000, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f.p));
 	*pos_of(f.cons) = 2024;
-	CHECK(ipcchan_ring_busy_wait(&f.p, 0, 0) == -EIO);
-	CHECK(ipcchan_ring_reserve(&f.p, 8, &w) == -EIO);
+	EXPECT_EQ(-EIO, ipcchan_ring_busy_wait(&f.p, 0, 0));
+	EXPECT_EQ(-EIO, ipcchan_ring_reserve(&f.p, 8, &w));
 	fake_fini(&f);
 
 	/* Consumer position more than a ring's worth behind. */
 	fake_init(&f, 1, 0);
 	for (int i = 0; i < 3; i++)
-		CHECK(ipcchan_ring_reserve(&f.p, 1000, &w) == 0);
-	CHECK(ipcchan_ring_commit(&f.p) == 0);
+		EXPECT_EQ(0, ipcchan_ring_reserve(&f.p, 1000, &w));
+	EXPECT_EQ(0, ipcchan_ring_commit(&f.p));
 	*pos_of(f.cons) = (uint32_t)(3024 - 4096 - 8);
-	CHECK(ipcchan_ring_reserve(&f.p, 2040, &w) == -EIO);
+	EXPECT_EQ(-EIO, ipcchan_ring_reserve(&f.p, 2040, &w));
 	fake_fini(&f);
 
 	/* Already inconsistent when attached. */
@@ -466,37 +465,35 @@ HOST_TEST(corrupt_positions_are_reported)
 	*pos_of(f.prod) = 4;
 	ipcchan_ring__attach(&f.c, IPCCHAN_RING_CONSUMER, f.info, f.prod,
 			     f.cons, f.data);
-	CHECK(ipcchan_ring_peek(&f.c, &p, &len) == -EIO);
+	EXPECT_EQ(-EIO, ipcchan_ring_peek(&f.c, &p, &len));
 	fake_fini(&f);
 }
 
-HOST_TEST(busy_wait_reports_peer_gone)
+TEST_F(ring, busy_wait_reports_peer_gone)
 {
-	struct fake_ring f;
+	struct fake_ring *f = &self->f;
 
-	fake_init(&f, 1, 0);
-	CHECK(ipcchan_ring_busy_wait(&f.c, 0, 0) == -ETIMEDOUT);
-	CHECK(ipcchan_ring_busy_wait(&f.c, 0, 1000000) == -ETIMEDOUT);
-	f.info->gone = IPCCHAN_RING_PRODUCERS_GONE;
-	CHECK(ipcchan_ring_peer_gone(&f.c));
-	CHECK(!ipcchan_ring_peer_gone(&f.p));
-	CHECK(ipcchan_ring_busy_wait(&f.c, 0, -1) == -EPIPE);
-	CHECK(ipcchan_ring_busy_wait(&f.p, 0, -1) == 0);	/* empty ring */
-	CHECK(ipcchan_ring_busy_wait(&f.p, 8192, -1) == -EINVAL);
-	fake_fini(&f);
+	EXPECT_EQ(-ETIMEDOUT, ipcchan_ring_busy_wait(&f->c, 0, 0));
+	EXPECT_EQ(-ETIMEDOUT, ipcchan_ring_busy_wait(&f->c, 0, 1000000));
+	f->info->gone = IPCCHAN_RING_PRODUCERS_GONE;
+	EXPECT_TRUE(ipcchan_ring_peer_gone(&f->c));
+	EXPECT_FALSE(ipcchan_ring_peer_gone(&f->p));
+	EXPECT_EQ(-EPIPE, ipcchan_ring_busy_wait(&f->c, 0, -1));
+	EXPECT_EQ(0, ipcchan_ring_busy_wait(&f->p, 0, -1));	/* empty ring */
+	EXPECT_EQ(-EINVAL, ipcchan_ring_busy_wait(&f->p, 8192, -1));
 }
 
-HOST_TEST(wrong_role_calls_fail)
+TEST_F(ring, wrong_role_calls_fail)
 {
-	struct fake_ring f;
+	struct fake_ring *f = &self->f;
 	const void *p;
 	uint32_t len;
 	void *w;
 
-	fake_init(&f, 1, 0);
-	CHECK(ipcchan_ring_reserve(&f.c, 8, &w) == -EBADF);
-	CHECK(ipcchan_ring_commit(&f.c) == -EBADF);
-	CHECK(ipcchan_ring_peek(&f.p, &p, &len) == -EBADF);
-	CHECK(ipcchan_ring_release(&f.p) == -EBADF);
-	fake_fini(&f);
+	EXPECT_EQ(-EBADF, ipcchan_ring_reserve(&f->c, 8, &w));
+	EXPECT_EQ(-EBADF, ipcchan_ring_commit(&f->c));
+	EXPECT_EQ(-EBADF, ipcchan_ring_peek(&f->p, &p, &len));
+	EXPECT_EQ(-EBADF, ipcchan_ring_release(&f->p));
 }
+
+TEST_HARNESS_MAIN
