@@ -20,7 +20,10 @@
 #                         debug kernel
 #   make demo             the tour: boot a VM, load the module, show it work
 #   make shell            interactive shell in the VM, module loaded
-#   make lint             checkpatch --strict, sparse, W=1 on 6.1 and 6.12
+#   make lint             checkpatch --strict, kernel-doc, sparse, W=1 on
+#                         6.1 and 6.12, the YNL uapi header against the spec
+#   make ynl-uapi         regenerate uapi/linux/ipcchan_netlink.h from
+#                         Documentation/netlink/specs/ipcchan.yaml
 #   make host-test        host unit tests (ASan + UBSan, no VM)
 #   make bench            ipcbench suite in the VM (~10 min under TCG), results
 #                         and plots in bench-results/<date>/
@@ -77,10 +80,11 @@ modules_install:
 # The DKMS source tree: what dkms.conf builds, nothing else.
 DKMS_SRC := $(DESTDIR)/usr/src/ipcchan-$(VERSION)
 DKMS_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.[ch])) kmod/Kbuild kmod/Makefile
+UAPI_HDRS := uapi/linux/ipcchan.h uapi/linux/ipcchan_netlink.h
 dkms-install:
 	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux
 	install -m 0644 $(DKMS_FILES) $(DKMS_SRC)/kmod/
-	install -m 0644 uapi/linux/ipcchan.h $(DKMS_SRC)/uapi/linux/
+	install -m 0644 $(UAPI_HDRS) $(DKMS_SRC)/uapi/linux/
 	install -m 0644 VERSION $(DKMS_SRC)/
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 
@@ -107,6 +111,11 @@ debug-test:
 
 ynl-test: ksrc
 	scripts/vm.sh --host -- scripts/ynl-test.sh
+
+# The netlink part of the uapi header is generated from the YNL spec;
+# make lint checks that the committed one is what the spec gives.
+ynl-uapi: ksrc
+	scripts/ynl-uapi.sh
 
 lab-test:
 	scripts/vm.sh --kernel stock -- ipcchan-lab-check
@@ -161,5 +170,5 @@ clean:
 	rm -rf $(BUILD)
 
 .PHONY: all module tools tools-static ksrc selftests install uninstall modules_install \
-	dkms-install guest-bins host-test lint vm-test vm61-test debug-test ynl-test lab-test check \
+	dkms-install guest-bins host-test lint vm-test vm61-test debug-test ynl-test ynl-uapi lab-test check \
 	install-test bench props-doc study trace-ab stress fuzz faultinject demo shell deps clean

@@ -5,7 +5,12 @@
 #
 #   checkpatch --strict   on kmod/ and the uapi header (checkpatch.pl from
 #                         the linux-source tarball, never from this tree)
-#   kernel-doc -Wall      the same files (kernel-doc from the tarball too)
+#   kernel-doc -Wall      the same files (kernel-doc from the tarball too);
+#                         both include uapi/linux/ipcchan_netlink.h, which
+#                         the generator writes clean for both
+#   YNL uapi header       uapi/linux/ipcchan_netlink.h is what the kernel's
+#                         ynl-gen-c --mode uapi renders from the spec
+#                         (scripts/ynl-uapi.sh --check prints the diff)
 #   W=1 + sparse (C=2)    against the Debian 6.12 headers of the VM kernel
 #   W=1 + sparse (C=2)    against the Debian 6.1 headers
 #   dependency graph      scripts/kmod-deps.py on the 6.12 objects: no
@@ -41,6 +46,10 @@ result "checkpatch --strict (${#srcs[@]} files)" "$([ -z "$bad" ]; echo $?)"
 out=$(cd "$TOP" && perl "$ksrc/scripts/kernel-doc" -Wall -none "${srcs[@]}" 2>&1)
 [ -n "$out" ] && printf '%s\n' "$out"
 result "kernel-doc -Wall (${#srcs[@]} files)" "$([ -z "$out" ]; echo $?)"
+
+# The netlink names and values come from the spec, not from a hand.
+"$TOP/scripts/ynl-uapi.sh" --check
+result "uapi/linux/ipcchan_netlink.h is ynl-gen-c --mode uapi of the spec" "$?"
 
 build_check() { # label kdir
 	local dir=$BUILD/lint-$1 out bad

@@ -19,7 +19,7 @@ set -uo pipefail
 
 ynl=$BUILD/linux-source/tools/net/ynl
 spec=$TOP/Documentation/netlink/specs/ipcchan.yaml
-schema=$BUILD/linux-source/Documentation/netlink/genetlink.yaml
+schema=$BUILD/linux-source/Documentation/netlink/$(sed -n "s/^protocol: *//p" "$spec").yaml
 # Debian's python3 (python3-yaml, python3-jsonschema from scripts/deps.sh).
 py=/usr/bin/python3
 export ynl spec schema py

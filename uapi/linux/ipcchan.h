@@ -3,8 +3,10 @@
  * ipcchan: kernel-buffered mailboxes, mmap-able shared rings and a generic
  * netlink family for studying kernel-side IPC buffering.
  *
- * This header is the whole ABI. Every structure and field is documented
- * here; Documentation/userspace-api/ipcchan.rst explains the semantics.
+ * This header is the whole ABI, with <linux/ipcchan_netlink.h> that it
+ * includes (the netlink family's names and values, generated from its
+ * spec). Every structure and field is documented here;
+ * Documentation/userspace-api/ipcchan.rst explains the semantics.
  *
  * Conventions shared by every ioctl
  * =================================
@@ -58,6 +60,7 @@
 
 #include <linux/const.h>
 #include <linux/ioctl.h>
+#include <linux/ipcchan_netlink.h>
 #include <linux/types.h>
 
 #define IPCCHAN_DEVICE_PATH	"/dev/ipcchan"
@@ -167,20 +170,11 @@ struct ipcchan_info {
 /* Objects and names                                                   */
 /* ------------------------------------------------------------------ */
 
-/**
- * enum ipcchan_obj_type - kinds of object /dev/ipcchan can create
- * @IPCCHAN_OBJ_MAILBOX: a mailbox, see "Mailboxes" below
- * @IPCCHAN_OBJ_RING: a shared ring, see "Shared rings" below
- * @__IPCCHAN_OBJ_MAX: one past the highest defined type
- *
- * Each type has its own name space: a mailbox and a ring may carry the
- * same name. Zero is not a type.
+/*
+ * &enum ipcchan_obj_type (%IPCCHAN_OBJ_MAILBOX, %IPCCHAN_OBJ_RING) is
+ * shared with the netlink family, so it is defined by the family's spec
+ * and comes from <linux/ipcchan_netlink.h>.
  */
-enum ipcchan_obj_type {
-	IPCCHAN_OBJ_MAILBOX = 1,
-	IPCCHAN_OBJ_RING = 2,
-	__IPCCHAN_OBJ_MAX,
-};
 
 /*
  * Open flags, shared by every open ioctl of the factory. Each open ioctl
@@ -1105,10 +1099,12 @@ struct ipcchan_ring_stats {
 /* ------------------------------------------------------------------ */
 
 /*
- * Documentation/netlink/specs/ipcchan.yaml is the authoritative
- * description of the family; the names and values below follow it (they
- * match what the kernel's ynl-gen-c renders from it), and `make ynl-test`
- * checks the module's policies against it. Attribute trees:
+ * Documentation/netlink/specs/ipcchan.yaml is the source of the family:
+ * its names and values (family and group names, &enum ipcchan_event,
+ * attributes, commands) are in <linux/ipcchan_netlink.h>, which is what
+ * the kernel's `ynl-gen-c --mode uapi` renders from the spec, unedited
+ * (`make lint` fails when it differs); `make ynl-test` checks the module's
+ * policies against the spec. Attribute trees:
  *
  * IPCCHAN_CMD_OBJ_GET: do (request: OBJ_ID, optional OBJ_TYPE) or dump
  * (request: optional OBJ_TYPE); one reply message per object:
@@ -1138,8 +1134,9 @@ struct ipcchan_ring_stats {
  *	IPCCHAN_A_LIMITS_USER_BYTES	u64
  *
  * IPCCHAN_CMD_EVENT: multicast on IPCCHAN_MCGRP_MONITOR and, with the
- * fields marked privileged above, on IPCCHAN_MCGRP_MONITOR_ADMIN; the
- * object's attributes as for OBJ_GET (statistics only in DESTROYED) plus:
+ * fields marked privileged above, on IPCCHAN_MCGRP_MONITOR_ADMIN (joining
+ * it needs CAP_NET_ADMIN over the network namespace); the object's
+ * attributes as for OBJ_GET (statistics only in DESTROYED) plus:
  *
  *	IPCCHAN_A_OBJ_EV_SEQ		u64, per network namespace, +1 per event
  *	IPCCHAN_A_OBJ_EV_TYPE		u32, &enum ipcchan_event
@@ -1148,163 +1145,5 @@ struct ipcchan_ring_stats {
  *	IPCCHAN_A_OBJ_EV_DEPTH		u32, HIWAT: depth reached
  *	IPCCHAN_A_OBJ_EV_PID		u32, ATTACHED/DETACHED, admin group only
  */
-
-/** IPCCHAN_FAMILY_NAME - generic netlink family name */
-#define IPCCHAN_FAMILY_NAME		"ipcchan"
-/** IPCCHAN_FAMILY_VERSION - generic netlink family version */
-#define IPCCHAN_FAMILY_VERSION		1
-
-/** IPCCHAN_MCGRP_MONITOR - events, open to every listener */
-#define IPCCHAN_MCGRP_MONITOR		"monitor"
-/**
- * IPCCHAN_MCGRP_MONITOR_ADMIN - the same events with owner and pid
- * fields; joining needs CAP_NET_ADMIN in the network namespace
- */
-#define IPCCHAN_MCGRP_MONITOR_ADMIN	"monitor-admin"
-
-/**
- * enum ipcchan_event - values of %IPCCHAN_A_OBJ_EV_TYPE
- * @IPCCHAN_EVENT_CREATED: an object got its id (it is now listed)
- * @IPCCHAN_EVENT_DESTROYED: an object is gone; carries its final statistics
- * @IPCCHAN_EVENT_ATTACHED: an fd was opened on an object
- * @IPCCHAN_EVENT_DETACHED: an fd of an object was closed
- * @IPCCHAN_EVENT_DROP: messages or records were dropped or refused for
- *	lack of space, %IPCCHAN_A_OBJ_EV_COUNT of them since the previous
- *	report. Reports of one object are at least a second apart: a drop a
- *	second or more after the previous report is reported before the
- *	send that dropped returns; later drops are summed into one report a
- *	second after the previous; what is pending when the object goes is
- *	sent before %IPCCHAN_EVENT_DESTROYED.
- * @IPCCHAN_EVENT_HIWAT: an object's depth crossed its high watermark
- * @IPCCHAN_EVENT_PEER_GONE: a ring role lost its last fd
- * @__IPCCHAN_EVENT_MAX: one past the highest value
- */
-enum ipcchan_event {
-	IPCCHAN_EVENT_CREATED = 1,
-	IPCCHAN_EVENT_DESTROYED,
-	IPCCHAN_EVENT_ATTACHED,
-	IPCCHAN_EVENT_DETACHED,
-	IPCCHAN_EVENT_DROP,
-	IPCCHAN_EVENT_HIWAT,
-	IPCCHAN_EVENT_PEER_GONE,
-	__IPCCHAN_EVENT_MAX,
-};
-
-/* Attributes of an object (OBJ_GET replies and events). */
-enum {
-	IPCCHAN_A_OBJ_ID = 1,
-	IPCCHAN_A_OBJ_TYPE,
-	IPCCHAN_A_OBJ_NAME,
-	IPCCHAN_A_OBJ_NAMED,
-	IPCCHAN_A_OBJ_PAD,
-	IPCCHAN_A_OBJ_MODE,
-	IPCCHAN_A_OBJ_UID,
-	IPCCHAN_A_OBJ_GID,
-	IPCCHAN_A_OBJ_CREATOR_PID,
-	IPCCHAN_A_OBJ_CREATED_NS,
-	IPCCHAN_A_OBJ_CHARGED,
-	IPCCHAN_A_OBJ_EV_SEQ,
-	IPCCHAN_A_OBJ_EV_TYPE,
-	IPCCHAN_A_OBJ_EV_COUNT,
-	IPCCHAN_A_OBJ_EV_ROLE,
-	IPCCHAN_A_OBJ_EV_DEPTH,
-	IPCCHAN_A_OBJ_EV_PID,
-	IPCCHAN_A_OBJ_MBOX_STATS,
-	IPCCHAN_A_OBJ_RING_STATS,
-
-	__IPCCHAN_A_OBJ_MAX,
-	IPCCHAN_A_OBJ_MAX = (__IPCCHAN_A_OBJ_MAX - 1)
-};
-
-/* Attributes nested in IPCCHAN_A_OBJ_MBOX_STATS. */
-enum {
-	IPCCHAN_A_MBOX_PAD = 1,
-	IPCCHAN_A_MBOX_CAPACITY,
-	IPCCHAN_A_MBOX_MSGSIZE_MAX,
-	IPCCHAN_A_MBOX_POLICY,
-	IPCCHAN_A_MBOX_HIWAT,
-	IPCCHAN_A_MBOX_MSGS_IN,
-	IPCCHAN_A_MBOX_BYTES_IN,
-	IPCCHAN_A_MBOX_MSGS_OUT,
-	IPCCHAN_A_MBOX_BYTES_OUT,
-	IPCCHAN_A_MBOX_MSGS_DROPPED,
-	IPCCHAN_A_MBOX_BYTES_DROPPED,
-	IPCCHAN_A_MBOX_DEPTH,
-	IPCCHAN_A_MBOX_PEAK_DEPTH,
-	IPCCHAN_A_MBOX_SENDERS_BLOCKED,
-	IPCCHAN_A_MBOX_RECEIVERS_BLOCKED,
-	IPCCHAN_A_MBOX_SENDER_WAITS,
-	IPCCHAN_A_MBOX_RECEIVER_WAITS,
-	IPCCHAN_A_MBOX_RESIDENCE_HIST,
-	IPCCHAN_A_MBOX_SEND_LOWAT,
-
-	__IPCCHAN_A_MBOX_MAX,
-	IPCCHAN_A_MBOX_MAX = (__IPCCHAN_A_MBOX_MAX - 1)
-};
-
-/* Attributes nested in IPCCHAN_A_OBJ_RING_STATS. */
-enum {
-	IPCCHAN_A_RING_PAD = 1,
-	IPCCHAN_A_RING_NR_PAGES,
-	IPCCHAN_A_RING_FLAGS,
-	IPCCHAN_A_RING_PRODUCER_POS,
-	IPCCHAN_A_RING_CONSUMER_POS,
-	IPCCHAN_A_RING_PRODUCERS,
-	IPCCHAN_A_RING_CONSUMERS,
-	IPCCHAN_A_RING_PRODUCER_KICKS,
-	IPCCHAN_A_RING_CONSUMER_KICKS,
-	IPCCHAN_A_RING_KICKS_IDLE,
-	IPCCHAN_A_RING_WAITS,
-	IPCCHAN_A_RING_WAIT_TIMEOUTS,
-	IPCCHAN_A_RING_CORRUPT,
-	IPCCHAN_A_RING_WRITE_RECORDS,
-	IPCCHAN_A_RING_WRITE_BYTES,
-	IPCCHAN_A_RING_PRODUCER_PAGE,
-	IPCCHAN_A_RING_CONSUMER_PAGE,
-
-	__IPCCHAN_A_RING_MAX,
-	IPCCHAN_A_RING_MAX = (__IPCCHAN_A_RING_MAX - 1)
-};
-
-/* Attributes nested in IPCCHAN_A_RING_PRODUCER_PAGE and _CONSUMER_PAGE. */
-enum {
-	IPCCHAN_A_RING_PAGE_PAD = 1,
-	IPCCHAN_A_RING_PAGE_RECORDS,
-	IPCCHAN_A_RING_PAGE_BYTES,
-	IPCCHAN_A_RING_PAGE_KICKS,
-	IPCCHAN_A_RING_PAGE_KICKS_AVOIDED,
-	IPCCHAN_A_RING_PAGE_STALLS,
-	IPCCHAN_A_RING_PAGE_WAITS,
-
-	__IPCCHAN_A_RING_PAGE_MAX,
-	IPCCHAN_A_RING_PAGE_MAX = (__IPCCHAN_A_RING_PAGE_MAX - 1)
-};
-
-/* Attributes of LIMITS_GET. */
-enum {
-	IPCCHAN_A_LIMITS_NAME_MAX = 1,
-	IPCCHAN_A_LIMITS_MBOX_MAX_MSGS,
-	IPCCHAN_A_LIMITS_MBOX_MAX_MSGSIZE,
-	IPCCHAN_A_LIMITS_RING_MAX_PAGES,
-	IPCCHAN_A_LIMITS_USER_MAX_OBJECTS,
-	IPCCHAN_A_LIMITS_PAD,
-	IPCCHAN_A_LIMITS_USER_MAX_BYTES,
-	IPCCHAN_A_LIMITS_UID,
-	IPCCHAN_A_LIMITS_USER_OBJECTS,
-	IPCCHAN_A_LIMITS_USER_BYTES,
-
-	__IPCCHAN_A_LIMITS_MAX,
-	IPCCHAN_A_LIMITS_MAX = (__IPCCHAN_A_LIMITS_MAX - 1)
-};
-
-/* Commands. */
-enum {
-	IPCCHAN_CMD_OBJ_GET = 1,
-	IPCCHAN_CMD_LIMITS_GET,
-	IPCCHAN_CMD_EVENT,
-
-	__IPCCHAN_CMD_MAX,
-	IPCCHAN_CMD_MAX = (__IPCCHAN_CMD_MAX - 1)
-};
 
 #endif /* _UAPI_LINUX_IPCCHAN_H */

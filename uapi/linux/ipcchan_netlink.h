@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/ipcchan.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_IPCCHAN_NETLINK_H
+#define _UAPI_LINUX_IPCCHAN_NETLINK_H
+
+#define IPCCHAN_FAMILY_NAME	"ipcchan"
+#define IPCCHAN_FAMILY_VERSION	1
+
+/**
+ * enum ipcchan_obj_type - Kinds of object /dev/ipcchan can create, in the
+ *   ioctls and in netlink. Each type has its own name space: a mailbox and a
+ *   ring may carry the same name. Zero is not a type.
+ * @IPCCHAN_OBJ_MAILBOX: A mailbox, see "Mailboxes" in linux/ipcchan.h.
+ * @IPCCHAN_OBJ_RING: A shared ring, see "Shared rings" in linux/ipcchan.h.
+ */
+enum ipcchan_obj_type {
+	IPCCHAN_OBJ_MAILBOX = 1,
+	IPCCHAN_OBJ_RING,
+
+	/* private: */
+	__IPCCHAN_OBJ_MAX,
+	IPCCHAN_OBJ_MAX = (__IPCCHAN_OBJ_MAX - 1)
+};
+
+/**
+ * enum ipcchan_event - Event types, the values of IPCCHAN_A_OBJ_EV_TYPE.
+ * @IPCCHAN_EVENT_CREATED: An object got its id and is now listed.
+ * @IPCCHAN_EVENT_DESTROYED: An object is gone; the event carries its final
+ *   statistics.
+ * @IPCCHAN_EVENT_ATTACHED: An fd was opened on the object.
+ * @IPCCHAN_EVENT_DETACHED: An fd of the object was closed.
+ * @IPCCHAN_EVENT_DROP: Messages or records were dropped or refused for lack of
+ *   space, IPCCHAN_A_OBJ_EV_COUNT of them since the previous report. Reports
+ *   of one object are at least a second apart: a drop a second or more after
+ *   the previous report is reported before the send that dropped returns;
+ *   later drops are summed into one report a second after the previous; what
+ *   is pending when the object goes is sent before IPCCHAN_EVENT_DESTROYED.
+ * @IPCCHAN_EVENT_HIWAT: The object's depth crossed its high watermark.
+ * @IPCCHAN_EVENT_PEER_GONE: A ring role lost its last fd.
+ */
+enum ipcchan_event {
+	IPCCHAN_EVENT_CREATED = 1,
+	IPCCHAN_EVENT_DESTROYED,
+	IPCCHAN_EVENT_ATTACHED,
+	IPCCHAN_EVENT_DETACHED,
+	IPCCHAN_EVENT_DROP,
+	IPCCHAN_EVENT_HIWAT,
+	IPCCHAN_EVENT_PEER_GONE,
+
+	/* private: */
+	__IPCCHAN_EVENT_MAX,
+	IPCCHAN_EVENT_MAX = (__IPCCHAN_EVENT_MAX - 1)
+};
+
+enum {
+	IPCCHAN_A_OBJ_ID = 1,
+	IPCCHAN_A_OBJ_TYPE,
+	IPCCHAN_A_OBJ_NAME,
+	IPCCHAN_A_OBJ_NAMED,
+	IPCCHAN_A_OBJ_PAD,
+	IPCCHAN_A_OBJ_MODE,
+	IPCCHAN_A_OBJ_UID,
+	IPCCHAN_A_OBJ_GID,
+	IPCCHAN_A_OBJ_CREATOR_PID,
+	IPCCHAN_A_OBJ_CREATED_NS,
+	IPCCHAN_A_OBJ_CHARGED,
+	IPCCHAN_A_OBJ_EV_SEQ,
+	IPCCHAN_A_OBJ_EV_TYPE,
+	IPCCHAN_A_OBJ_EV_COUNT,
+	IPCCHAN_A_OBJ_EV_ROLE,
+	IPCCHAN_A_OBJ_EV_DEPTH,
+	IPCCHAN_A_OBJ_EV_PID,
+	IPCCHAN_A_OBJ_MBOX_STATS,
+	IPCCHAN_A_OBJ_RING_STATS,
+
+	__IPCCHAN_A_OBJ_MAX,
+	IPCCHAN_A_OBJ_MAX = (__IPCCHAN_A_OBJ_MAX - 1)
+};
+
+enum {
+	IPCCHAN_A_MBOX_PAD = 1,
+	IPCCHAN_A_MBOX_CAPACITY,
+	IPCCHAN_A_MBOX_MSGSIZE_MAX,
+	IPCCHAN_A_MBOX_POLICY,
+	IPCCHAN_A_MBOX_HIWAT,
+	IPCCHAN_A_MBOX_MSGS_IN,
+	IPCCHAN_A_MBOX_BYTES_IN,
+	IPCCHAN_A_MBOX_MSGS_OUT,
+	IPCCHAN_A_MBOX_BYTES_OUT,
+	IPCCHAN_A_MBOX_MSGS_DROPPED,
+	IPCCHAN_A_MBOX_BYTES_DROPPED,
+	IPCCHAN_A_MBOX_DEPTH,
+	IPCCHAN_A_MBOX_PEAK_DEPTH,
+	IPCCHAN_A_MBOX_SENDERS_BLOCKED,
+	IPCCHAN_A_MBOX_RECEIVERS_BLOCKED,
+	IPCCHAN_A_MBOX_SENDER_WAITS,
+	IPCCHAN_A_MBOX_RECEIVER_WAITS,
+	IPCCHAN_A_MBOX_RESIDENCE_HIST,
+	IPCCHAN_A_MBOX_SEND_LOWAT,
+
+	__IPCCHAN_A_MBOX_MAX,
+	IPCCHAN_A_MBOX_MAX = (__IPCCHAN_A_MBOX_MAX - 1)
+};
+
+enum {
+	IPCCHAN_A_RING_PAD = 1,
+	IPCCHAN_A_RING_NR_PAGES,
+	IPCCHAN_A_RING_FLAGS,
+	IPCCHAN_A_RING_PRODUCER_POS,
+	IPCCHAN_A_RING_CONSUMER_POS,
+	IPCCHAN_A_RING_PRODUCERS,
+	IPCCHAN_A_RING_CONSUMERS,
+	IPCCHAN_A_RING_PRODUCER_KICKS,
+	IPCCHAN_A_RING_CONSUMER_KICKS,
+	IPCCHAN_A_RING_KICKS_IDLE,
+	IPCCHAN_A_RING_WAITS,
+	IPCCHAN_A_RING_WAIT_TIMEOUTS,
+	IPCCHAN_A_RING_CORRUPT,
+	IPCCHAN_A_RING_WRITE_RECORDS,
+	IPCCHAN_A_RING_WRITE_BYTES,
+	IPCCHAN_A_RING_PRODUCER_PAGE,
+	IPCCHAN_A_RING_CONSUMER_PAGE,
+
+	__IPCCHAN_A_RING_MAX,
+	IPCCHAN_A_RING_MAX = (__IPCCHAN_A_RING_MAX - 1)
+};
+
+enum {
+	IPCCHAN_A_RING_PAGE_PAD = 1,
+	IPCCHAN_A_RING_PAGE_RECORDS,
+	IPCCHAN_A_RING_PAGE_BYTES,
+	IPCCHAN_A_RING_PAGE_KICKS,
+	IPCCHAN_A_RING_PAGE_KICKS_AVOIDED,
+	IPCCHAN_A_RING_PAGE_STALLS,
+	IPCCHAN_A_RING_PAGE_WAITS,
+
+	__IPCCHAN_A_RING_PAGE_MAX,
+	IPCCHAN_A_RING_PAGE_MAX = (__IPCCHAN_A_RING_PAGE_MAX - 1)
+};
+
+enum {
+	IPCCHAN_A_LIMITS_NAME_MAX = 1,
+	IPCCHAN_A_LIMITS_MBOX_MAX_MSGS,
+	IPCCHAN_A_LIMITS_MBOX_MAX_MSGSIZE,
+	IPCCHAN_A_LIMITS_RING_MAX_PAGES,
+	IPCCHAN_A_LIMITS_USER_MAX_OBJECTS,
+	IPCCHAN_A_LIMITS_PAD,
+	IPCCHAN_A_LIMITS_USER_MAX_BYTES,
+	IPCCHAN_A_LIMITS_UID,
+	IPCCHAN_A_LIMITS_USER_OBJECTS,
+	IPCCHAN_A_LIMITS_USER_BYTES,
+
+	__IPCCHAN_A_LIMITS_MAX,
+	IPCCHAN_A_LIMITS_MAX = (__IPCCHAN_A_LIMITS_MAX - 1)
+};
+
+enum {
+	IPCCHAN_CMD_OBJ_GET = 1,
+	IPCCHAN_CMD_LIMITS_GET,
+	IPCCHAN_CMD_EVENT,
+
+	__IPCCHAN_CMD_MAX,
+	IPCCHAN_CMD_MAX = (__IPCCHAN_CMD_MAX - 1)
+};
+
+#define IPCCHAN_MCGRP_MONITOR		"monitor"
+#define IPCCHAN_MCGRP_MONITOR_ADMIN	"monitor-admin"
+
+#endif /* _UAPI_LINUX_IPCCHAN_NETLINK_H */
