@@ -22,7 +22,12 @@
  *
  * Streaming commits (producer) and releases (consumer) in batches of up
  * to 16 records, as the library is meant to be used: every wait publishes
- * what is pending first, and flush() publishes the last batch. A producer
+ * what is pending first, and flush() publishes the last batch. Both sides
+ * use the batch calls: the producer reserves room for up to 16 records
+ * with one ipcchan_ring_reserve_batch() and fills one per send (flush()
+ * gives back the room it did not fill), the consumer peeks up to 16 with
+ * one ipcchan_ring_peek_batch(), hands them out one per receive and
+ * releases them together. A producer
  * that finds the ring full waits for half of it to be free (the library's
  * default), so that it and the consumer trade the CPU once per half ring,
  * not once per batch. Ping-pong publishes every message at once, except
@@ -71,6 +76,11 @@ struct chan {
 	int pfd[2], cfd[2];
 	struct ipcchan_ring *prod[2], *cons[2];
 	unsigned int unpublished[2];
+	/* streaming: records reserved (producer) or peeked (consumer) */
+	void *slot[2][RING_BATCH];
+	const void *peeked[2][RING_BATCH];
+	uint32_t peeked_len[2][RING_BATCH];
+	unsigned int next[2], count[2];
 };
 
 static int ring_info(struct ipcchan_info *info, char *why, size_t len)
@@ -288,11 +298,65 @@ static int ring_flush(struct chan *c, int dir)
 	if (!c->prod[dir])
 		return 0;
 	c->unpublished[dir] = 0;
+	if (c->next[dir] < c->count[dir]) {
+		/* Room reserved for messages that were never sent. */
+		ret = ipcchan_ring_unreserve(c->prod[dir],
+					     c->count[dir] - c->next[dir]);
+		if (ret < 0) {
+			errno = -ret;
+			return -1;
+		}
+	}
+	c->next[dir] = c->count[dir] = 0;
 	ret = ipcchan_ring_commit(c->prod[dir]);
 	if (ret) {
 		errno = -ret;
 		return -1;
 	}
+	return 0;
+}
+
+/* Wait until the ring has room for a record of @len; see ring_send(). */
+static int ring_wait_room(struct chan *c, int dir, size_t len)
+{
+	/*
+	 * The wait publishes the pending batch first. In wakeup mode wait
+	 * for half the ring (min_bytes 0), busy-polling for just this
+	 * record.
+	 */
+	c->unpublished[dir] = 0;
+	return ring_wait_for(c, c->prod[dir], c->kind == K_BUSY ?
+			     ipcchan_ring_rec_total((uint32_t)len) : 0, NULL);
+}
+
+/* Streaming: fill the next reserved record, reserving up to 16 at once. */
+static int ring_send_batched(struct chan *c, int dir, void *buf, size_t len)
+{
+	struct ipcchan_ring *r = c->prod[dir];
+	unsigned int i = c->next[dir];
+	int ret;
+
+	if (i == c->count[dir]) {
+		uint32_t lens[RING_BATCH];
+
+		for (i = 0; i < RING_BATCH; i++)
+			lens[i] = (uint32_t)len;
+		while ((ret = ipcchan_ring_reserve_batch(r, lens, c->slot[dir],
+							 RING_BATCH)) ==
+		       -EAGAIN)
+			if (ring_wait_room(c, dir, len))
+				return -1;
+		if (ret < 0) {
+			errno = -ret;
+			return -1;
+		}
+		c->count[dir] = (unsigned int)ret;
+		i = 0;
+	}
+	memcpy(c->slot[dir][i], buf, len);
+	c->next[dir] = ++i;
+	if (i == c->count[dir])
+		return ring_flush(c, dir);
 	return 0;
 }
 
@@ -311,18 +375,11 @@ static int ring_send(struct chan *c, int dir, void *buf, size_t len)
 		}
 		return n < 0 ? -1 : 0;
 	}
-	while ((ret = ipcchan_ring_reserve(r, (uint32_t)len, &p)) == -EAGAIN) {
-		/*
-		 * The wait publishes the pending batch first. In wakeup mode
-		 * wait for half the ring (min_bytes 0), busy-polling for just
-		 * this record.
-		 */
-		c->unpublished[dir] = 0;
-		if (ring_wait_for(c, r, c->kind == K_BUSY ?
-				  ipcchan_ring_rec_total((uint32_t)len) : 0,
-				  NULL))
+	if (c->stream)
+		return ring_send_batched(c, dir, buf, len);
+	while ((ret = ipcchan_ring_reserve(r, (uint32_t)len, &p)) == -EAGAIN)
+		if (ring_wait_room(c, dir, len))
 			return -1;
-	}
 	if (ret) {
 		errno = -ret;
 		return -1;
@@ -333,9 +390,7 @@ static int ring_send(struct chan *c, int dir, void *buf, size_t len)
 		c->unpublished[dir] = 1;
 		return 0;
 	}
-	if (!c->stream || ++c->unpublished[dir] == RING_BATCH)
-		return ring_flush(c, dir);
-	return 0;
+	return ring_flush(c, dir);
 }
 
 /* A ping-pong message sent and not yet published, if any. */
@@ -353,10 +408,14 @@ static ssize_t ring_recv(struct chan *c, int dir, void *buf, size_t cap,
 			 const void **msg)
 {
 	struct ipcchan_ring *r = c->cons[dir];
-	uint32_t len;
-	int ret;
+	unsigned int i = c->next[dir], want = c->stream ? RING_BATCH : 1;
+	int ret = 0;
 
-	while ((ret = ipcchan_ring_peek(r, msg, &len)) == -EAGAIN) {
+	/* Peek up to a batch; ping-pong takes one at a time. */
+	while (i == c->count[dir] &&
+	       (ret = ipcchan_ring_peek_batch(r, c->peeked[dir],
+					      c->peeked_len[dir], want)) ==
+	       -EAGAIN) {
 		struct ipcchan_ring *kick = ring_owed(c);
 
 		/* The wait releases what was consumed, and publishes kick. */
@@ -371,23 +430,28 @@ static ssize_t ring_recv(struct chan *c, int dir, void *buf, size_t cap,
 	for (int d = 0; ring_owed(c) && d < c->ndirs; d++)
 		if (c->unpublished[d] && ring_flush(c, d))
 			return -1;
-	if (ret) {
+	if (ret < 0) {
 		errno = -ret;
 		return -1;
 	}
-	if (len > cap) {
+	if (i == c->count[dir]) {
+		c->count[dir] = (unsigned int)ret;
+		i = 0;
+	}
+	c->next[dir] = i + 1;
+	*msg = c->peeked[dir][i];
+	if (c->peeked_len[dir][i] > cap) {
 		errno = EMSGSIZE;
 		return -1;
 	}
-	return len;
+	return c->peeked_len[dir][i];
 }
 
+/* Done with a message: release the batch once all of it is done with. */
 static void ring_release(struct chan *c, int dir)
 {
-	if (!c->stream || ++c->unpublished[dir] == RING_BATCH) {
-		c->unpublished[dir] = 0;
+	if (c->next[dir] == c->count[dir])
 		ipcchan_ring_release(c->cons[dir]);
-	}
 }
 
 static const struct mech mech_ring = {

@@ -197,6 +197,37 @@ int ipcchan_ring_commit(struct ipcchan_ring *r);
 int ipcchan_ring_send(struct ipcchan_ring *r, const void *buf, uint32_t len);
 
 /*
+ * Batches, in the manner of AF_XDP's xsk_ring_prod__reserve() and
+ * xsk_ring_cons__peek(): one call for many records, one load of the other
+ * side's position at most, one commit() or release() for all of them.
+ *
+ * reserve_batch() reserves up to @n records after those reserved before,
+ * the i-th of @lens[i] payload bytes, and stores where each payload goes
+ * in @payloads[i]. It stops before the first record that does not fit or
+ * exceeds ipcchan_ring_max_payload(), and returns how many it reserved:
+ * 1 to @n, or the error reserve() would give for the first record
+ * (-EAGAIN, -EMSGSIZE, -EIO, -EOPNOTSUPP, -EBADF), or 0 when @n is 0.
+ * Records are as reserve()'s: commit() publishes them, cancel() pads the
+ * last one. unreserve() gives back the last @n records reserved and not
+ * yet committed (padded ones count), as if they had never been reserved;
+ * it returns how many it gave back (fewer when fewer were pending), or
+ * -EIO if a pending header was changed under it.
+ *
+ * peek_batch() is up to @n peek()s in one call: it stores each published
+ * record's payload and length in @payloads[i] and @lens[i] (padding
+ * skipped, every header validated as peek() validates it) and returns
+ * how many, 1 to @n; -EAGAIN when none is published, -EIO when the first
+ * is corrupt, 0 when @n is 0. A corrupt record after good ones ends the
+ * batch: the good ones are returned and the next call returns -EIO. The
+ * payloads stay valid until release().
+ */
+int ipcchan_ring_reserve_batch(struct ipcchan_ring *r, const uint32_t *lens,
+			       void **payloads, unsigned int n);
+int ipcchan_ring_unreserve(struct ipcchan_ring *r, unsigned int n);
+int ipcchan_ring_peek_batch(struct ipcchan_ring *r, const void **payloads,
+			    uint32_t *lens, unsigned int n);
+
+/*
  * Consumer. peek() returns the next record after those already peeked
  * (padding skipped), -EAGAIN when none is published, -EIO on a corrupt
  * record. The payload stays valid until release(), which hands every

@@ -55,14 +55,20 @@
 /* Pure logic                                                          */
 /* ------------------------------------------------------------------ */
 
-uint32_t ipcchan_ring_rec_total(uint32_t len)
+/*
+ * The static inline copies are what the ring code calls: the exported
+ * names are interposable in a -fPIC build, so calls to them from this
+ * file are never inlined, and under QEMU TCG each such call costs about
+ * as much as the check it makes.
+ */
+static inline uint32_t rec_total(uint32_t len)
 {
 	uint64_t t = (uint64_t)HDR_SIZE + len + IPCCHAN_RING_ALIGN - 1;
 
 	return (uint32_t)(t & ~(uint64_t)(IPCCHAN_RING_ALIGN - 1));
 }
 
-int64_t ipcchan_ring_span(uint32_t ahead, uint32_t behind, uint32_t size)
+static inline int64_t span(uint32_t ahead, uint32_t behind, uint32_t size)
 {
 	uint32_t used = ahead - behind;
 
@@ -71,8 +77,8 @@ int64_t ipcchan_ring_span(uint32_t ahead, uint32_t behind, uint32_t size)
 	return used;
 }
 
-int64_t ipcchan_ring_rec_check(uint32_t len, uint32_t flags, uint32_t avail,
-			       uint32_t max_record)
+static inline int64_t rec_check(uint32_t len, uint32_t flags, uint32_t avail,
+				uint32_t max_record)
 {
 	uint32_t total;
 
@@ -80,10 +86,26 @@ int64_t ipcchan_ring_rec_check(uint32_t len, uint32_t flags, uint32_t avail,
 		return -EIO;
 	if (max_record < HDR_SIZE || len > max_record - HDR_SIZE)
 		return -EIO;
-	total = ipcchan_ring_rec_total(len);
+	total = rec_total(len);
 	if (total > max_record || total > avail)
 		return -EIO;
 	return total;
+}
+
+uint32_t ipcchan_ring_rec_total(uint32_t len)
+{
+	return rec_total(len);
+}
+
+int64_t ipcchan_ring_span(uint32_t ahead, uint32_t behind, uint32_t size)
+{
+	return span(ahead, behind, size);
+}
+
+int64_t ipcchan_ring_rec_check(uint32_t len, uint32_t flags, uint32_t avail,
+			       uint32_t max_record)
+{
+	return rec_check(len, flags, avail, max_record);
 }
 
 /* ------------------------------------------------------------------ */
@@ -212,7 +234,7 @@ int ipcchan_ring__attach(struct ipcchan_ring *r, uint32_t role,
 	r->local = load_acquire(r->my_pos);
 	r->published = r->local;
 	r->cached_peer = load_acquire(r->peer_pos);
-	if (ipcchan_ring_span(role == IPCCHAN_RING_PRODUCER ? r->local :
+	if (span(role == IPCCHAN_RING_PRODUCER ? r->local :
 			      r->cached_peer,
 			      role == IPCCHAN_RING_PRODUCER ? r->cached_peer :
 			      r->local, r->size) < 0)
@@ -343,11 +365,11 @@ static int peer_satisfied(const struct ipcchan_ring *r, uint32_t need)
 	int64_t used;
 
 	if (r->role == IPCCHAN_RING_PRODUCER) {
-		used = ipcchan_ring_span(r->local, load_acquire(r->peer_pos),
+		used = span(r->local, load_acquire(r->peer_pos),
 					 r->size);
 		return used < 0 || used >= need;
 	}
-	used = ipcchan_ring_span(load_acquire(r->peer_pos), r->local, r->size);
+	used = span(load_acquire(r->peer_pos), r->local, r->size);
 	return used < 0 || r->size - used >= need;
 }
 
@@ -397,7 +419,7 @@ static int64_t prod_free(struct ipcchan_ring *r, int reload)
 
 	if (reload)
 		r->cached_peer = load_acquire(r->peer_pos);
-	used = ipcchan_ring_span(r->local, r->cached_peer, r->size);
+	used = span(r->local, r->cached_peer, r->size);
 	if (used < 0) {
 		r->corrupt = 1;
 		return -EIO;
@@ -419,7 +441,7 @@ int ipcchan_ring_reserve(struct ipcchan_ring *r, uint32_t len, void **payload)
 		return -EIO;
 	if (len > r->max_record - HDR_SIZE)
 		return -EMSGSIZE;
-	total = ipcchan_ring_rec_total(len);
+	total = rec_total(len);
 
 	room = prod_free(r, 0);
 	if (room >= 0 && room < total)
@@ -452,6 +474,131 @@ void ipcchan_ring_cancel(struct ipcchan_ring *r, void *payload)
 	r->pending_records--;
 	r->pending_bytes -= rec->len;
 	r->last_rec = NULL;
+}
+
+int ipcchan_ring_reserve_batch(struct ipcchan_ring *r, const uint32_t *lens,
+			       void **payloads, unsigned int n)
+{
+	uint32_t pos, end, max_len, total;
+	uint64_t bytes = 0;
+	struct ipcchan_ring_rec *rec = NULL;
+	unsigned int i;
+	int reloaded = 0;
+	int64_t room;
+
+	if (r->role != IPCCHAN_RING_PRODUCER)
+		return -EBADF;
+	if (r->kernel_producer)
+		return -EOPNOTSUPP;
+	if (r->corrupt)
+		return -EIO;
+	if (!n)
+		return 0;
+
+	room = prod_free(r, 0);
+	if (room < 0)
+		return -EIO;
+	max_len = r->max_record - HDR_SIZE;
+	pos = r->local;
+	end = pos + (uint32_t)room;
+	for (i = 0; i < n; i++) {
+		if (lens[i] > max_len)
+			break;
+		total = rec_total(lens[i]);
+		if (total > end - pos) {
+			/* One reload of the consumer position per call. */
+			if (reloaded)
+				break;
+			reloaded = 1;
+			room = prod_free(r, 1);
+			if (room < 0)
+				return -EIO;
+			end = r->local + (uint32_t)room;
+			if (total > end - pos)
+				break;
+		}
+		rec = (struct ipcchan_ring_rec *)(r->data + (pos & r->mask));
+		rec->len = lens[i];
+		rec->flags = 0;
+		payloads[i] = rec + 1;
+		bytes += lens[i];
+		pos += total;
+	}
+	if (!i) {
+		if (lens[0] > max_len)
+			return -EMSGSIZE;
+		stat_add(&r->my_stats->stalls, 1);
+		return -EAGAIN;
+	}
+	r->local = pos;
+	r->pending_records += i;
+	r->pending_bytes += bytes;
+	r->last_rec = rec;
+	return (int)i;
+}
+
+int ipcchan_ring_unreserve(struct ipcchan_ring *r, unsigned int n)
+{
+	uint32_t pos, keep_pos, count = 0, keep;
+	uint64_t records = 0, bytes = 0;
+	int pass;
+
+	if (r->role != IPCCHAN_RING_PRODUCER)
+		return -EBADF;
+	if (r->kernel_producer)
+		return -EOPNOTSUPP;
+	if (r->corrupt)
+		return -EIO;
+	if (!n || r->local == r->published)
+		return 0;
+
+	/*
+	 * Only @r->local and @r->published are ours; the headers in between
+	 * are shared memory like any other, so they are walked and checked
+	 * as a consumer would: first to count the records, then to find the
+	 * first one given back and to recount what stays.
+	 */
+	keep_pos = r->published;
+	keep = 0;
+	for (pass = 0; pass < 2; pass++) {
+		for (pos = r->published; pos != r->local;) {
+			const struct ipcchan_ring_rec *rec =
+				(const struct ipcchan_ring_rec *)
+				(r->data + (pos & r->mask));
+			uint32_t hlen = load_relaxed(&rec->len);
+			uint32_t hflags = load_relaxed(&rec->flags);
+			int64_t total = rec_check(hlen, hflags, r->local - pos,
+						  r->max_record);
+
+			if (total < 0) {
+				r->corrupt = 1;
+				return -EIO;
+			}
+			if (pass == 0) {
+				count++;
+			} else {
+				if (!keep--)
+					break;
+				if (!(hflags & IPCCHAN_RING_REC_PAD)) {
+					records++;
+					bytes += hlen;
+				}
+			}
+			pos += (uint32_t)total;
+		}
+		if (pass == 0) {
+			if (n > count)
+				n = count;
+			keep = count - n;
+		} else {
+			keep_pos = pos;
+		}
+	}
+	r->local = keep_pos;
+	r->pending_records = records;
+	r->pending_bytes = bytes;
+	r->last_rec = NULL;
+	return (int)n;
 }
 
 int ipcchan_ring_commit(struct ipcchan_ring *r)
@@ -498,7 +645,7 @@ int ipcchan_ring_peek(struct ipcchan_ring *r, const void **payload,
 			return -EIO;
 		if (r->cached_peer == r->local)
 			r->cached_peer = load_acquire(r->peer_pos);
-		avail = ipcchan_ring_span(r->cached_peer, r->local, r->size);
+		avail = span(r->cached_peer, r->local, r->size);
 		if (avail < 0) {
 			r->corrupt = 1;
 			return -EIO;
@@ -513,7 +660,7 @@ int ipcchan_ring_peek(struct ipcchan_ring *r, const void **payload,
 			(r->data + (r->local & r->mask));
 		hlen = load_relaxed(&rec->len);
 		hflags = load_relaxed(&rec->flags);
-		total = ipcchan_ring_rec_check(hlen, hflags, avail,
+		total = rec_check(hlen, hflags, avail,
 					       r->max_record);
 		if (total < 0) {
 			r->corrupt = 1;
@@ -528,6 +675,80 @@ int ipcchan_ring_peek(struct ipcchan_ring *r, const void **payload,
 		*len = hlen;
 		return 0;
 	}
+}
+
+int ipcchan_ring_peek_batch(struct ipcchan_ring *r, const void **payloads,
+			    uint32_t *lens, unsigned int n)
+{
+	uint32_t pos, end;
+	uint64_t bytes = 0;
+	unsigned int i = 0;
+	int reloaded = 0, err = 0;
+
+	if (r->role != IPCCHAN_RING_CONSUMER)
+		return -EBADF;
+	if (r->corrupt)
+		return -EIO;
+	if (!n)
+		return 0;
+
+	pos = r->local;
+	end = r->cached_peer;
+	if (span(end, pos, r->size) < 0) {
+		r->corrupt = 1;
+		return -EIO;
+	}
+	while (i < n) {
+		const struct ipcchan_ring_rec *rec;
+		uint32_t hlen, hflags;
+		int64_t avail, total;
+
+		if (pos == end) {
+			/* One load of the producer position per call. */
+			if (reloaded)
+				break;
+			reloaded = 1;
+			end = load_acquire(r->peer_pos);
+			r->cached_peer = end;
+			if (span(end, pos, r->size) < 0) {
+				err = -EIO;
+				break;
+			}
+			if (pos == end)
+				break;
+		}
+		avail = end - pos;
+
+		/* One load of each field; only the copies are used. */
+		rec = (const struct ipcchan_ring_rec *)
+			(r->data + (pos & r->mask));
+		hlen = load_relaxed(&rec->len);
+		hflags = load_relaxed(&rec->flags);
+		total = rec_check(hlen, hflags, (uint32_t)avail, r->max_record);
+		if (total < 0) {
+			err = -EIO;
+			break;
+		}
+		pos += (uint32_t)total;
+		if (hflags & IPCCHAN_RING_REC_PAD)
+			continue;
+		payloads[i] = rec + 1;
+		lens[i] = hlen;
+		bytes += hlen;
+		i++;
+	}
+	/* As peek() would have: what was good is handed out, -EIO sticks. */
+	r->local = pos;
+	r->pending_records += i;
+	r->pending_bytes += bytes;
+	if (err)
+		r->corrupt = 1;
+	if (i)
+		return (int)i;
+	if (err)
+		return err;
+	stat_add(&r->my_stats->stalls, 1);
+	return -EAGAIN;
 }
 
 int ipcchan_ring_release(struct ipcchan_ring *r)
@@ -552,7 +773,7 @@ static int ring_ready(struct ipcchan_ring *r, uint32_t need)
 		n = prod_free(r, 1);
 	} else {
 		r->cached_peer = load_acquire(r->peer_pos);
-		n = ipcchan_ring_span(r->cached_peer, r->local, r->size);
+		n = span(r->cached_peer, r->local, r->size);
 		if (n < 0) {
 			r->corrupt = 1;
 			n = -EIO;
