@@ -27,12 +27,15 @@
  *
  * Locks:
  *
- * recv_mutex serialises receivers from choosing a message until it is
- *	removed. The chosen message is "pinned" for the copy-out: it stays
- *	queued, so a failed copy (EFAULT) loses nothing, and drop-oldest
- *	never picks it. Only its receiver removes it, and it stays at the
- *	head of its priority list until then (senders append; drop-oldest
- *	takes the message after it).
+ * recv_mutex serialises receivers from choosing messages until they are
+ *	removed. A receive takes up to MBOX_TAKE_MAX messages off the
+ *	lists under one hold of the spinlock, copies them out without it,
+ *	and removes the ones copied under the next hold, which also takes
+ *	the next ones; the others go back to the heads of their lists, so
+ *	a failed copy (EFAULT, EMSGSIZE) loses nothing and changes no
+ *	order. Messages being copied out still count in depth (they are in
+ *	the mailbox until removed) but are on no list, so drop-oldest
+ *	never picks them; under drop-oldest a receive takes one at a time.
  *
  * lock (spinlock) protects the lists, depth, counters and statistics. It
  *	is the innermost lock and is never held across user copies.
@@ -146,8 +149,7 @@ struct ipcchan_mbox {
 	unsigned long prio_mask;	/* bit p set: list p not empty */
 	u32 free;
 	u32 inflight;			/* slots reserved by senders copying */
-	u32 pinned;
-	u32 depth;
+	u32 depth;			/* queued, or taken by a receive */
 	u32 readers;
 	u32 writers;
 	u64 next_seq;
@@ -491,37 +493,61 @@ static void mbox_link(struct ipcchan_mbox *mb, u32 idx, u32 prio)
 	WRITE_ONCE(mb->depth, mb->depth + 1);
 }
 
-/*
- * Remove the slot after @prev (the head if @prev is MBOX_NIL) from list
- * @prio and put it on the free list. Called with the lock held; returns
- * the sender pid reference, to be dropped outside it.
- */
-static struct pid *mbox_unlink(struct ipcchan_mbox *mb, u32 prio, u32 prev)
+/* Put slot @idx back at the head of list @prio. Lock held. */
+static void mbox_link_head(struct ipcchan_mbox *mb, u32 idx, u32 prio)
 {
-	u32 idx = prev == MBOX_NIL ? mb->head[prio] : mbox_slot(mb, prev)->next;
+	mbox_slot(mb, idx)->next = mb->head[prio];
+	if (mb->head[prio] == MBOX_NIL)
+		mb->tail[prio] = idx;
+	mb->head[prio] = idx;
+	__set_bit(prio, &mb->prio_mask);
+}
+
+/*
+ * Take the head of list @prio off it; it still counts in depth. Lock
+ * held; returns its index.
+ */
+static u32 mbox_unqueue(struct ipcchan_mbox *mb, u32 prio)
+{
+	u32 idx = mb->head[prio];
+
+	mb->head[prio] = mbox_slot(mb, idx)->next;
+	if (mb->head[prio] == MBOX_NIL) {
+		mb->tail[prio] = MBOX_NIL;
+		__clear_bit(prio, &mb->prio_mask);
+	}
+	return idx;
+}
+
+/*
+ * Remove the message in slot @idx, already off its list, and put the slot
+ * on the free list. Lock held; returns the sender pid reference, to be
+ * dropped outside it.
+ */
+static struct pid *mbox_remove(struct ipcchan_mbox *mb, u32 idx)
+{
 	struct mbox_msg *m = mbox_slot(mb, idx);
 	struct pid *pid = m->pid;
 
-	if (prev == MBOX_NIL)
-		mb->head[prio] = m->next;
-	else
-		mbox_slot(mb, prev)->next = m->next;
-	if (mb->tail[prio] == idx)
-		mb->tail[prio] = prev;
-	if (mb->head[prio] == MBOX_NIL)
-		__clear_bit(prio, &mb->prio_mask);
 	WRITE_ONCE(mb->depth, mb->depth - 1);
-
 	m->pid = NULL;
 	m->next = mb->free;
 	WRITE_ONCE(mb->free, idx);
 	return pid;
 }
 
-/* The full sequence number of a queued message from its low 32 bits. */
+/*
+ * The full sequence number of a message from its low 32 bits, given the
+ * mailbox's next_seq at any time after the message took its number.
+ */
+static u64 mbox_seq_at(u64 next_seq, u32 seq_lo)
+{
+	return next_seq - (u32)((u32)next_seq - seq_lo);
+}
+
 static u64 mbox_seq(const struct ipcchan_mbox *mb, u32 seq_lo)
 {
-	return mb->next_seq - (u32)((u32)mb->next_seq - seq_lo);
+	return mbox_seq_at(mb->next_seq, seq_lo);
 }
 
 /* Trace the drop of the message queued in slot @idx. Lock held. */
@@ -534,33 +560,25 @@ static void mbox_trace_drop(const struct ipcchan_mbox *mb, u32 idx)
 }
 
 /*
- * Drop-oldest: discard the oldest message of the lowest priority that is
- * not pinned. Called with the lock held and the mailbox full. Returns
- * false if only the pinned message is queued.
+ * Drop-oldest: discard the oldest message of the lowest priority on the
+ * lists (messages a receive is copying out are on none). Called with the
+ * lock held and the mailbox full. Returns false if every message in the
+ * mailbox is being copied out.
  */
 static bool mbox_drop_oldest(struct ipcchan_mbox *mb, struct pid **pid)
 {
-	unsigned long prio;
-	u32 prev;
+	u32 prio, idx;
 
-	for_each_set_bit(prio, &mb->prio_mask, MBOX_NPRIO) {
-		prev = MBOX_NIL;
-		if (mb->head[prio] == mb->pinned) {
-			prev = mb->pinned;
-			if (mbox_slot(mb, prev)->next == MBOX_NIL)
-				continue;
-		}
-		mb->st.msgs_dropped++;
-		mb->st.bytes_dropped += prev == MBOX_NIL ?
-			mbox_slot(mb, mb->head[prio])->len :
-			mbox_slot(mb, mbox_slot(mb, prev)->next)->len;
-		if (trace_ipcchan_mbox_drop_enabled())
-			mbox_trace_drop(mb, prev == MBOX_NIL ? mb->head[prio] :
-					    mbox_slot(mb, prev)->next);
-		*pid = mbox_unlink(mb, prio, prev);
-		return true;
-	}
-	return false;
+	if (!mb->prio_mask)
+		return false;
+	prio = __ffs(mb->prio_mask);
+	idx = mb->head[prio];
+	mb->st.msgs_dropped++;
+	mb->st.bytes_dropped += mbox_slot(mb, idx)->len;
+	if (trace_ipcchan_mbox_drop_enabled())
+		mbox_trace_drop(mb, idx);
+	*pid = mbox_remove(mb, mbox_unqueue(mb, prio));
+	return true;
 }
 
 /* The depth whose reaching raises a hiwat event: 3/4 of the capacity. */
@@ -675,8 +693,8 @@ static void mbox_unreserve(struct ipcchan_mbox *mb, u32 first, u32 n)
  * one hold of the lock and with one timestamp; each has its length set
  * and holds its priority in seq_lo until linked. Sequence numbers are
  * taken here, so they follow the queue order. Under drop-oldest a full
- * mailbox drops its oldest unpinned message for each, or the new one
- * when only the pinned message is queued. Returns the sequence number of
+ * mailbox drops its oldest message on a list for each, or the new one
+ * when all it holds are being copied out. Returns the sequence number of
  * the last message.
  */
 static u64 mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
@@ -701,7 +719,7 @@ static u64 mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 			drops++;
 			victim = NULL;
 			if (!mbox_drop_oldest(mb, &victim)) {
-				/* Only the pinned one is queued: drop ours. */
+				/* All are being copied out: drop ours. */
 				mb->next_seq++;
 				mb->st.msgs_dropped++;
 				mb->st.bytes_dropped += m->len;
@@ -784,7 +802,7 @@ static int mbox_rdv_withdraw(struct ipcchan_mbox *mb, u32 idx, u64 seq,
 		mb->st.bytes_dropped += m->len;
 		trace_ipcchan_mbox_drop(mb->obj.id, seq, m->len, mb->depth,
 					mb->capacity, mb->policy);
-		pid = mbox_unlink(mb, prio, MBOX_NIL);
+		pid = mbox_remove(mb, mbox_unqueue(mb, prio));
 	}
 	spin_unlock(&mb->lock);
 	mutex_unlock(&mb->recv_mutex);
@@ -998,46 +1016,150 @@ static int mbox_dest_elem(struct mbox_dest *d, u32 i)
 	return mbox_xfer_msg(d->x, i, ITER_DEST, &d->msg, &d->umsg, d->iter);
 }
 
-/*
- * Account the removal of the message @meta describes: statistics,
- * residence histogram, tracepoint. Lock held. The clock is read here,
- * after the message's copy-out, not once per call: a message that
- * arrived during an earlier copy of the same batch would otherwise be
- * filed with a residence of 0.
- */
-static void mbox_recv_account(struct ipcchan_mbox *mb,
-			      const struct mbox_meta *meta)
-{
-	u64 now = ktime_get_ns();
-	u64 res = now > meta->time_ns ? now - meta->time_ns : 0;
+/* Messages a receive takes off the lists at once. */
+#define MBOX_TAKE_MAX	32
 
-	mb->dropped_seen += meta->dropped;
-	mb->st.msgs_out++;
-	mb->st.bytes_out += meta->len;
-	mb->st.residence_hist[mbox_hist_bucket(res)]++;
-	trace_ipcchan_mbox_dequeue(mb->obj.id, meta->seq, meta->len, meta->prio,
-				   mb->depth, mb->capacity, res);
+/*
+ * The messages a receive has taken off the lists, in receive order, and
+ * what it needs to know of them once the spinlock is dropped. Their slot
+ * headers stay as they are meanwhile: a slot on no list is touched by
+ * nobody but its receiver.
+ */
+struct mbox_take {
+	u32 n;
+	u64 next_seq;		/* to widen their sequence numbers */
+	u64 dropped;		/* drops to report with the first */
+	u32 idx[MBOX_TAKE_MAX];
+	u8 prio[MBOX_TAKE_MAX];
+};
+
+/*
+ * Take up to @want (1 to MBOX_TAKE_MAX) messages off the lists, the
+ * highest priority first and in order within one. Both locks held.
+ */
+static void mbox_take(struct ipcchan_mbox *mb, u32 want, struct mbox_take *t)
+{
+	u32 prio;
+
+	t->next_seq = mb->next_seq;
+	t->dropped = mb->st.msgs_dropped - mb->dropped_seen;
+	for (t->n = 0; t->n < want && mb->prio_mask; t->n++) {
+		prio = __fls(mb->prio_mask);
+		t->prio[t->n] = prio;
+		t->idx[t->n] = mbox_unqueue(mb, prio);
+	}
+}
+
+/* What a receive reports of taken message @k. */
+static void mbox_take_meta(const struct ipcchan_mbox *mb,
+			   const struct mbox_take *t, u32 k,
+			   struct mbox_meta *meta)
+{
+	const struct mbox_msg *m = mbox_slot(mb, t->idx[k]);
+
+	meta->len = m->len;
+	meta->prio = t->prio[k];
+	meta->seq = mbox_seq_at(t->next_seq, m->seq_lo);
+	meta->time_ns = m->time_ns;
+	meta->dropped = k ? 0 : t->dropped;
+	meta->pid = m->pid;
+	meta->uid = m->uid;
+}
+
+/*
+ * Copy taken message @k out to @d: its data, then its metadata. Returns 0,
+ * -EMSGSIZE when it does not fit and truncating was not asked for, or
+ * -EFAULT.
+ */
+static int mbox_copy_out(const struct ipcchan_mbox *mb, struct mbox_dest *d,
+			 const struct mbox_take *t, u32 k)
+{
+	struct mbox_meta meta;
+
+	mbox_take_meta(mb, t, k, &meta);
+	if (meta.len > iov_iter_count(d->iter) &&
+	    !(d->flags & IPCCHAN_XFER_TRUNC))
+		return -EMSGSIZE;
+	d->copied = min_t(size_t, meta.len, iov_iter_count(d->iter));
+	if (mbox_copy_to_iter(mb, t->idx[k], d->copied, d->iter) != d->copied)
+		return -EFAULT;
+	if (d->umsg)
+		return mbox_put_meta(d->umsg, &meta, d->copied);
+	return 0;
+}
+
+/*
+ * Back under the spinlock: remove the first @ok taken messages, the ones
+ * copied out, and put the others back at the heads of their lists in
+ * their order. Each removal is accounted (statistics, residence
+ * histogram, tracepoint) with the clock read here, once, after the
+ * copies: a message's residence runs until it is removed, and every
+ * message removed here was queued before the take.
+ */
+static void mbox_untake(struct ipcchan_mbox *mb, struct mbox_take *t, u32 ok)
+{
+	struct mbox_meta meta;
+	struct pid *pid;
+	u64 now = 0, res;
+	u32 k;
+
+	if (ok)
+		now = ktime_get_ns();
+	for (k = 0; k < ok; k++) {
+		mbox_take_meta(mb, t, k, &meta);
+		/* The receive dropped the pid reference after the copy. */
+		pid = mbox_remove(mb, t->idx[k]);
+		WARN_ON_ONCE(pid);
+		res = now > meta.time_ns ? now - meta.time_ns : 0;
+		mb->dropped_seen += meta.dropped;
+		mb->st.msgs_out++;
+		mb->st.bytes_out += meta.len;
+		mb->st.residence_hist[mbox_hist_bucket(res)]++;
+		trace_ipcchan_mbox_dequeue(mb->obj.id, meta.seq, meta.len,
+					   meta.prio, mb->depth, mb->capacity,
+					   res);
+		if (mbox_rdv(mb))
+			WRITE_ONCE(mb->taken_seq, meta.seq + 1);
+	}
+	for (k = t->n; k-- > ok;)
+		mbox_link_head(mb, t->idx[k], t->prio[k]);
+}
+
+/*
+ * How many messages to take at once: one for PEEK, and one under
+ * drop-oldest, whose senders may drop any message on the lists but never
+ * one taken: a take of many would make them drop the new messages
+ * instead, the opposite of a flight recorder.
+ */
+static u32 mbox_take_want(const struct ipcchan_mbox *mb,
+			  const struct mbox_dest *d, u32 done)
+{
+	if ((d->flags & IPCCHAN_XFER_PEEK) ||
+	    mb->policy == IPCCHAN_MBOX_DROP_OLDEST)
+		return 1;
+	return min_t(u32, d->count - done, MBOX_TAKE_MAX);
 }
 
 /*
  * The one receive path, for read(2), IPCCHAN_IOC_MBOX_RECV and PEEK: wait
  * for the first message only, then take what is queued, up to @d->count,
- * under one hold of recv_mutex. Each message is pinned while it is copied
- * out (so EFAULT or EMSGSIZE leaves it queued; PEEK always does); removing
- * one and choosing the next share one hold of the spinlock. At the end
- * senders are woken if the room reaches their watermark, and another
- * receiver if messages are left (the wakeup this one consumed may have
- * stood for them). Returns the messages received, or an error if none.
+ * under one hold of recv_mutex. Messages are taken off the lists up to
+ * MBOX_TAKE_MAX at a time under one hold of the spinlock, copied out
+ * without it, and removed under a second hold; a message that does not
+ * fit or faults (EMSGSIZE, EFAULT) goes back with the ones after it, as
+ * do all under PEEK, so nothing is lost. At the end senders are woken if
+ * the room reaches their watermark, and another receiver if messages are
+ * left (the wakeup this one consumed may have stood for them). Returns
+ * the messages received, or an error if none.
  */
 static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 			   struct mbox_wait *w)
 {
 	bool peek = d->flags & IPCCHAN_XFER_PEEK;
-	struct pid *done_pid = NULL;
-	struct mbox_meta meta;
 	struct mbox_msg *m;
-	int ret, next_ret;
-	u32 done = 0, idx;
+	struct mbox_take t;
+	u32 done = 0, k;
+	int ret;
 	bool hup;
 
 	if (d->x) {
@@ -1060,58 +1182,33 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 			return ret;
 	}
 
-	for (;;) {
-		meta.prio = __fls(mb->prio_mask);
-		idx = mb->head[meta.prio];
-		m = mbox_slot(mb, idx);
-		if (m->len > iov_iter_count(d->iter) &&
-		    !(d->flags & IPCCHAN_XFER_TRUNC)) {
-			ret = -EMSGSIZE;
-			break;
-		}
-		mb->pinned = idx;
-		meta.len = m->len;
-		meta.seq = mbox_seq(mb, m->seq_lo);
-		meta.time_ns = m->time_ns;
-		meta.dropped = mb->st.msgs_dropped - mb->dropped_seen;
-		meta.pid = m->pid;
-		meta.uid = m->uid;
+	do {
+		mbox_take(mb, mbox_take_want(mb, d, done), &t);
 		spin_unlock(&mb->lock);
-
-		/* Pinned: the slot and its pid reference stay valid. */
-		put_pid(done_pid);
-		done_pid = NULL;
-		d->copied = min_t(size_t, meta.len, iov_iter_count(d->iter));
-		if (mbox_copy_to_iter(mb, idx, d->copied, d->iter) != d->copied)
-			ret = -EFAULT;
-		if (!ret && d->umsg)
-			ret = mbox_put_meta(d->umsg, &meta, d->copied);
-		next_ret = 0;
-		if (!ret && !peek && done + 1 < d->count)
-			next_ret = mbox_dest_elem(d, done + 1);
-
-		spin_lock(&mb->lock);
-		mb->pinned = MBOX_NIL;
-		if (ret)
-			break;
-		done++;
-		if (peek)
-			break;
-		WARN_ON_ONCE(mb->head[meta.prio] != idx);
-		done_pid = mbox_unlink(mb, meta.prio, MBOX_NIL);
-		mbox_recv_account(mb, &meta);
-		if (mbox_rdv(mb))
-			WRITE_ONCE(mb->taken_seq, meta.seq + 1);
-		if (next_ret) {
-			ret = next_ret;
-			break;
+		for (k = 0; k < t.n; ) {
+			ret = mbox_copy_out(mb, d, &t, k);
+			if (ret)
+				break;
+			k++;
+			if (peek)
+				break;
+			/* Copied: it will be removed. Its pid is not needed. */
+			m = mbox_slot(mb, t.idx[k - 1]);
+			put_pid(m->pid);
+			m->pid = NULL;
+			/* A bad next element ends the batch after this one. */
+			if (done + k < d->count) {
+				ret = mbox_dest_elem(d, done + k);
+				if (ret)
+					break;
+			}
 		}
-		if (done == d->count || !mb->depth)
-			break;
-	}
+		spin_lock(&mb->lock);
+		mbox_untake(mb, &t, peek ? 0 : k);
+		done += k;
+	} while (!ret && !peek && done < d->count && mb->depth);
 	spin_unlock(&mb->lock);
 	mutex_unlock(&mb->recv_mutex);
-	put_pid(done_pid);
 
 	if (done && !peek) {
 		if (mbox_send_ready(mb))
@@ -1757,7 +1854,6 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	atomic_set(&mb->receivers_in, 0);
 	memset(mb->head, 0xff, sizeof(mb->head));
 	memset(mb->tail, 0xff, sizeof(mb->tail));
-	mb->pinned = MBOX_NIL;
 
 	/*
 	 * Above a page, kvmalloc() would round up to a power of two of pages

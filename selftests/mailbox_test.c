@@ -1603,6 +1603,64 @@ TEST(batch_stops_at_bad_element)
 	close(fd);
 }
 
+/*
+ * A receive takes up to 32 messages off the queue at once, copies them
+ * out, and puts back the ones it could not deliver. Whether the failure
+ * is inside a take or at its start, with three priorities interleaved,
+ * the undelivered messages come out later in exactly the order they
+ * would have: priority first, then sequence.
+ */
+TEST(batch_failure_puts_back_in_order)
+{
+	static struct ipcchan_mbox_msg m[70];
+	static char data[70][8], out[70][8];
+	struct ipcchan_mbox_xfer x = { .size = sizeof(x),
+		.msgs = (uintptr_t)m, .msg_size = sizeof(m[0]) };
+	unsigned int order[70], n = 0, got = 0, i;
+	int p, fd = mb_anon(100, 8, 0);
+
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 70; i++) {
+		snprintf(data[i], sizeof(data[i]), "m%u", i);
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)data[i],
+			.len = strlen(data[i]) + 1, .prio = i % 3 };
+	}
+	x.count = 70;
+	ASSERT_EQ(70, ioctl(fd, IPCCHAN_IOC_MBOX_SEND, &x));
+	for (p = 2; p >= 0; p--)
+		for (i = p; i < 70; i += 3)
+			order[n++] = i;
+
+	/* EFAULT at element 40: the second take, 8 messages in. */
+	for (i = 0; i < 70; i++)
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)out[i],
+						  .len = sizeof(out[i]) };
+	m[40].buf = 8;
+	ASSERT_EQ(40, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	EXPECT_EQ(30, mb_depth(fd));
+	/* EMSGSIZE at element 3: inside a take. */
+	m[40].buf = (uintptr_t)out[40];
+	m[43].len = 1;
+	x.msgs = (uintptr_t)&m[40];
+	x.count = 30;
+	ASSERT_EQ(3, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	EXPECT_EQ(27, mb_depth(fd));
+	m[43].len = sizeof(out[43]);
+	x.msgs = (uintptr_t)&m[43];
+	x.count = 27;
+	ASSERT_EQ(27, ioctl(fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	EXPECT_EQ(0, mb_depth(fd));
+
+	for (i = 0; i < 70; i++) {
+		EXPECT_STREQ(data[order[i]], out[i]) TH_LOG("position %u", i);
+		EXPECT_EQ(order[i], m[i].seq);
+		EXPECT_EQ(order[i] % 3, m[i].prio);
+		got += !strcmp(data[order[i]], out[i]);
+	}
+	EXPECT_EQ(70, got);
+	close(fd);
+}
+
 TEST(batch_send_partial_when_full)
 {
 	struct ipcchan_mbox_msg m[6];
@@ -2956,6 +3014,7 @@ struct uffd_hold {
 	int uffd, fd;
 	void *page;
 	long page_size;
+	const char *send;	/* what to send while the copy is held */
 	int err;
 };
 
@@ -2973,8 +3032,8 @@ static void *uffd_handler(void *p)
 		h->err = 1;
 		return NULL;
 	}
-	/* The receiver is inside its first copy: send the second message. */
-	if (write(h->fd, "second", 6) != 6)
+	/* The receiver is inside its first copy: send a message. */
+	if (write(h->fd, h->send, strlen(h->send)) != (ssize_t)strlen(h->send))
 		h->err = 2;
 	msleep(20);
 	copy = (struct uffdio_copy){
@@ -2986,33 +3045,48 @@ static void *uffd_handler(void *p)
 	return NULL;
 }
 
-TEST(batch_residence_per_message)
+/*
+ * A page registered with userfaultfd, whose first touch waits for
+ * uffd_handler(). Returns 0, or -1 with errno when the kernel has no
+ * userfaultfd.
+ */
+static int uffd_hold_setup(struct __test_metadata *_metadata,
+			   struct uffd_hold *h)
 {
 	struct uffdio_api api = { .api = UFFD_API };
 	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+
+	h->page_size = sysconf(_SC_PAGESIZE);
+	h->uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	if (h->uffd < 0)
+		return -1;
+	ASSERT_EQ(0, ioctl(h->uffd, UFFDIO_API, &api));
+	h->page = mmap(NULL, h->page_size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, h->page);
+	reg.range.start = (uintptr_t)h->page;
+	reg.range.len = h->page_size;
+	ASSERT_EQ(0, ioctl(h->uffd, UFFDIO_REGISTER, &reg));
+	return 0;
+}
+
+TEST(batch_residence_per_message)
+{
 	struct ipcchan_mbox_stats st;
 	struct ipcchan_mbox_msg m[2];
 	struct ipcchan_mbox_xfer x = {
 		.size = sizeof(x), .msgs = (uintptr_t)m, .count = 2,
 		.msg_size = sizeof(m[0]),
 	};
-	struct uffd_hold h = { .page_size = sysconf(_SC_PAGESIZE) };
+	struct uffd_hold h = { .send = "second" };
 	uint64_t below = 0, total = 0;
 	char second[16];
 	pthread_t t;
 	int i;
 
-	h.uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
-	if (h.uffd < 0)
+	if (uffd_hold_setup(_metadata, &h))
 		SKIP(return, "no userfaultfd (%s): the kernel lacks CONFIG_USERFAULTFD",
 		     strerror(errno));
-	ASSERT_EQ(0, ioctl(h.uffd, UFFDIO_API, &api));
-	h.page = mmap(NULL, h.page_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, h.page);
-	reg.range.start = (uintptr_t)h.page;
-	reg.range.len = h.page_size;
-	ASSERT_EQ(0, ioctl(h.uffd, UFFDIO_REGISTER, &reg));
 
 	h.fd = mb_anon(8, 16, 0);
 	ASSERT_LE(0, h.fd);
@@ -3035,6 +3109,56 @@ TEST(batch_residence_per_message)
 	}
 	EXPECT_EQ(2, total);
 	EXPECT_EQ(0, below) TH_LOG("a message received in the batch was filed below 16 ms");
+	close(h.fd);
+	munmap(h.page, h.page_size);
+	close(h.uffd);
+}
+
+/*
+ * Under drop-oldest, a send into a full mailbox while a batch receive is
+ * copying out its first message drops the oldest message the receive is
+ * not copying, and keeps the new one: a receive under drop-oldest takes
+ * one message at a time, so a batch spares only the message in its copy.
+ */
+TEST(drop_oldest_spares_only_the_message_being_copied)
+{
+	struct ipcchan_mbox_stats st;
+	struct ipcchan_mbox_msg m[4];
+	struct ipcchan_mbox_xfer x = {
+		.size = sizeof(x), .msgs = (uintptr_t)m, .count = 4,
+		.msg_size = sizeof(m[0]),
+	};
+	struct uffd_hold h = { .send = "new" };
+	char out[3][8] = { "", "", "" };
+	pthread_t t;
+	int i;
+
+	if (uffd_hold_setup(_metadata, &h))
+		SKIP(return, "no userfaultfd (%s): the kernel lacks CONFIG_USERFAULTFD",
+		     strerror(errno));
+
+	h.fd = mb_anon(4, 8, IPCCHAN_MBOX_DROP_OLDEST);
+	ASSERT_LE(0, h.fd);
+	ASSERT_EQ(2, write(h.fd, "m0", 2));
+	ASSERT_EQ(2, write(h.fd, "m1", 2));
+	ASSERT_EQ(2, write(h.fd, "m2", 2));
+	ASSERT_EQ(2, write(h.fd, "m3", 2));
+	m[0] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)h.page, .len = 8 };
+	for (i = 1; i < 4; i++)
+		m[i] = (struct ipcchan_mbox_msg){ .buf = (uintptr_t)out[i - 1],
+						  .len = 8 };
+	ASSERT_EQ(0, pthread_create(&t, NULL, uffd_handler, &h));
+	ASSERT_EQ(4, ioctl(h.fd, IPCCHAN_IOC_MBOX_RECV, &x));
+	pthread_join(t, NULL);
+	ASSERT_EQ(0, h.err);
+	EXPECT_EQ(0, memcmp(h.page, "m0", 2));
+	EXPECT_STREQ("m2", out[0]);
+	EXPECT_STREQ("m3", out[1]);
+	EXPECT_STREQ("new", out[2]);
+	EXPECT_EQ(1, m[1].dropped);
+	ASSERT_EQ(0, mb_stats(h.fd, &st));
+	EXPECT_EQ(1, st.msgs_dropped);
+	EXPECT_EQ(0, st.depth);
 	close(h.fd);
 	munmap(h.page, h.page_size);
 	close(h.uffd);
