@@ -427,18 +427,32 @@ static int64_t prod_free(struct ipcchan_ring *r, int reload)
 	return r->size - used;
 }
 
-int ipcchan_ring_reserve(struct ipcchan_ring *r, uint32_t len, void **payload)
+/*
+ * Whether @r may reserve records: -EBADF for a consumer, -EOPNOTSUPP for
+ * a ring whose producer is the kernel, -EIO once a header was found
+ * corrupt; 0 otherwise.
+ */
+static int producer_usable(const struct ipcchan_ring *r)
 {
-	struct ipcchan_ring_rec *rec;
-	uint32_t total;
-	int64_t room;
-
 	if (r->role != IPCCHAN_RING_PRODUCER)
 		return -EBADF;
 	if (r->kernel_producer)
 		return -EOPNOTSUPP;
 	if (r->corrupt)
 		return -EIO;
+	return 0;
+}
+
+int ipcchan_ring_reserve(struct ipcchan_ring *r, uint32_t len, void **payload)
+{
+	struct ipcchan_ring_rec *rec;
+	uint32_t total;
+	int64_t room;
+	int ret;
+
+	ret = producer_usable(r);
+	if (ret)
+		return ret;
 	if (len > r->max_record - HDR_SIZE)
 		return -EMSGSIZE;
 	total = rec_total(len);
@@ -483,15 +497,12 @@ int ipcchan_ring_reserve_batch(struct ipcchan_ring *r, const uint32_t *lens,
 	uint64_t bytes = 0;
 	struct ipcchan_ring_rec *rec = NULL;
 	unsigned int i;
-	int reloaded = 0;
+	int reloaded = 0, ret;
 	int64_t room;
 
-	if (r->role != IPCCHAN_RING_PRODUCER)
-		return -EBADF;
-	if (r->kernel_producer)
-		return -EOPNOTSUPP;
-	if (r->corrupt)
-		return -EIO;
+	ret = producer_usable(r);
+	if (ret)
+		return ret;
 	if (!n)
 		return 0;
 
@@ -541,14 +552,11 @@ int ipcchan_ring_unreserve(struct ipcchan_ring *r, unsigned int n)
 {
 	uint32_t pos, keep_pos, count = 0, keep;
 	uint64_t records = 0, bytes = 0;
-	int pass;
+	int pass, ret;
 
-	if (r->role != IPCCHAN_RING_PRODUCER)
-		return -EBADF;
-	if (r->kernel_producer)
-		return -EOPNOTSUPP;
-	if (r->corrupt)
-		return -EIO;
+	ret = producer_usable(r);
+	if (ret)
+		return ret;
 	if (!n || r->local == r->published)
 		return 0;
 
