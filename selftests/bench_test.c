@@ -187,6 +187,46 @@ TEST_F_TIMEOUT(bench, null_floor_is_reported, 120)
 }
 
 /*
+ * Every goal row of the speed suite (Documentation/benchmarks.rst) comes
+ * out of one run that has the mechanisms it compares: the mailbox's round
+ * trips against pipe and POSIX mq, its streaming and batched rates
+ * against the pipe, the ring against the floor, the pipe and shm-futex.
+ */
+TEST_F_TIMEOUT(bench, every_goal_row_is_answered, 180)
+{
+	static const char *const rows[] = {
+		"mbox-rw round trip <= 1x pipe", "mbox-rw round trip <= 1x posix-mq",
+		"mbox-rw streaming >= 1x pipe", "mbox-batch streaming >= 4x pipe",
+		"ring streaming <= 1.5x null", "ring streaming <= 1.2x null",
+		"ring streaming >= 20x pipe", "ring round trip <= 1x shm-futex",
+	};
+	/* How often each row is answered: once per size it is set for. */
+	static const int times[] = { 2, 2, 2, 1, 1, 1, 1, 2 };
+	static char json[262144];
+	const char *path = "/tmp/bench_test_goals.json";
+	char needle[96];
+	size_t i;
+
+	unlink(path);
+	ASSERT_EQ(0, run_bench(&self->c, "--quiet -m null,pipe,posix-mq,shm-futex,mbox-rw,"
+			       "mbox-batch,ring -M stream,pingpong -s 64,4K -r 1 -t 0.05 "
+			       "-w 0.01 --json /tmp/bench_test_goals.json", 1));
+	EXPECT_EQ(0, WEXITSTATUS(self->c.status));
+	EXPECT_EQ(0, self->c.errors);
+	/* Only null's two ping-pong rows are skipped. */
+	ASSERT_EQ(2, self->c.skipped);
+	ASSERT_LT(0, slurp(path, json, sizeof(json)));
+	unlink(path);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(needle, sizeof(needle), "\"goal\":\"%s\"", rows[i]);
+		EXPECT_EQ(times[i], count(json, needle)) TH_LOG("%s", rows[i]);
+	}
+	EXPECT_EQ(12, count(json, "\"met\":true") + count(json, "\"met\":false"));
+	EXPECT_NE(NULL, strstr(self->c.out, "== goals (this run) =="));
+	EXPECT_EQ(12, count(self->c.out, " met\n") + count(self->c.out, " MISSED\n"));
+}
+
+/*
  * --epoll with small N: one row per mechanism and N, all verified, and
  * every goal row answered met or missed (the mailbox runs in the VM).
  */
