@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * A raw generic netlink client, shared by the programs that talk to the
- * ipcchan family without libnl (netlink_test.c, ring_security_test.c and
- * the fuzzer, tools/fuzz/fuzz.c): opening the socket, building requests,
- * sending them and reading the replies and the ack, finding attributes,
- * and resolving the family and its multicast groups.
+ * ipcchan family without libnl (netlink_test.c, ring_security_test.c,
+ * lifecycle_test.c and the fuzzer, tools/fuzz/fuzz.c): opening the
+ * socket, building requests, sending them and reading the replies and the
+ * ack, finding attributes, and resolving the family and its multicast
+ * groups.
  */
 #ifndef IPCCHAN_SELFTEST_GENL_UTIL_H
 #define IPCCHAN_SELFTEST_GENL_UTIL_H

@@ -31,6 +31,7 @@
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
+#include "genl_util.h"
 
 #define MODULE_PATH_DEFAULT "/lib/ipcchan/ipcchan.ko"
 
@@ -94,63 +95,24 @@ static int ring_unlink(const char *name)
 	return ret;
 }
 
-/* A generic netlink socket; with @join, in the family's monitor group. */
-static int nl_open(bool join, uint16_t *family)
+/*
+ * A generic netlink socket with the family resolved on it into @fam, or
+ * -1; with @join, in the family's monitor group.
+ */
+static int nl_open(bool join, struct family *fam)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr genl;
-		char attrs[64];
-	} req = {};
-	static char buf[8192];
-	struct nlattr *nla, *g;
-	struct nlmsghdr *nlh;
-	int fd, n, len, grp = 0;
+	int fd = nl_socket();
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+	if (fd < 0)
 		return -1;
-	req.nlh.nlmsg_type = GENL_ID_CTRL;
-	req.nlh.nlmsg_flags = NLM_F_REQUEST;
-	req.genl.cmd = CTRL_CMD_GETFAMILY;
-	req.genl.version = 1;
-	nla = (struct nlattr *)req.attrs;
-	nla->nla_type = CTRL_ATTR_FAMILY_NAME;
-	nla->nla_len = NLA_HDRLEN + sizeof(IPCCHAN_FAMILY_NAME);
-	memcpy(nla + 1, IPCCHAN_FAMILY_NAME, sizeof(IPCCHAN_FAMILY_NAME));
-	req.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN) + NLA_ALIGN(nla->nla_len);
-	if (send(fd, &req, req.nlh.nlmsg_len, 0) < 0)
-		goto err;
-	n = recv(fd, buf, sizeof(buf), 0);
-	nlh = (struct nlmsghdr *)buf;
-	if (n < 0 || !NLMSG_OK(nlh, n) || nlh->nlmsg_type != GENL_ID_CTRL)
-		goto err;
-	len = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	/* Family id, then the first group (monitor) id inside the groups. */
-	for (nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
-	     len >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= len;
-	     len -= NLA_ALIGN(nla->nla_len),
-	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
-		if (nla->nla_type == CTRL_ATTR_FAMILY_ID)
-			*family = *(uint16_t *)(nla + 1);
-		if ((nla->nla_type & NLA_TYPE_MASK) != CTRL_ATTR_MCAST_GROUPS)
-			continue;
-		g = nla + 1;		/* the first group's nest */
-		for (struct nlattr *a = g + 1;
-		     (char *)a < (char *)g + g->nla_len;
-		     a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len)))
-			if (a->nla_type == CTRL_ATTR_MCAST_GRP_ID)
-				grp = *(uint32_t *)(a + 1);
+	if (resolve_family(fd, fam) ||
+	    (join && (!fam->grp_monitor ||
+		      setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				 &fam->grp_monitor, sizeof(fam->grp_monitor))))) {
+		close(fd);
+		return -1;
 	}
-	if (join && (!grp || setsockopt(fd, 270 /* SOL_NETLINK */,
-					NETLINK_ADD_MEMBERSHIP, &grp,
-					sizeof(grp))))
-		goto err;
 	return fd;
-err:
-	close(fd);
-	return -1;
 }
 
 /* Messages queued on @fd, read without waiting. */
@@ -278,15 +240,12 @@ TEST_F(mod, rmmod_refused_while_ring_mapped)
 #define DUMP_OBJECTS 200
 TEST_F(mod, rmmod_refused_while_netlink_dump_in_progress)
 {
-	struct {
-		struct nlmsghdr nlh;
-		struct genlmsghdr genl;
-	} req = {};
 	static char buf[4096];
 	int fds[DUMP_OBJECTS], nl, i, n, tries, rc;
 	struct nlmsghdr *nlh;
-	uint16_t family = 0;
+	struct family fam;
 	bool done = false;
+	struct req r;
 	int round;
 
 	for (i = 0; i < DUMP_OBJECTS; i++) {
@@ -294,15 +253,11 @@ TEST_F(mod, rmmod_refused_while_netlink_dump_in_progress)
 		ASSERT_LE(0, fds[i]);
 	}
 	for (round = 0; round < 2; round++) {
-		nl = nl_open(false, &family);
+		nl = nl_open(false, &fam);
 		ASSERT_LE(0, nl);
-		ASSERT_NE(0, family);
-		req.nlh.nlmsg_len = sizeof(req);
-		req.nlh.nlmsg_type = family;
-		req.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-		req.genl.cmd = IPCCHAN_CMD_OBJ_GET;
-		req.genl.version = 1;
-		ASSERT_EQ(sizeof(req), send(nl, &req, sizeof(req), 0));
+		ASSERT_NE(0, fam.id);
+		req_init(&r, fam.id, NLM_F_DUMP, IPCCHAN_CMD_OBJ_GET);
+		ASSERT_EQ(r.nlh.nlmsg_len, send(nl, &r, r.nlh.nlmsg_len, 0));
 		/* One small read: the dump goes on with the rest. */
 		ASSERT_LT(0, recv(nl, buf, sizeof(buf), 0));
 		for (i = 0; i < DUMP_OBJECTS; i++)
@@ -343,13 +298,13 @@ static void one_cycle(struct __test_metadata *_metadata, int kofd, int i)
 {
 	struct ipcchan_ring_open op;
 	int fd, anon, st, ring, mon;
-	uint16_t family;
+	struct family fam;
 	char name[32], rname[32];
 	void *data;
 	pid_t pid;
 
 	ASSERT_EQ(0, load(kofd)) TH_LOG("cycle %d: insmod", i);
-	mon = nl_open(true, &family);
+	mon = nl_open(true, &fam);
 	ASSERT_LE(0, mon) TH_LOG("cycle %d: netlink listener", i);
 	snprintf(rname, sizeof(rname), "ring-%d", i);
 	ring = ring_open(rname, &op, IPCCHAN_RING_KERNEL_PRODUCER);

@@ -4,8 +4,8 @@
  * ring_security_test.c (rings) share: the test users, a case counter that
  * children add to, CHECK() for code running in a child as another user,
  * running a function as another user or as root of a new user namespace,
- * the mode bits the permission matrices walk, and the scan for leaked
- * kernel addresses.
+ * the mode bits the permission matrices walk, the names of their objects
+ * and the unlink check, and the scan for leaked kernel addresses.
  *
  * Include after kselftest_harness.h (NEED_ROOT uses SKIP and ASSERT_EQ).
  */
@@ -184,6 +184,36 @@ static inline int scan_words(const void *p, size_t len, const char *what)
 static inline unsigned int nth_mode(unsigned int i)
 {
 	return ((i >> 4) & 3) << 7 | ((i >> 2) & 3) << 4 | (i & 3) << 1;
+}
+
+/* The name of a matrix's object with @mode: @prefix, a dash, octal mode. */
+static inline void mode_name(char *buf, size_t len, const char *prefix,
+			     unsigned int mode)
+{
+	snprintf(buf, len, "%s-%03o", prefix, mode);
+}
+
+/*
+ * In a child, as the role @what whose class of mode bits is @shift (6, 3
+ * or 0; -1 for root): unlink the 64 objects of @type named by @prefix.
+ * Only the owner and root may, whatever the mode bits say.
+ */
+static inline void unlink_modes(unsigned int type, const char *prefix,
+				const char *what, int shift)
+{
+	char name[32];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < 64; i++) {
+		mode_name(name, sizeof(name), prefix, nth_mode(i));
+		ret = obj_unlink(type, name);
+		if (shift == 6 || shift < 0)
+			CHECK(ret == 0, "%s unlink %s: %d", what, name, ret);
+		else
+			CHECK(ret == -EPERM, "%s unlink %s: %d", what, name,
+			      ret);
+	}
 }
 
 #endif /* IPCCHAN_SELFTEST_PERM_UTIL_H */

@@ -205,9 +205,10 @@ static void check_ring_fd(int fd, unsigned int role, const char *what)
 /* Owner / group / other x role x all mode bits                      */
 /* ---------------------------------------------------------------- */
 
-static void ring_name(char *buf, size_t len, unsigned int mode, bool kprod)
+/* The prefix of the matrix's names, by who produces into its rings. */
+static const char *ring_prefix(bool kprod)
 {
-	snprintf(buf, len, "rsec-%s-%03o", kprod ? "k" : "u", mode);
+	return kprod ? "rsec-k" : "rsec-u";
 }
 
 static void create_all_modes(void *arg)
@@ -218,7 +219,7 @@ static void create_all_modes(void *arg)
 	int fd;
 
 	for (i = 0; i < 64; i++) {
-		ring_name(name, sizeof(name), nth_mode(i), kprod);
+		mode_name(name, sizeof(name), ring_prefix(kprod), nth_mode(i));
 		fd = rg_open(name, IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL |
 				   IPCCHAN_OPEN_NONBLOCK,
 			     IPCCHAN_RING_CONSUMER, nth_mode(i), 1,
@@ -251,7 +252,7 @@ static void check_role(void *arg)
 
 	for (i = 0; i < 64; i++) {
 		mode = nth_mode(i);
-		ring_name(name, sizeof(name), mode, r->kprod);
+		mode_name(name, sizeof(name), ring_prefix(r->kprod), mode);
 		bits = r->shift < 0 ? 7 : (mode >> r->shift) & 7;
 		for (a = 0; a < 3; a++) {
 			need = roles[a] == IPCCHAN_RING_PRODUCER ? 2 : 4;
@@ -275,19 +276,9 @@ static void check_role(void *arg)
 static void unlink_all_modes(void *arg)
 {
 	const struct role *r = arg;
-	char name[32];
-	unsigned int i;
-	int ret;
 
-	for (i = 0; i < 64; i++) {
-		ring_name(name, sizeof(name), nth_mode(i), r->kprod);
-		ret = obj_unlink(IPCCHAN_OBJ_RING, name);
-		if (r->shift == 6 || r->shift < 0)
-			CHECK(ret == 0, "%s unlink %s: %d", r->what, name, ret);
-		else
-			CHECK(ret == -EPERM, "%s unlink %s: %d", r->what, name,
-			      ret);
-	}
+	unlink_modes(IPCCHAN_OBJ_RING, ring_prefix(r->kprod), r->what,
+		     r->shift);
 }
 
 static void permission_matrix(struct __test_metadata *_metadata, bool kprod)

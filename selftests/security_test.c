@@ -95,10 +95,7 @@ static int mb_recv(int fd, void *buf, unsigned int len,
 /* Owner / group / other x read / write x all mode bits              */
 /* ---------------------------------------------------------------- */
 
-static void mode_name(char *buf, size_t len, unsigned int mode)
-{
-	snprintf(buf, len, "sec-perm-%03o", mode);
-}
+#define PERM_PREFIX	"sec-perm"
 
 /* The 64 combinations of r and w for owner, group and other. */
 static void create_all_modes(void *arg)
@@ -108,7 +105,7 @@ static void create_all_modes(void *arg)
 	int fd;
 
 	for (i = 0; i < 64; i++) {
-		mode_name(name, sizeof(name), nth_mode(i));
+		mode_name(name, sizeof(name), PERM_PREFIX, nth_mode(i));
 		fd = mb_open(name, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
 				   IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL,
 			     nth_mode(i), 32, 64);
@@ -141,7 +138,7 @@ static void check_role(void *arg)
 
 	for (i = 0; i < 64; i++) {
 		mode = nth_mode(i);
-		mode_name(name, sizeof(name), mode);
+		mode_name(name, sizeof(name), PERM_PREFIX, mode);
 		bits = r->shift < 0 ? 7 : (mode >> r->shift) & 7;
 		for (a = 0; a < 3; a++) {
 			need = (access[a] & IPCCHAN_OPEN_READ ? 4 : 0) |
@@ -186,19 +183,8 @@ static void check_role(void *arg)
 static void unlink_all_modes(void *arg)
 {
 	const struct role *r = arg;
-	char name[32];
-	unsigned int i;
-	int ret;
 
-	for (i = 0; i < 64; i++) {
-		mode_name(name, sizeof(name), nth_mode(i));
-		ret = obj_unlink(IPCCHAN_OBJ_MAILBOX, name);
-		if (r->shift == 6 || r->shift < 0)
-			CHECK(ret == 0, "%s unlink %s: %d", r->what, name, ret);
-		else
-			CHECK(ret == -EPERM, "%s unlink %s: %d", r->what, name,
-			      ret);
-	}
+	unlink_modes(IPCCHAN_OBJ_MAILBOX, PERM_PREFIX, r->what, r->shift);
 }
 
 TEST(permission_matrix)
