@@ -41,8 +41,12 @@
  *	is the innermost lock and is never held across user copies.
  *
  * Waiting. Receivers wait on wait_recv and senders on wait_send, both
- * exclusively, so a message or enough room wakes one waiter; poll and
- * epoll add non-exclusive entries to both queues.
+ * exclusively, so a message or enough room wakes one waiter. Poll and
+ * epoll add entries to wait_recv and to poll_send, which holds only
+ * them: a send never makes EPOLLOUT true, so the wakeup a send passes on
+ * to blocked senders (mbox_send_done()) would only make every writer's
+ * and every read-write poller's callback run to find nothing new, as a
+ * pipe's writes do not wake its writers' pollers either.
  *
  * A receiver may go on as soon as one message is queued. Under block a
  * sender that found no room at all may go on only once send_lowat slots
@@ -160,6 +164,7 @@ struct ipcchan_mbox {
 	atomic_t receivers_in;		/* rendezvous: receivers in mbox_recv() */
 	wait_queue_head_t wait_recv;
 	wait_queue_head_t wait_send;
+	wait_queue_head_t poll_send;	/* writers' poll and epoll entries */
 	wait_queue_head_t wait_taken;	/* rendezvous: the offering sender */
 };
 
@@ -264,14 +269,16 @@ static bool mbox_send_ready(struct ipcchan_mbox *mb)
  * Wake one exclusive waiter and every poller, with the poll bits that
  * became true so that epoll can ignore entries not interested in them.
  */
-static void mbox_wake_traced(struct wait_queue_head *wq, __poll_t events);
+static void mbox_wake_traced(struct ipcchan_mbox *mb,
+			     struct wait_queue_head *wq, __poll_t events);
 
-static void mbox_wake(struct wait_queue_head *wq, __poll_t events)
+static void mbox_wake(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
+		      __poll_t events)
 {
 	if (!wq_has_sleeper(wq))
 		return;
 	if (trace_ipcchan_mbox_wake_enabled())
-		mbox_wake_traced(wq, events);
+		mbox_wake_traced(mb, wq, events);
 	else
 		wake_up_poll(wq, events);
 }
@@ -280,18 +287,29 @@ static void mbox_wake(struct wait_queue_head *wq, __poll_t events)
 #define MBOX_POLLOUT	(EPOLLOUT | EPOLLWRNORM)
 
 /*
+ * Wake one sender blocked for room and, with @pollers, the writers' poll
+ * and epoll entries: for what can make EPOLLOUT true (a receive, room
+ * given back, a drop, a rendezvous receiver arriving). A sender that
+ * only passes the wakeup on leaves the pollers alone.
+ */
+static void mbox_wake_senders(struct ipcchan_mbox *mb, bool pollers)
+{
+	mbox_wake(mb, &mb->wait_send, MBOX_POLLOUT);
+	if (pollers)
+		mbox_wake(mb, &mb->poll_send, MBOX_POLLOUT);
+}
+
+/*
  * mbox_wake() while its tracepoint is on: the same wakeup, made under the
  * queue's lock so that the entries it reaches can be counted first (poll
  * entries up to and including the first exclusive sleeper, which ends an
- * exclusive wakeup). The queue is wait_recv for MBOX_POLLIN, else
- * wait_send: mbox_wake() is only ever called so.
+ * exclusive wakeup). MBOX_POLLIN wakes the receivers' side, anything
+ * else a senders' queue.
  */
-static void mbox_wake_traced(struct wait_queue_head *wq, __poll_t events)
+static void mbox_wake_traced(struct ipcchan_mbox *mb,
+			     struct wait_queue_head *wq, __poll_t events)
 {
 	bool send = !(events & EPOLLIN);
-	struct ipcchan_mbox *mb = send ?
-		container_of(wq, struct ipcchan_mbox, wait_send) :
-		container_of(wq, struct ipcchan_mbox, wait_recv);
 	struct wait_queue_entry *e;
 	unsigned long flags;
 	u32 woken = 0;
@@ -414,7 +432,7 @@ static int mbox_wait_for(struct ipcchan_mbox *mb, struct mbox_wait *w,
 	mbox_wait_begin(mb, sender);
 	/* A blocked receiver is what a rendezvous EPOLLOUT waits for. */
 	if (!sender && mbox_rdv(mb) && mbox_rdv_pollout(mb))
-		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		mbox_wake_senders(mb, true);
 
 	if (sender)
 		ret = mbox_sleep(mb, &mb->wait_send, true, mbox_send_cond, 0, w);
@@ -685,7 +703,7 @@ static void mbox_unreserve(struct ipcchan_mbox *mb, u32 first, u32 n)
 	WRITE_ONCE(mb->inflight, mb->inflight - n);
 	spin_unlock(&mb->lock);
 	if (mbox_send_ready(mb))
-		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		mbox_wake_senders(mb, true);
 }
 
 /*
@@ -761,14 +779,16 @@ static u64 mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
 /*
  * After a send: wake the receivers, and, if the room left still reaches
  * the watermark, the next blocked sender (a receive wakes one sender
- * however many slots are free, so senders pass the wakeup along). Each
- * wake looks at its queue first and costs nothing when nobody waits.
+ * however many slots are free, so senders pass the wakeup along), but
+ * not the writers' pollers: a send takes room, it never makes EPOLLOUT
+ * true. Each wake looks at its queue first and costs nothing when
+ * nobody waits.
  */
 static void mbox_send_done(struct ipcchan_mbox *mb)
 {
-	mbox_wake(&mb->wait_recv, MBOX_POLLIN);
+	mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
 	if (mbox_send_ready(mb))
-		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		mbox_wake_senders(mb, false);
 }
 
 static bool mbox_rdv_taken(struct ipcchan_mbox *mb, u64 seq)
@@ -808,7 +828,7 @@ static int mbox_rdv_withdraw(struct ipcchan_mbox *mb, u32 idx, u64 seq,
 	mutex_unlock(&mb->recv_mutex);
 	if (pid) {
 		put_pid(pid);
-		mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+		mbox_wake_senders(mb, true);
 	}
 	return err;
 }
@@ -1212,9 +1232,9 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 
 	if (done && !peek) {
 		if (mbox_send_ready(mb))
-			mbox_wake(&mb->wait_send, MBOX_POLLOUT);
+			mbox_wake_senders(mb, true);
 		if (READ_ONCE(mb->depth))
-			mbox_wake(&mb->wait_recv, MBOX_POLLIN);
+			mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
 	}
 	return mbox_batch_result(done, ret);
 }
@@ -1246,7 +1266,7 @@ static long mbox_recv(struct ipcchan_mbox *mb, struct mbox_dest *d,
 static void mbox_pass_wakeup(struct ipcchan_mbox *mb, bool sender)
 {
 	if (sender ? mbox_send_ready(mb) : READ_ONCE(mb->depth))
-		mbox_wake(sender ? &mb->wait_send : &mb->wait_recv,
+		mbox_wake(mb, sender ? &mb->wait_send : &mb->wait_recv,
 			  sender ? MBOX_POLLOUT : MBOX_POLLIN);
 }
 
@@ -1299,7 +1319,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 	__poll_t mask = 0;
 
 	poll_wait(file, &mb->wait_recv, pt);
-	poll_wait(file, &mb->wait_send, pt);
+	poll_wait(file, &mb->poll_send, pt);
 
 	if (file->f_mode & FMODE_READ) {
 		if (READ_ONCE(mb->depth))
@@ -1622,6 +1642,7 @@ static void mbox_wake_all(struct ipcchan_mbox *mb)
 {
 	wake_up_all(&mb->wait_recv);
 	wake_up_all(&mb->wait_send);
+	wake_up_all(&mb->poll_send);
 	wake_up_all(&mb->wait_taken);
 }
 
@@ -1850,6 +1871,7 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	spin_lock_init(&mb->lock);
 	init_waitqueue_head(&mb->wait_recv);
 	init_waitqueue_head(&mb->wait_send);
+	init_waitqueue_head(&mb->poll_send);
 	init_waitqueue_head(&mb->wait_taken);
 	atomic_set(&mb->receivers_in, 0);
 	memset(mb->head, 0xff, sizeof(mb->head));

@@ -151,10 +151,12 @@ TRACE_EVENT(ipcchan_mbox_wait_end,
 );
 
 /*
- * A wakeup of the senders' (@sender 1) or receivers' wait queue, issued
- * only when someone waits there. @woken counts the entries it reaches:
- * every poll/epoll entry before the first sleeping task, and that task
- * (wakeups are exclusive: one sleeper per wakeup).
+ * A wakeup of a senders' (@sender 1) or the receivers' wait queue,
+ * issued only when someone waits there. @woken counts the entries it
+ * reaches: every poll/epoll entry before the first sleeping task, and
+ * that task (wakeups are exclusive: one sleeper per wakeup). Writers'
+ * poll and epoll entries have their own queue, so a wakeup that reaches
+ * both a blocked sender and them is two events.
  */
 TRACE_EVENT(ipcchan_mbox_wake,
 	    TP_PROTO(u32 id, bool sender, u32 woken, u32 depth, u32 capacity),

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
@@ -419,6 +420,46 @@ TEST_F(trace, wait_and_wake)
 	n = tfs_events(&self->t, "ipcchan_mbox_dequeue", self->buf, TRACE_BUF,
 		       self->ev, 4 * N_MSGS);
 	EXPECT_EQ(1, n);
+}
+
+/*
+ * A read-write fd in epoll for EPOLLIN and EPOLLOUT: each send wakes its
+ * EPOLLIN entry, and only the receive, which frees room, wakes the
+ * EPOLLOUT side. A send takes room, so waking writers' pollers there
+ * would run every such entry's callback for nothing (the module used to,
+ * once per send, from the wakeup senders pass along).
+ */
+TEST_F(trace, send_leaves_writers_pollers_alone)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT };
+	unsigned int i, id, depth, cap, woken, send = 0, recv = 0;
+	char side[8], msg[16];
+	int ep, n;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(4, write(self->fd, "ping", 4));
+	ASSERT_EQ(4, read(self->fd, msg, sizeof(msg)));
+	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
+		       self->ev, 4 * N_MSGS);
+	for (i = 0; i < (unsigned int)n; i++) {
+		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
+				    &id, side, &woken, &depth, &cap));
+		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, self->ev[i]);
+		if (!strcmp(side, "send")) {
+			send++;
+			/* The receive's: three messages left. */
+			EXPECT_EQ(3, depth);
+		} else {
+			recv++;
+		}
+	}
+	/* Each send, and the receive with messages left, wake the reader. */
+	EXPECT_EQ(5, recv);
+	EXPECT_EQ(1, send);
+	close(ep);
 }
 
 /* Events of another mailbox do not pass the instance's id filter. */
