@@ -191,6 +191,8 @@ int epoll_main(int argc, char **argv);
 /* Misc helpers (runner.c). */
 uint64_t now_ns(void);
 int bench_pin_cpu(int cpu);
+/* Context switches of this process so far, voluntary and involuntary. */
+uint64_t bench_csw(void);
 int for_each_word(const char *arg, int (*fn)(void *ctx, const char *w), void *ctx);
 int parse_cpus_opt(const char *arg, int cpu[2]);
 int parse_reps_opt(const char *arg, int *reps);

@@ -65,15 +65,17 @@ struct ep_result {
 	bool skipped;
 	int nreps, failed;
 	char reason[240];
-	double ns[MAX_REPS], cpu[MAX_REPS];	/* per message, per good rep */
+	/* Per good rep: per message, and messages per epoll_wait() */
+	double ns[MAX_REPS], cpu[MAX_REPS], csw[MAX_REPS], per_wait[MAX_REPS];
 	int ngood;
-	struct rep_summary ns_sum, cpu_sum;
+	struct rep_summary ns_sum, cpu_sum, csw_sum, per_wait_sum;
 	uint64_t verified, errors;
 };
 
 /* What the sender hands back. */
 struct ep_shared {
 	double cpu_s;
+	uint64_t csw;
 	uint64_t errors;
 	char err[160];
 };
@@ -346,6 +348,7 @@ static void ep_sender(const struct mech *m, struct chan **ch, unsigned int n,
 	struct msg_tmpl tmpl;
 	unsigned int i, k;
 	uint32_t flags = MSG_F_WARMUP;
+	uint64_t k0 = 0;
 	double c0 = 0;
 
 	if (!seq || !buf) {
@@ -369,6 +372,7 @@ static void ep_sender(const struct mech *m, struct chan **ch, unsigned int n,
 			break;
 		flags = 0;
 		c0 = ep_cpu_s();
+		k0 = bench_csw();
 		t_end = t + (uint64_t)(o->measure_s * 1e9);
 	}
 	for (i = 0; i < n; i++) {
@@ -378,6 +382,7 @@ static void ep_sender(const struct mech *m, struct chan **ch, unsigned int n,
 			goto fail;
 	}
 	sh->cpu_s = ep_cpu_s() - c0;
+	sh->csw = bench_csw() - k0;
 	free(seq);
 	free(buf);
 	return;
@@ -390,12 +395,16 @@ fail:
 }
 
 /* The receiver: one epoll set over every channel, until every LAST. */
+struct ep_counts {
+	double ns, cpu_s;		/* the receiver's, over the timed messages */
+	uint64_t msgs, waits, csw;
+};
+
 static int ep_receiver(const struct mech *m, struct chan **ch, unsigned int n,
-		       const struct ep_opts *o, struct ep_result *r, double *ns, double *cpu,
-		       uint64_t *count)
+		       const struct ep_opts *o, struct ep_result *r, struct ep_counts *cnt)
 {
 	struct epoll_event ev[EP_EVENTS];
-	uint64_t *seq = calloc(n, sizeof(*seq)), got = 0, t0 = 0;
+	uint64_t *seq = calloc(n, sizeof(*seq)), got = 0, t0 = 0, waits = 0, k0 = 0;
 	unsigned char *buf = malloc(o->size + BENCH_HEADROOM);
 	unsigned int i, last = 0;
 	int ep = epoll_create1(EPOLL_CLOEXEC), k, nev, ret = -1;
@@ -416,6 +425,7 @@ static int ep_receiver(const struct mech *m, struct chan **ch, unsigned int n,
 	}
 	while (last < n) {
 		nev = epoll_wait(ep, ev, EP_EVENTS, -1);
+		waits += !!t0;
 		if (nev < 0) {
 			snprintf(r->reason, sizeof(r->reason), "epoll_wait: %s",
 				 errno == EINTR ? "timed out (lost wakeup?)" : strerror(errno));
@@ -451,6 +461,7 @@ static int ep_receiver(const struct mech *m, struct chan **ch, unsigned int n,
 			if (!t0) {
 				t0 = now_ns();
 				c0 = ep_cpu_s();
+				k0 = bench_csw();
 			} else {
 				got++;
 			}
@@ -461,9 +472,11 @@ static int ep_receiver(const struct mech *m, struct chan **ch, unsigned int n,
 		snprintf(r->reason, sizeof(r->reason), "run too short to time");
 		goto out;
 	}
-	*ns = (double)(now_ns() - t0) / (double)got;
-	*cpu = ep_cpu_s() - c0;
-	*count = got;
+	cnt->ns = (double)(now_ns() - t0) / (double)got;
+	cnt->cpu_s = ep_cpu_s() - c0;
+	cnt->csw = bench_csw() - k0;
+	cnt->msgs = got;
+	cnt->waits = waits;
 	ret = 0;
 out:
 	if (ep >= 0)
@@ -498,8 +511,7 @@ static void ep_rep(const struct ep_opts *o, struct ep_result *r)
 	struct chan **ch = calloc(r->n, sizeof(*ch));
 	struct ep_shared *sh;
 	char why[200] = "";
-	double ns = 0, cpu = 0;
-	uint64_t got = 0;
+	struct ep_counts cnt = { 0 };
 	int status, ret, done[2];
 	char b;
 	pid_t pid;
@@ -564,7 +576,7 @@ static void ep_rep(const struct ep_opts *o, struct ep_result *r)
 	} else {
 		for (i = 0; i < r->n; i++)
 			m->attach(ch[i], 1);
-		ret = ep_receiver(m, ch, r->n, o, r, &ns, &cpu, &got);
+		ret = ep_receiver(m, ch, r->n, o, r, &cnt);
 	}
 	close(done[1]);
 	if (ret < 0)
@@ -581,9 +593,11 @@ static void ep_rep(const struct ep_opts *o, struct ep_result *r)
 	if (ret < 0) {
 		r->failed++;
 	} else {
-		r->ns[r->ngood] = ns;
-		/* Both processes' CPU over the messages the receiver timed. */
-		r->cpu[r->ngood] = (cpu + sh->cpu_s) * 1e9 / (double)got;
+		r->ns[r->ngood] = cnt.ns;
+		/* Both processes' CPU and switches over the messages timed. */
+		r->cpu[r->ngood] = (cnt.cpu_s + sh->cpu_s) * 1e9 / (double)cnt.msgs;
+		r->csw[r->ngood] = (double)(cnt.csw + sh->csw) / (double)cnt.msgs;
+		r->per_wait[r->ngood] = cnt.waits ? (double)cnt.msgs / (double)cnt.waits : NAN;
 		r->ngood++;
 	}
 out:
@@ -681,8 +695,8 @@ static void ep_table(FILE *f, const struct ep_opts *o, const struct ep_result *r
 
 	fprintf(f, "\n== epoll at scale: one receiver, N channels, %zu B, %s CPU ==\n",
 		o->size, o->cross ? "cross" : "same");
-	fprintf(f, "%-14s %6s %10s %8s %11s %11s  %s\n", "mechanism", "N", "ns/msg", "spread",
-		"cpu ns/msg", "x N=first", "notes");
+	fprintf(f, "%-14s %6s %10s %8s %11s %8s %9s %11s  %s\n", "mechanism", "N", "ns/msg",
+		"spread", "cpu ns/msg", "csw/msg", "msgs/wait", "x N=first", "notes");
 	for (i = 0; i < nres; i++) {
 		const struct ep_result *r = &res[i];
 		const struct ep_result *first = ep_get(res, nres, r->mech->name, o->n[0]);
@@ -697,8 +711,9 @@ static void ep_table(FILE *f, const struct ep_opts *o, const struct ep_result *r
 			continue;
 		}
 		snprintf(sp, sizeof(sp), "%.1f%%", r->ns_sum.spread * 100);
-		fprintf(f, "%-14s %6u %10.0f %8s %11.0f %11.2f  ", r->mech->name, r->n,
-			r->ns_sum.median, sp, r->cpu_sum.median,
+		fprintf(f, "%-14s %6u %10.0f %8s %11.0f %8.3f %9.2f %11.2f  ", r->mech->name, r->n,
+			r->ns_sum.median, sp, r->cpu_sum.median, r->csw_sum.median,
+			r->per_wait_sum.median,
 			first ? ratio(r->ns_sum.median, first->ns_sum.median) : NAN);
 		if (r->failed)
 			fprintf(f, "%d/%d reps FAILED: %s", r->failed, r->nreps, r->reason);
@@ -706,7 +721,9 @@ static void ep_table(FILE *f, const struct ep_opts *o, const struct ep_result *r
 	}
 	fprintf(f, "\nns/msg: the receiver's wall time from its first measured message to "
 		"the last, over the messages in it (median of %d reps); cpu ns/msg: both "
-		"processes. x N=first: ns/msg over the same mechanism's at N=%u.\n",
+		"processes. csw/msg: context switches of both processes per message. msgs/wait: "
+		"messages the receiver took per epoll_wait() call. x N=first: ns/msg over the "
+		"same mechanism's at N=%u.\n",
 		o->reps, o->n[0]);
 	ep_goals(f, o, res, nres, false);
 }
@@ -738,6 +755,8 @@ static void ep_json(FILE *f, const struct ep_opts *o, const struct bench_env *en
 		if (r->ngood) {
 			report_json_summary(f, "ns_per_msg", &r->ns_sum);
 			report_json_summary(f, "cpu_ns_per_msg", &r->cpu_sum);
+			report_json_summary(f, "csw_per_msg", &r->csw_sum);
+			report_json_summary(f, "msgs_per_wait", &r->per_wait_sum);
 			fputs(",\"reps_ns_per_msg\":[", f);
 			for (k = 0; k < r->ngood; k++)
 				fprintf(f, "%s%.6g", k ? "," : "", r->ns[k]);
@@ -787,6 +806,8 @@ static int ep_run(const struct ep_opts *o, struct ep_result *res, int nres)
 	for (i = 0; i < nres; i++) {
 		rep_summarise(res[i].ns, (size_t)res[i].ngood, &res[i].ns_sum);
 		rep_summarise(res[i].cpu, (size_t)res[i].ngood, &res[i].cpu_sum);
+		rep_summarise(res[i].csw, (size_t)res[i].ngood, &res[i].csw_sum);
+		rep_summarise(res[i].per_wait, (size_t)res[i].ngood, &res[i].per_wait_sum);
 		bad += res[i].failed || res[i].errors;
 	}
 	return bad;

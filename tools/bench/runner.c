@@ -69,7 +69,7 @@ uint64_t now_ns(void)
 }
 
 /* Context switches of this process so far, voluntary and involuntary. */
-static uint64_t csw(void)
+uint64_t bench_csw(void)
 {
 	struct rusage ru;
 
@@ -309,7 +309,7 @@ static void child_pingpong(struct side *s, struct shared *sh)
 		if (!measuring && !(flags & MSG_F_WARMUP)) {
 			measuring = true;
 			c0 = cpu_s();
-			k0 = csw();
+			k0 = bench_csw();
 		}
 		if (side_send(s, 1, seq, flags & MSG_F_LAST) < 0)
 			return;
@@ -317,7 +317,7 @@ static void child_pingpong(struct side *s, struct shared *sh)
 			break;
 	}
 	sh->cpu_s = cpu_s() - c0;
-	sh->csw = csw() - k0;
+	sh->csw = bench_csw() - k0;
 }
 
 /*
@@ -345,7 +345,7 @@ static void child_stream(struct side *s, struct shared *sh)
 		if (!t_first) {
 			t_first = t_win = now_ns();
 			c0 = cpu_s();
-			k0 = csw();
+			k0 = bench_csw();
 			first = n_win = seq;
 		}
 		if (flags & MSG_F_LAST)
@@ -362,7 +362,7 @@ static void child_stream(struct side *s, struct shared *sh)
 	}
 	t_last = now_ns();
 	sh->cpu_s = cpu_s() - c0;
-	sh->csw = csw() - k0;
+	sh->csw = bench_csw() - k0;
 	/* seq - first messages arrived in the timed interval. */
 	sh->n = seq - first;
 	sh->wall_s = (double)(t_last - t_first) / 1e9;
@@ -385,7 +385,7 @@ static int parent_pingpong(struct side *s, struct shared *sh, struct rep_result 
 	} while (now_ns() < t_end);
 
 	c0 = cpu_s();
-	k0 = csw();
+	k0 = bench_csw();
 	start = now_ns();
 	t_end = start + (uint64_t)(cfg->measure_s * 1e9);
 	for (;;) {
@@ -410,7 +410,7 @@ static int parent_pingpong(struct side *s, struct shared *sh, struct rep_result 
 	if (side_send(s, 0, seq, MSG_F_LAST) < 0 || side_recv(s, 1, seq, &flags) < 0)
 		goto out;
 	res->cpu_util = cpu_s() - c0;	/* child's part added after wait */
-	res->csw_per_msg = (double)(csw() - k0);	/* likewise */
+	res->csw_per_msg = (double)(bench_csw() - k0);	/* likewise */
 	res->cpu_ns_per_msg = wall;	/* stash; finished in run_rep */
 	lat_summarise(samples, n, &res->lat);
 	ret = 0;
@@ -433,7 +433,7 @@ static int parent_stream(struct side *s, struct shared *sh, struct rep_result *r
 		t = now_ns();
 	} while (t < t_end);
 	c0 = cpu_s();
-	k0 = csw();
+	k0 = bench_csw();
 	t_end = t + (uint64_t)(cfg->measure_s * 1e9);
 	every = stream_clock_every(cfg->size);
 	do {
@@ -445,7 +445,7 @@ static int parent_stream(struct side *s, struct shared *sh, struct rep_result *r
 	if (side_send(s, 0, seq, MSG_F_LAST) < 0)
 		return -1;
 	res->cpu_util = cpu_s() - c0;	/* finished in run_rep with the child's */
-	res->csw_per_msg = (double)(csw() - k0);
+	res->csw_per_msg = (double)(bench_csw() - k0);
 	return 0;
 }
 
@@ -522,7 +522,7 @@ static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 		seq++;
 	} while (now_ns() < t_end);
 	c0 = cpu_s();
-	k0 = csw();
+	k0 = bench_csw();
 	t0 = t_win = now_ns();
 	t_end = t0 + (uint64_t)(cfg->measure_s * 1e9);
 	first = n_win = seq;
@@ -544,7 +544,7 @@ static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 	res->mb_per_s = res->msgs_per_s * (double)cfg->size / 1e6;
 	res->cpu_ns_per_msg = cpu * 1e9 / (double)res->lat.n;
 	res->cpu_util = wall > 0 ? cpu / wall : 0;
-	res->csw_per_msg = (double)(csw() - k0) / (double)res->lat.n;
+	res->csw_per_msg = (double)(bench_csw() - k0) / (double)res->lat.n;
 	ret = 0;
 out:
 	res->verified = s.verified;
