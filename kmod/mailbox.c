@@ -42,7 +42,9 @@
  *
  * Waiting. Receivers wait on wait_recv and senders on wait_send, both
  * exclusively, so a message or enough room wakes one waiter. Poll and
- * epoll add entries to wait_recv and to poll_send, which holds only
+ * epoll add entries to wait_recv for an fd open for reading and to
+ * poll_send for one open for writing (release and unlink wake every
+ * queue, so EPOLLHUP and EPOLLERR reach either); poll_send holds only
  * them: a send never makes EPOLLOUT true, so the wakeup a send passes on
  * to blocked senders (mbox_send_done()) would only make every writer's
  * and every read-write poller's callback run to find nothing new, as a
@@ -1318,8 +1320,11 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 	struct ipcchan_mbox *mb = file->private_data;
 	__poll_t mask = 0;
 
-	poll_wait(file, &mb->wait_recv, pt);
-	poll_wait(file, &mb->poll_send, pt);
+	/* Only the queues that can change this fd's mask, as pipe_poll(). */
+	if (file->f_mode & FMODE_READ)
+		poll_wait(file, &mb->wait_recv, pt);
+	if (file->f_mode & FMODE_WRITE)
+		poll_wait(file, &mb->poll_send, pt);
 
 	if (file->f_mode & FMODE_READ) {
 		if (READ_ONCE(mb->depth))

@@ -82,26 +82,6 @@ static void __attribute__((constructor)) cases_early(void)
 	ASSERT_EQ(0, setup_cases());					\
 } while (0)
 
-static inline int dev_fd(void)
-{
-	return open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-}
-
-/* Unlink the @type object called @name; returns 0 or -errno. */
-static inline int obj_unlink(unsigned int type, const char *name)
-{
-	struct ipcchan_unlink u = {
-		.size = sizeof(u), .type = type,
-		.name = (uintptr_t)name, .name_len = strlen(name),
-	};
-	int dev = dev_fd(), ret;
-
-	ret = ioctl(dev, IPCCHAN_IOC_UNLINK, &u);
-	ret = ret < 0 ? -errno : ret;
-	close(dev);
-	return ret;
-}
-
 /*
  * Run @fn in a child as @uid/@gid (uid 0: stay root); returns its exit
  * status (0: pass).

@@ -33,6 +33,7 @@
 #include <linux/ipcchan.h>
 
 #include "kselftest_harness.h"
+#include "test_util.h"
 
 
 
@@ -177,28 +178,36 @@ static inline int tfs_events(struct tracefs *t, const char *event, char *buf,
 #define TRACE_BUF	(1 << 20)
 #define N_MSGS		100
 
-static int dev_open(void)
-{
-	return open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC);
-}
-
-/* An anonymous read-write mailbox, or -errno. */
-static int mb_new(unsigned int capacity, unsigned int policy)
+/*
+ * The mailbox called @name (anonymous if NULL) opened with @flags, made
+ * with @capacity and @policy if created; an fd or -errno.
+ */
+static int mb_open_as(const char *name, __u32 flags, unsigned int capacity,
+		      unsigned int policy)
 {
 	struct ipcchan_mbox_open op = {
-		.size = sizeof(op), .mode = 0600,
-		.flags = IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
-			 IPCCHAN_OPEN_CREATE,
+		.size = sizeof(op), .mode = 0600, .flags = flags,
 		.capacity = capacity, .msgsize_max = 256, .policy = policy,
 	};
-	int dev = dev_open(), fd;
+	int dev = dev_fd(), fd;
 
+	if (name) {
+		op.name = (uintptr_t)name;
+		op.name_len = strlen(name);
+	}
 	if (dev < 0)
 		return -errno;
 	fd = ioctl(dev, IPCCHAN_IOC_MBOX_OPEN, &op);
 	fd = fd < 0 ? -errno : fd;
 	close(dev);
 	return fd;
+}
+
+/* An anonymous read-write mailbox, or -errno. */
+static int mb_new(unsigned int capacity, unsigned int policy)
+{
+	return mb_open_as(NULL, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+			  IPCCHAN_OPEN_CREATE, capacity, policy);
 }
 
 static unsigned int mb_id(int fd)
@@ -462,6 +471,53 @@ TEST_F(trace, send_leaves_writers_pollers_alone)
 	close(ep);
 }
 
+/*
+ * A read-only fd in epoll is on the receivers' side only: the receive
+ * that frees room wakes writers' pollers, and it has none. (The module
+ * used to put every fd's poll entry on both sides.)
+ */
+TEST_F(trace, read_only_poller_is_not_a_writers_poller)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	unsigned int i, id, depth, cap, woken, send = 0, recv = 0;
+	struct tracefs t = { .dir = "" };
+	char name[32], side[8], msg[16];
+	int wr, rd, ep, n;
+
+	snprintf(name, sizeof(name), "trace-ro-%d", getpid());
+	wr = mb_open_as(name, IPCCHAN_OPEN_READ | IPCCHAN_OPEN_WRITE |
+			IPCCHAN_OPEN_CREATE | IPCCHAN_OPEN_EXCL, N_MSGS,
+			IPCCHAN_MBOX_BLOCK);
+	ASSERT_LE(0, wr) TH_LOG("%s: %s", name, strerror(-wr));
+	rd = mb_open_as(name, IPCCHAN_OPEN_READ, 0, 0);
+	EXPECT_EQ(0, obj_unlink(IPCCHAN_OBJ_MAILBOX, name));
+	ASSERT_LE(0, rd) TH_LOG("%s read-only: %s", name, strerror(-rd));
+	ASSERT_EQ(0, tfs_open(&t, "ro", mb_id(wr), "ipcchan_mbox_wake")) TH_LOG("%s", t.why);
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, rd, &ev));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(4, write(wr, "ping", 4));
+	ASSERT_EQ(4, read(rd, msg, sizeof(msg)));
+	n = tfs_events(&t, "ipcchan_mbox_wake", self->buf, TRACE_BUF, self->ev, 4 * N_MSGS);
+	tfs_close(&t);
+	for (i = 0; i < (unsigned int)n; i++) {
+		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
+				    &id, side, &woken, &depth, &cap));
+		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, self->ev[i]);
+		if (!strcmp(side, "send"))
+			send++;
+		else
+			recv++;
+	}
+	/* Each send, and the receive with messages left, wake the reader. */
+	EXPECT_EQ(5, recv);
+	EXPECT_EQ(0, send);
+	close(ep);
+	close(rd);
+	close(wr);
+}
+
 /* Events of another mailbox do not pass the instance's id filter. */
 TEST_F(trace, filtered_by_id)
 {
@@ -551,7 +607,7 @@ TEST(ring_kick_wait_wake)
 	void *cpage;
 	pid_t pid;
 
-	dev = dev_open();
+	dev = dev_fd();
 	if (dev < 0)
 		SKIP(return, "%s: %s", IPCCHAN_DEVICE_PATH, strerror(errno));
 	pfd = ioctl(dev, IPCCHAN_IOC_RING_OPEN, &op);
