@@ -190,10 +190,13 @@ def main():
         print_row(r, o.top)
     for a, b in o.compare:
         print_compare(find(rows, a), find(rows, b), o.top)
+    missing = []
     for sym in o.callees:
-        for r in rows.values():
-            if r.incl_ns[sym]:
-                print_callees(r, sym, o.top)
+        found = [r for r in rows.values() if r.incl_ns[sym]]
+        for r in found:
+            print_callees(r, sym, o.top)
+        if not found:
+            missing.append(sym)
     if o.json:
         out = [{'row': r.name(), 'messages': r.msgs, 'samples': r.samples,
                 'wall_ns_per_msg': r.per_msg(r.wall_ns),
@@ -205,6 +208,8 @@ def main():
         with open(o.json, 'w') as f:
             json.dump(out, f, indent=1, sort_keys=True)
             f.write('\n')
+    if missing:
+        sys.exit('bench-profile: no sample in any row has %s' % ', '.join(missing))
 
 
 if __name__ == '__main__':

@@ -18,7 +18,8 @@ IPCBENCH_WINDOWS (ipcbench(1)) on the host's ipcbench, pipe only:
 scripts/bench-profile.py, on a made-up results directory whose samples
 are known: per-message self and inclusive times, idle split out, CPUs
 where ipcbench never ran ignored, repetitions of a row added up,
---compare's differences, and a malformed windows file refused.
+--compare's differences, --callees's split, and a malformed windows file
+refused.
 
 Needs python3 and $IPCBENCH (make host-test sets it).
 """
@@ -184,6 +185,14 @@ def test_profile(tmp):
     ok('+100  copy' in r.stdout and '+100  lookup' in r.stdout and
        '+0  (all busy time)' in r.stdout,
        '--compare prints the differences per symbol', r.stdout)
+    r = profile(d, '--callees', 'recv')
+    part = r.stdout[r.stdout.find('mb:stream:64: recv'):]
+    ok(r.returncode == 0 and '300 ns/msg inclusive' in part.split('\n')[0] and
+       '200  copy' in part and '100  (self)' in part,
+       '--callees splits a symbol by what it called', r.stdout)
+    r = profile(d, '--callees', 'nosuch')
+    ok(r.returncode != 0 and 'no sample in any row has nosuch' in r.stderr,
+       '--callees of a symbol no sample has fails by name', r.stderr)
     r = profile(d, '--compare', 'mb:stream:64', 'nosuch:row:1')
     ok(r.returncode != 0 and 'no row nosuch:row:1' in r.stderr,
        '--compare with an unknown row fails by name', r.stderr)
