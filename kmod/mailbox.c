@@ -80,13 +80,17 @@
  * sender condition holds afterwards (a batch once, at its end or before
  * it sleeps). Each checks after its own change under the lock, so the
  * change that makes the condition true is the one that wakes, and
- * edge-triggered epoll sees every edge. One wakeup may stand for several
- * messages or many slots, so a receiver that leaves messages queued and a
- * sender that leaves the condition true pass it on to the next exclusive
- * waiter. A waiter that was woken but leaves without taking what it was
- * woken for (signal, EMSGSIZE, EFAULT, EPIPE) passes the wakeup on under
- * the same rule. Losing the last reader or writer, or the name, wakes
- * everyone.
+ * edge-triggered epoll sees every edge. A receive wakes the writers' poll
+ * entries only if EPOLLOUT was off when it freed room, as a pipe wakes
+ * its writers' pollers only when it was full: while EPOLLOUT stays on, a
+ * receive changes nothing a writer's poll can see, and waking them ran
+ * every read-write epoll entry's callback once per message. One wakeup
+ * may stand for several messages or many slots, so a receiver that
+ * leaves messages queued and a sender that leaves the condition true pass
+ * it on to the next exclusive waiter. A waiter that was woken but leaves
+ * without taking what it was woken for (signal, EMSGSIZE, EFAULT, EPIPE)
+ * passes the wakeup on under the same rule. Losing the last reader or
+ * writer, or the name, wakes everyone.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -252,6 +256,18 @@ static bool mbox_rdv_pollout(struct ipcchan_mbox *mb)
 {
 	return READ_ONCE(mb->st.receivers_blocked) && !READ_ONCE(mb->depth) &&
 	       !READ_ONCE(mb->inflight);
+}
+
+/*
+ * EPOLLOUT for a writer while readers are there, as mbox_poll() reports
+ * it: a rendezvous send would not wait, a drop policy never waits, and
+ * under block the room reaches the send low watermark.
+ */
+static bool mbox_pollout(struct ipcchan_mbox *mb)
+{
+	if (mbox_rdv(mb))
+		return mbox_rdv_pollout(mb);
+	return mb->policy != IPCCHAN_MBOX_BLOCK || mbox_lowat_room(mb);
 }
 
 /*
@@ -1170,7 +1186,8 @@ static u32 mbox_take_want(const struct ipcchan_mbox *mb,
  * without it, and removed under a second hold; a message that does not
  * fit or faults (EMSGSIZE, EFAULT) goes back with the ones after it, as
  * do all under PEEK, so nothing is lost. At the end senders are woken if
- * the room reaches their watermark, and another receiver if messages are
+ * the room reaches their watermark (and writers' pollers if EPOLLOUT was
+ * off before a removal), and another receiver if messages are
  * left (the wakeup this one consumed may have stood for them). Returns
  * the messages received, or an error if none.
  */
@@ -1180,9 +1197,9 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 	bool peek = d->flags & IPCCHAN_XFER_PEEK;
 	struct mbox_msg *m;
 	struct mbox_take t;
+	bool hup, out_was_off = false;
 	u32 done = 0, k;
 	int ret;
-	bool hup;
 
 	if (d->x) {
 		ret = mbox_dest_elem(d, 0);
@@ -1226,6 +1243,9 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 			}
 		}
 		spin_lock(&mb->lock);
+		/* Room is freed here: did writers' EPOLLOUT go away before? */
+		if (k && !peek && !mbox_pollout(mb))
+			out_was_off = true;
 		mbox_untake(mb, &t, peek ? 0 : k);
 		done += k;
 	} while (!ret && !peek && done < d->count && mb->depth);
@@ -1234,7 +1254,7 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 
 	if (done && !peek) {
 		if (mbox_send_ready(mb))
-			mbox_wake_senders(mb, true);
+			mbox_wake_senders(mb, out_was_off);
 		if (READ_ONCE(mb->depth))
 			mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
 	}
@@ -1335,8 +1355,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 	if (file->f_mode & FMODE_WRITE) {
 		if (mbox_no_readers(mb))
 			mask |= EPOLLERR;
-		else if (mbox_rdv(mb) ? mbox_rdv_pollout(mb) :
-			 mb->policy != IPCCHAN_MBOX_BLOCK || mbox_lowat_room(mb))
+		else if (mbox_pollout(mb))
 			mask |= MBOX_POLLOUT;
 	}
 	return mask;
