@@ -473,21 +473,54 @@ static int mbox_lock_mutex(struct mutex *m, struct mbox_wait *w)
 	return 0;
 }
 
+/* Bytes of message data in all, and in chunk @k. */
+static size_t mbox_data_size(const struct ipcchan_mbox *mb)
+{
+	return (size_t)(mb->capacity + 1) * mb->data_stride;
+}
+
+static size_t mbox_chunk_size(const struct ipcchan_mbox *mb, u32 k)
+{
+	return min_t(size_t, MBOX_CHUNK_SIZE,
+		     mbox_data_size(mb) - ((size_t)k << MBOX_CHUNK_SHIFT));
+}
+
+/* Data larger than a page lives in chunks of whole pages. */
+static bool mbox_data_paged(const struct ipcchan_mbox *mb)
+{
+	return mbox_data_size(mb) > PAGE_SIZE;
+}
+
 /*
- * Copies between slot @idx's data and user memory, chunk by chunk: a
- * message straddles two chunks only when the stride does not divide the
- * chunk size. Every caller bounds @len by msgsize_max.
+ * Copies between slot @idx's data and user memory. Paged data is copied
+ * a page at a time with copy_page_{to,from}_iter(), as a pipe copies its
+ * buffers: no run crosses a page, and so none a chunk. A plain
+ * copy_{to,from}_iter() would have hardened usercopy look up the struct
+ * page behind every copy (check_heap_object()) only to find an order-0
+ * page it has no bounds for; with many mailboxes that lookup missed the
+ * cache on every message (Documentation/benchmarks.rst, round 4). The
+ * kmalloc'ed data of a small mailbox keeps the plain copy and its slab
+ * object check. Every caller bounds @len by msgsize_max.
  */
+static void *mbox_data_at(const struct ipcchan_mbox *mb, size_t pos,
+			  size_t left, size_t *run)
+{
+	*run = mbox_data_paged(mb) ?
+	       min_t(size_t, left, PAGE_SIZE - offset_in_page(pos)) : left;
+	return mb->chunks[pos >> MBOX_CHUNK_SHIFT] + (pos & (MBOX_CHUNK_SIZE - 1));
+}
+
 static size_t mbox_copy_to_iter(const struct ipcchan_mbox *mb, u32 idx,
 				size_t len, struct iov_iter *to)
 {
-	size_t pos = (size_t)idx * mb->data_stride, done = 0, off, n, c;
+	size_t pos = (size_t)idx * mb->data_stride, done = 0, n, c;
+	bool paged = mbox_data_paged(mb);
+	void *p;
 
 	while (done < len) {
-		off = pos & (MBOX_CHUNK_SIZE - 1);
-		n = min_t(size_t, len - done, MBOX_CHUNK_SIZE - off);
-		c = copy_to_iter(mb->chunks[pos >> MBOX_CHUNK_SHIFT] + off, n,
-				 to);
+		p = mbox_data_at(mb, pos, len - done, &n);
+		c = paged ? copy_page_to_iter(virt_to_page(p), offset_in_page(p), n, to) :
+			    copy_to_iter(p, n, to);
 		done += c;
 		pos += c;
 		if (c != n)
@@ -499,13 +532,14 @@ static size_t mbox_copy_to_iter(const struct ipcchan_mbox *mb, u32 idx,
 static bool mbox_copy_from_iter_full(const struct ipcchan_mbox *mb, u32 idx,
 				     size_t len, struct iov_iter *from)
 {
-	size_t pos = (size_t)idx * mb->data_stride, done = 0, off, n, c;
+	size_t pos = (size_t)idx * mb->data_stride, done = 0, n, c;
+	bool paged = mbox_data_paged(mb);
+	void *p;
 
 	while (done < len) {
-		off = pos & (MBOX_CHUNK_SIZE - 1);
-		n = min_t(size_t, len - done, MBOX_CHUNK_SIZE - off);
-		c = copy_from_iter(mb->chunks[pos >> MBOX_CHUNK_SHIFT] + off,
-				   n, from);
+		p = mbox_data_at(mb, pos, len - done, &n);
+		c = paged ? copy_page_from_iter(virt_to_page(p), offset_in_page(p), n, from) :
+			    copy_from_iter(p, n, from);
 		done += c;
 		pos += c;
 		if (c != n) {
@@ -1702,18 +1736,6 @@ static void mbox_unlinked(struct ipcchan_obj *obj)
 	mbox_wake_all(mbox_from_obj(obj));
 }
 
-/* Bytes of message data in all, and in chunk @k. */
-static size_t mbox_data_size(const struct ipcchan_mbox *mb)
-{
-	return (size_t)(mb->capacity + 1) * mb->data_stride;
-}
-
-static size_t mbox_chunk_size(const struct ipcchan_mbox *mb, u32 k)
-{
-	return min_t(size_t, MBOX_CHUNK_SIZE,
-		     mbox_data_size(mb) - ((size_t)k << MBOX_CHUNK_SHIFT));
-}
-
 /*
  * The data: one kmalloc'ed buffer when it fits in a page, else chunks of
  * whole pages, directly mapped (alloc_pages_exact(): no rounding of the
@@ -1729,7 +1751,7 @@ static int mbox_alloc_data(struct ipcchan_mbox *mb)
 	mb->chunks = kcalloc(mb->nr_chunks, sizeof(*mb->chunks), gfp);
 	if (!mb->chunks)
 		return -ENOMEM;
-	if (size <= PAGE_SIZE) {
+	if (!mbox_data_paged(mb)) {
 		mb->chunks[0] = kmalloc(size, gfp);
 		return mb->chunks[0] ? 0 : -ENOMEM;
 	}
@@ -1748,7 +1770,7 @@ static void mbox_free_data(struct ipcchan_mbox *mb)
 
 	if (!mb->chunks)
 		return;
-	if (mbox_data_size(mb) <= PAGE_SIZE) {
+	if (!mbox_data_paged(mb)) {
 		kfree(mb->chunks[0]);
 	} else {
 		for (k = 0; k < mb->nr_chunks && mb->chunks[k]; k++)
