@@ -4,10 +4,14 @@
 
 The directory holds `windows` (one line per interval that ipcbench
 measured: mechanism, what, size or N, CLOCK_MONOTONIC start and end,
-messages; IPCBENCH_WINDOWS in ipcbench(1)) and, for the K-th line,
-`win-K.script`: `perf script -F comm,pid,cpu,period,ip,sym` of the samples
-inside that interval only, of the CPUs where ipcbench ran. Intervals of the same row (the repetitions of
-one mechanism, what and size) are added up.
+messages; IPCBENCH_WINDOWS in ipcbench(1)) and `samples.script`, the
+output of `perf script --ns -F comm,pid,cpu,time,period,ip,sym` of a
+`perf record -k mono` run, whose sample times are on the same clock.
+(Alternatively, `win-K.script` for the K-th line: the same without the
+time field, cut to that interval with `perf script --time`.) Samples
+outside every interval (setup, warm-up, teardown) are left out, and so
+are CPUs where ipcbench did not run during an interval. Intervals of the
+same row (the repetitions of one mechanism, what and size) are added up.
 
 For every row it prints the sampled time per message, busy and idle, and
 the symbols that cost the most per message: "self" where the sample was
@@ -15,12 +19,13 @@ taken, "incl" with everything called from there (any frame of the
 sample's call chain). A profile is cpu-clock samples: their periods add up
 to time, so a symbol's ns/msg is the sum of the periods of its samples
 over the row's messages; its error is about its value over the square
-root of its sample count, which the table prints. With --compare A B (rows named MECH:WHAT:N) it
-prints the symbols whose time per message differs most between two rows;
-with --callees SYMBOL, what SYMBOL's inclusive time was spent in, one
-level down.
+root of its sample count, which the table prints. With --compare A B
+(rows named MECH:WHAT:N) it prints the symbols whose time per message
+differs most between two rows; with --callees SYMBOL, what SYMBOL's
+inclusive time was spent in, one level down.
 """
 import argparse
+import bisect
 import collections
 import json
 import os
@@ -50,7 +55,7 @@ class Row:
 
 
 def samples(path):
-    """Yield (comm, pid, cpu, period_ns, [symbols, innermost first])."""
+    """Yield (comm, pid, cpu, time or None, period_ns, [symbols, innermost first])."""
     head, stack = None, []
     with open(path, errors='replace') as f:
         for line in f:
@@ -63,13 +68,17 @@ def samples(path):
                 sym = parts[1].strip() if len(parts) > 1 else '[unknown]'
                 stack.append(sym)
             else:
-                # "comm pid [cpu] period" (comm may contain spaces)
-                f_ = line.split()
+                # "comm pid [cpu] [time:] period" (comm may contain spaces)
+                w = line.split()
                 try:
-                    cpu_at = max(i for i, w in enumerate(f_) if w.startswith('['))
-                    head = (' '.join(f_[:cpu_at - 1]), int(f_[cpu_at - 1]),
-                            int(f_[cpu_at].strip('[]')),
-                            int(f_[cpu_at + 1].rstrip(':')))
+                    at = max(i for i, x in enumerate(w) if x.startswith('['))
+                    t = None
+                    rest = w[at + 1:]
+                    if rest[0].endswith(':'):
+                        t = float(rest[0].rstrip(':'))
+                        rest = rest[1:]
+                    head = (' '.join(w[:at - 1]), int(w[at - 1]),
+                            int(w[at].strip('[]')), t, int(rest[0]))
                 except (ValueError, IndexError):
                     head = None
                 stack = []
@@ -77,26 +86,54 @@ def samples(path):
         yield head + (stack,)
 
 
+def by_window(d, spans):
+    """Yield (window index, its samples) for every interval of @spans."""
+    path = os.path.join(d, 'samples.script')
+    if os.path.exists(path):
+        win = [[] for _ in spans]
+        starts = [a for a, _ in spans]
+        for smp in samples(path):
+            t = smp[3]
+            if t is None:
+                sys.exit('bench-profile: %s has no sample times (perf script -F time)' % path)
+            k = bisect.bisect_right(starts, t) - 1
+            if k >= 0 and t <= spans[k][1]:
+                win[k].append(smp)
+        yield from enumerate(win)
+        return
+    for k in range(len(spans)):
+        p = os.path.join(d, 'win-%d.script' % (k + 1))
+        if not os.path.exists(p):
+            sys.exit('bench-profile: neither %s nor %s' % (path, p))
+        yield k, list(samples(p))
+
+
 def load(d):
     rows = collections.OrderedDict()
     with open(os.path.join(d, 'windows')) as f:
         lines = [ln.split() for ln in f if ln.strip()]
+    spans, keys = [], []
     for k, w in enumerate(lines, 1):
         if len(w) != 6:
             sys.exit('bench-profile: %s/windows line %d: expected 6 fields' % (d, k))
+        try:
+            t0, t1, msgs = float(w[3]), float(w[4]), int(w[5])
+        except ValueError:
+            sys.exit('bench-profile: %s/windows line %d: not a number' % (d, k))
+        if spans and t0 < spans[-1][1] or t1 < t0:
+            sys.exit('bench-profile: %s/windows line %d: intervals out of order' % (d, k))
         key = (w[0], w[1], w[2])
         r = rows.setdefault(key, Row(key))
-        t0, t1 = float(w[3]), float(w[4])
-        r.msgs += int(w[5])
+        r.msgs += msgs
         r.wall_ns += int((t1 - t0) * 1e9)
-        path = os.path.join(d, 'win-%d.script' % k)
-        if not os.path.exists(path):
-            sys.exit('bench-profile: %s missing' % path)
-        win = list(samples(path))
+        spans.append((t0, t1))
+        keys.append(key)
+    for k, win in by_window(d, spans):
+        r = rows[keys[k]]
         # Only the CPUs the benchmark ran on: the others' idle (or
         # unrelated) time is not what a message costs.
-        cpus = {s[2] for s in win if s[0] == 'ipcbench'}
-        for comm, pid, cpu, period, stack in win:
+        cpus = {smp[2] for smp in win if smp[0] == 'ipcbench'}
+        for comm, pid, cpu, _, period, stack in win:
             if cpu not in cpus:
                 continue
             r.samples += 1
@@ -104,12 +141,12 @@ def load(d):
                 r.idle_ns += period
                 continue
             r.busy_ns += period
-            syms = [s for s in stack if s != '[unknown]'] or ['[unknown]']
+            syms = [x for x in stack if x != '[unknown]'] or ['[unknown]']
             r.stacks.append((period, syms))
             r.self_ns[syms[0]] += period
             r.self_n[syms[0]] += 1
-            for s in set(syms):
-                r.incl_ns[s] += period
+            for x in set(syms):
+                r.incl_ns[x] += period
     return rows
 
 

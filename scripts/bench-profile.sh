@@ -9,7 +9,7 @@
 #                                          -F HZ -- ipcbench ARGS
 #                                        (IPCBENCH_WINDOWS=/out/windows: one line
 #                                         per measured interval, CLOCK_MONOTONIC)
-#        <------------------------------ perf script --time START,END per interval
+#        <------------------------------ perf script (sample times on the same clock)
 #   scripts/bench-profile.py: per row (mechanism, what, size or N), the
 #   sampled time per message by symbol, self and inclusive; --compare A B
 #   lists what differs between two rows
@@ -64,7 +64,7 @@ command -v perf >/dev/null || die "perf missing: run scripts/deps.sh (linux-perf
 out=${out:-$TOP/bench-results/profile-$(date +%Y-%m-%d-%H%M%S)}
 mkdir -p "$out"
 out=$(realpath "$out")
-rm -f "$out"/windows "$out"/win-*.script "$out"/perf.data
+rm -f "$out"/windows "$out"/win-*.script "$out"/samples.script "$out"/perf.data
 
 # The guest runs the host's perf (--host) and the freshly built ipcbench
 # (vm.sh puts the build's bin first on PATH).
@@ -77,12 +77,8 @@ rm -f "$out"/windows "$out"/win-*.script "$out"/perf.data
 	printf ' %q' "$@"
 	echo ' >/out/ipcbench.txt'
 	echo '[ -s windows ] || { echo "bench-profile: ipcbench measured nothing" >&2; exit 1; }'
-	echo 'k=0'
-	echo 'while read -r mech what n t0 t1 msgs; do'
-	echo '	k=$((k + 1))'
-	echo '	perf script -i perf.data --kallsyms=/proc/kallsyms --time "$t0,$t1" \'
-	echo '		-F comm,pid,cpu,period,ip,sym >win-$k.script 2>/dev/null'
-	echo 'done <windows'
+	echo 'perf script -i perf.data --kallsyms=/proc/kallsyms --ns \'
+	echo '	-F comm,pid,cpu,time,period,ip,sym >samples.script 2>/dev/null'
 	echo 'rm -f perf.data'
 } >"$out/guest.sh"
 

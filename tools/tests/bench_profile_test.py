@@ -16,10 +16,11 @@ IPCBENCH_WINDOWS (ipcbench(1)) on the host's ipcbench, pipe only:
   unwritable         ipcbench says so on stderr and still succeeds
 
 scripts/bench-profile.py, on a made-up results directory whose samples
-are known: per-message self and inclusive times, idle split out, CPUs
-where ipcbench never ran ignored, repetitions of a row added up,
---compare's differences, --callees's split, and a malformed windows file
-refused.
+are known, as one timed samples file and as one file per interval:
+per-message self and inclusive times, idle split out, samples outside
+every interval ignored, CPUs where ipcbench never ran ignored,
+repetitions of a row added up, --compare's differences, --callees's
+split, and a malformed windows file refused.
 
 Needs python3 and $IPCBENCH (make host-test sets it).
 """
@@ -131,10 +132,36 @@ def test_intervals(tmp):
        (r.returncode, r.stderr))
 
 
-def sample(comm, pid, cpu, period, *stack):
-    return '%s %d [%03d] %d \n%s\n\n' % (
-        comm, pid, cpu, period,
+def sample(comm, pid, cpu, period, *stack, t=None):
+    return '%s %d [%03d] %s%d \n%s\n\n' % (
+        comm, pid, cpu, '' if t is None else '%.9f: ' % t, period,
         ''.join('\t    ffffffff%08x %s\n' % (i, s) for i, s in enumerate(stack)))
+
+
+def write_samples(d, timed):
+    """The made-up samples, per interval files or one timed file."""
+    w1 = [('ipcbench', 7, 0, 4000, 'copy', 'recv', 'syscall'),
+          ('ipcbench', 7, 0, 4000, 'recv', 'syscall'),
+          ('swapper', 0, 0, 2000, 'halt', 'idle'),
+          # CPU 1 never ran ipcbench: left out, busy or not.
+          ('kworker/1:1', 40, 1, 8000, 'work'),
+          ('swapper', 0, 1, 8000, 'halt')]
+    w2 = [('ipcbench', 8, 0, 4000, 'copy', 'recv', 'syscall'),
+          ('kworker/0:2', 41, 0, 4000, 'work')]
+    w3 = [('ipcbench', 9, 0, 6000, 'copy', 'recv', 'syscall'),
+          ('ipcbench', 9, 0, 2000, 'lookup', 'recv', 'syscall')]
+    if not timed:
+        for k, w in enumerate((w1, w2, w3), 1):
+            with open(os.path.join(d, 'win-%d.script' % k), 'w') as f:
+                f.write(''.join(sample(*x) for x in w))
+        return
+    with open(os.path.join(d, 'samples.script'), 'w') as f:
+        # Setup, before any interval, and a gap between two: left out.
+        f.write(sample('ipcbench', 7, 0, 90000, 'setup', t=0.5))
+        for start, w in ((1.0, w1), (3.0, w2), (5.0, w3)):
+            for i, x in enumerate(w):
+                f.write(sample(*x, t=start + 0.1 * (i + 1)))
+        f.write(sample('ipcbench', 7, 0, 90000, 'between', t=2.5))
 
 
 def profile(d, *args):
@@ -142,29 +169,18 @@ def profile(d, *args):
                           capture_output=True, text=True, timeout=60)
 
 
-def test_profile(tmp):
-    d = os.path.join(tmp, 'prof')
+def test_profile(tmp, timed):
+    d = os.path.join(tmp, 'prof-timed' if timed else 'prof')
     os.mkdir(d)
     # Row A: two repetitions of 10 + 30 messages; row B: one of 20.
     with open(os.path.join(d, 'windows'), 'w') as f:
         f.write('mb stream 64 1.0 2.0 10\nmb stream 64 3.0 4.0 30\n'
                 'mb epoll 1000 5.0 6.0 20\n')
-    with open(os.path.join(d, 'win-1.script'), 'w') as f:
-        f.write(sample('ipcbench', 7, 0, 4000, 'copy', 'recv', 'syscall'))
-        f.write(sample('ipcbench', 7, 0, 4000, 'recv', 'syscall'))
-        f.write(sample('swapper', 0, 0, 2000, 'halt', 'idle'))
-        # CPU 1 never ran ipcbench: left out, busy or not.
-        f.write(sample('kworker/1:1', 40, 1, 8000, 'work'))
-        f.write(sample('swapper', 0, 1, 8000, 'halt'))
-    with open(os.path.join(d, 'win-2.script'), 'w') as f:
-        f.write(sample('ipcbench', 8, 0, 4000, 'copy', 'recv', 'syscall'))
-        f.write(sample('kworker/0:2', 41, 0, 4000, 'work'))
-    with open(os.path.join(d, 'win-3.script'), 'w') as f:
-        f.write(sample('ipcbench', 9, 0, 6000, 'copy', 'recv', 'syscall'))
-        f.write(sample('ipcbench', 9, 0, 2000, 'lookup', 'recv', 'syscall'))
+    write_samples(d, timed)
     js = os.path.join(tmp, 'p.json')
     r = profile(d, '--json', js, '--compare', 'mb:stream:64', 'mb:epoll:1000')
-    ok(r.returncode == 0, 'bench-profile.py runs', r.stderr)
+    how = 'one timed file' if timed else 'a file per interval'
+    ok(r.returncode == 0, 'bench-profile.py runs on ' + how, r.stderr)
     with open(js) as f:
         rows = {x['row']: x for x in json.load(f)}
     a, b = rows.get('mb:stream:64'), rows.get('mb:epoll:1000')
@@ -207,8 +223,9 @@ def main():
     print('TAP version 13')
     with tempfile.TemporaryDirectory() as tmp:
         test_intervals(tmp)
-    with tempfile.TemporaryDirectory() as tmp:
-        test_profile(tmp)
+    for timed in (False, True):
+        with tempfile.TemporaryDirectory() as tmp:
+            test_profile(tmp, timed)
     print('1..%d' % n)
     sys.exit(1 if failed else 0)
 
