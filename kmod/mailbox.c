@@ -42,13 +42,15 @@
  *
  * Waiting. Receivers wait on wait_recv and senders on wait_send, both
  * exclusively, so a message or enough room wakes one waiter. Poll and
- * epoll add entries to wait_recv for an fd open for reading and to
- * poll_send for one open for writing (release and unlink wake every
- * queue, so EPOLLHUP and EPOLLERR reach either); poll_send holds only
- * them: a send never makes EPOLLOUT true, so the wakeup a send passes on
- * to blocked senders (mbox_send_done()) would only make every writer's
- * and every read-write poller's callback run to find nothing new, as a
- * pipe's writes do not wake its writers' pollers either.
+ * epoll entries have queues of their own: poll_recv for an fd open for
+ * reading, poll_send for one open for writing (release and unlink wake
+ * every queue, so EPOLLHUP and EPOLLERR reach either). Waiters pass a
+ * wakeup on to the next waiter when what it stood for is left over (a
+ * receiver leaving messages, a sender leaving room), and that hand-on is
+ * for blocked callers only: it changes nothing a poller can see, and on
+ * a shared queue it ran every poller's callback (an epoll entry's takes
+ * the epoll lock) once per message to find nothing new. A pipe's writes
+ * do not wake its writers' pollers either.
  *
  * A receiver may go on as soon as one message is queued. Under block a
  * sender that found no room at all may go on only once send_lowat slots
@@ -170,6 +172,7 @@ struct ipcchan_mbox {
 	atomic_t receivers_in;		/* rendezvous: receivers in mbox_recv() */
 	wait_queue_head_t wait_recv;
 	wait_queue_head_t wait_send;
+	wait_queue_head_t poll_recv;	/* readers' poll and epoll entries */
 	wait_queue_head_t poll_send;	/* writers' poll and epoll entries */
 	wait_queue_head_t wait_taken;	/* rendezvous: the offering sender */
 };
@@ -303,6 +306,16 @@ static void mbox_wake(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 
 #define MBOX_POLLIN	(EPOLLIN | EPOLLRDNORM)
 #define MBOX_POLLOUT	(EPOLLOUT | EPOLLWRNORM)
+
+/*
+ * A message was queued: wake one receiver blocked for it, and every
+ * reader's poll and epoll entry (every new message is an EPOLLIN edge).
+ */
+static void mbox_wake_receivers(struct ipcchan_mbox *mb)
+{
+	mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
+	mbox_wake(mb, &mb->poll_recv, MBOX_POLLIN);
+}
 
 /*
  * Wake one sender blocked for room and, with @pollers, the writers' poll
@@ -838,7 +851,7 @@ static u64 mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
  */
 static void mbox_send_done(struct ipcchan_mbox *mb)
 {
-	mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
+	mbox_wake_receivers(mb);
 	if (mbox_send_ready(mb))
 		mbox_wake_senders(mb, false);
 }
@@ -1289,6 +1302,7 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 	if (done && !peek) {
 		if (mbox_send_ready(mb))
 			mbox_wake_senders(mb, out_was_off);
+		/* Hand on to a blocked receiver; pollers saw the sends. */
 		if (READ_ONCE(mb->depth))
 			mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
 	}
@@ -1376,7 +1390,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 
 	/* Only the queues that can change this fd's mask, as pipe_poll(). */
 	if (file->f_mode & FMODE_READ)
-		poll_wait(file, &mb->wait_recv, pt);
+		poll_wait(file, &mb->poll_recv, pt);
 	if (file->f_mode & FMODE_WRITE)
 		poll_wait(file, &mb->poll_send, pt);
 
@@ -1700,6 +1714,7 @@ static void mbox_wake_all(struct ipcchan_mbox *mb)
 {
 	wake_up_all(&mb->wait_recv);
 	wake_up_all(&mb->wait_send);
+	wake_up_all(&mb->poll_recv);
 	wake_up_all(&mb->poll_send);
 	wake_up_all(&mb->wait_taken);
 }
@@ -1917,6 +1932,7 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	spin_lock_init(&mb->lock);
 	init_waitqueue_head(&mb->wait_recv);
 	init_waitqueue_head(&mb->wait_send);
+	init_waitqueue_head(&mb->poll_recv);
 	init_waitqueue_head(&mb->poll_send);
 	init_waitqueue_head(&mb->wait_taken);
 	atomic_set(&mb->receivers_in, 0);
