@@ -42,13 +42,15 @@
  *
  * Waiting. Receivers wait on wait_recv and senders on wait_send, both
  * exclusively, so a message or enough room wakes one waiter. Poll and
- * epoll add entries to wait_recv for an fd open for reading and to
- * poll_send for one open for writing (release and unlink wake every
- * queue, so EPOLLHUP and EPOLLERR reach either); poll_send holds only
- * them: a send never makes EPOLLOUT true, so the wakeup a send passes on
- * to blocked senders (mbox_send_done()) would only make every writer's
- * and every read-write poller's callback run to find nothing new, as a
- * pipe's writes do not wake its writers' pollers either.
+ * epoll entries have queues of their own: poll_recv for an fd open for
+ * reading, poll_send for one open for writing (release and unlink wake
+ * every queue, so EPOLLHUP and EPOLLERR reach either). Waiters pass a
+ * wakeup on to the next waiter when what it stood for is left over (a
+ * receiver leaving messages, a sender leaving room), and that hand-on is
+ * for blocked callers only: it changes nothing a poller can see, and on
+ * a shared queue it ran every poller's callback (an epoll entry's takes
+ * the epoll lock) once per message to find nothing new. A pipe's writes
+ * do not wake its writers' pollers either.
  *
  * A receiver may go on as soon as one message is queued. Under block a
  * sender that found no room at all may go on only once send_lowat slots
@@ -80,13 +82,17 @@
  * sender condition holds afterwards (a batch once, at its end or before
  * it sleeps). Each checks after its own change under the lock, so the
  * change that makes the condition true is the one that wakes, and
- * edge-triggered epoll sees every edge. One wakeup may stand for several
- * messages or many slots, so a receiver that leaves messages queued and a
- * sender that leaves the condition true pass it on to the next exclusive
- * waiter. A waiter that was woken but leaves without taking what it was
- * woken for (signal, EMSGSIZE, EFAULT, EPIPE) passes the wakeup on under
- * the same rule. Losing the last reader or writer, or the name, wakes
- * everyone.
+ * edge-triggered epoll sees every edge. A receive wakes the writers' poll
+ * entries only if EPOLLOUT was off when it freed room, as a pipe wakes
+ * its writers' pollers only when it was full: while EPOLLOUT stays on, a
+ * receive changes nothing a writer's poll can see, and waking them ran
+ * every read-write epoll entry's callback once per message. One wakeup
+ * may stand for several messages or many slots, so a receiver that
+ * leaves messages queued and a sender that leaves the condition true pass
+ * it on to the next exclusive waiter. A waiter that was woken but leaves
+ * without taking what it was woken for (signal, EMSGSIZE, EFAULT, EPIPE)
+ * passes the wakeup on under the same rule. Losing the last reader or
+ * writer, or the name, wakes everyone.
  */
 #include <linux/cred.h>
 #include <linux/file.h>
@@ -166,6 +172,7 @@ struct ipcchan_mbox {
 	atomic_t receivers_in;		/* rendezvous: receivers in mbox_recv() */
 	wait_queue_head_t wait_recv;
 	wait_queue_head_t wait_send;
+	wait_queue_head_t poll_recv;	/* readers' poll and epoll entries */
 	wait_queue_head_t poll_send;	/* writers' poll and epoll entries */
 	wait_queue_head_t wait_taken;	/* rendezvous: the offering sender */
 };
@@ -255,6 +262,18 @@ static bool mbox_rdv_pollout(struct ipcchan_mbox *mb)
 }
 
 /*
+ * EPOLLOUT for a writer while readers are there, as mbox_poll() reports
+ * it: a rendezvous send would not wait, a drop policy never waits, and
+ * under block the room reaches the send low watermark.
+ */
+static bool mbox_pollout(struct ipcchan_mbox *mb)
+{
+	if (mbox_rdv(mb))
+		return mbox_rdv_pollout(mb);
+	return mb->policy != IPCCHAN_MBOX_BLOCK || mbox_lowat_room(mb);
+}
+
+/*
  * A waiting sender may be woken: as mbox_send_fits(), but under block only
  * once the room reaches the send low watermark.
  */
@@ -287,6 +306,16 @@ static void mbox_wake(struct ipcchan_mbox *mb, struct wait_queue_head *wq,
 
 #define MBOX_POLLIN	(EPOLLIN | EPOLLRDNORM)
 #define MBOX_POLLOUT	(EPOLLOUT | EPOLLWRNORM)
+
+/*
+ * A message was queued: wake one receiver blocked for it, and every
+ * reader's poll and epoll entry (every new message is an EPOLLIN edge).
+ */
+static void mbox_wake_receivers(struct ipcchan_mbox *mb)
+{
+	mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
+	mbox_wake(mb, &mb->poll_recv, MBOX_POLLIN);
+}
 
 /*
  * Wake one sender blocked for room and, with @pollers, the writers' poll
@@ -457,21 +486,54 @@ static int mbox_lock_mutex(struct mutex *m, struct mbox_wait *w)
 	return 0;
 }
 
+/* Bytes of message data in all, and in chunk @k. */
+static size_t mbox_data_size(const struct ipcchan_mbox *mb)
+{
+	return (size_t)(mb->capacity + 1) * mb->data_stride;
+}
+
+static size_t mbox_chunk_size(const struct ipcchan_mbox *mb, u32 k)
+{
+	return min_t(size_t, MBOX_CHUNK_SIZE,
+		     mbox_data_size(mb) - ((size_t)k << MBOX_CHUNK_SHIFT));
+}
+
+/* Data larger than a page lives in chunks of whole pages. */
+static bool mbox_data_paged(const struct ipcchan_mbox *mb)
+{
+	return mbox_data_size(mb) > PAGE_SIZE;
+}
+
 /*
- * Copies between slot @idx's data and user memory, chunk by chunk: a
- * message straddles two chunks only when the stride does not divide the
- * chunk size. Every caller bounds @len by msgsize_max.
+ * Copies between slot @idx's data and user memory. Paged data is copied
+ * a page at a time with copy_page_{to,from}_iter(), as a pipe copies its
+ * buffers: no run crosses a page, and so none a chunk. A plain
+ * copy_{to,from}_iter() would have hardened usercopy look up the struct
+ * page behind every copy (check_heap_object()) only to find an order-0
+ * page it has no bounds for; with many mailboxes that lookup missed the
+ * cache on every message (Documentation/benchmarks.rst, round 4). The
+ * kmalloc'ed data of a small mailbox keeps the plain copy and its slab
+ * object check. Every caller bounds @len by msgsize_max.
  */
+static void *mbox_data_at(const struct ipcchan_mbox *mb, size_t pos,
+			  size_t left, size_t *run)
+{
+	*run = mbox_data_paged(mb) ?
+	       min_t(size_t, left, PAGE_SIZE - offset_in_page(pos)) : left;
+	return mb->chunks[pos >> MBOX_CHUNK_SHIFT] + (pos & (MBOX_CHUNK_SIZE - 1));
+}
+
 static size_t mbox_copy_to_iter(const struct ipcchan_mbox *mb, u32 idx,
 				size_t len, struct iov_iter *to)
 {
-	size_t pos = (size_t)idx * mb->data_stride, done = 0, off, n, c;
+	size_t pos = (size_t)idx * mb->data_stride, done = 0, n, c;
+	bool paged = mbox_data_paged(mb);
+	void *p;
 
 	while (done < len) {
-		off = pos & (MBOX_CHUNK_SIZE - 1);
-		n = min_t(size_t, len - done, MBOX_CHUNK_SIZE - off);
-		c = copy_to_iter(mb->chunks[pos >> MBOX_CHUNK_SHIFT] + off, n,
-				 to);
+		p = mbox_data_at(mb, pos, len - done, &n);
+		c = paged ? copy_page_to_iter(virt_to_page(p), offset_in_page(p), n, to) :
+			    copy_to_iter(p, n, to);
 		done += c;
 		pos += c;
 		if (c != n)
@@ -483,13 +545,14 @@ static size_t mbox_copy_to_iter(const struct ipcchan_mbox *mb, u32 idx,
 static bool mbox_copy_from_iter_full(const struct ipcchan_mbox *mb, u32 idx,
 				     size_t len, struct iov_iter *from)
 {
-	size_t pos = (size_t)idx * mb->data_stride, done = 0, off, n, c;
+	size_t pos = (size_t)idx * mb->data_stride, done = 0, n, c;
+	bool paged = mbox_data_paged(mb);
+	void *p;
 
 	while (done < len) {
-		off = pos & (MBOX_CHUNK_SIZE - 1);
-		n = min_t(size_t, len - done, MBOX_CHUNK_SIZE - off);
-		c = copy_from_iter(mb->chunks[pos >> MBOX_CHUNK_SHIFT] + off,
-				   n, from);
+		p = mbox_data_at(mb, pos, len - done, &n);
+		c = paged ? copy_page_from_iter(virt_to_page(p), offset_in_page(p), n, from) :
+			    copy_from_iter(p, n, from);
 		done += c;
 		pos += c;
 		if (c != n) {
@@ -788,7 +851,7 @@ static u64 mbox_commit(struct ipcchan_mbox *mb, u32 first, u32 n)
  */
 static void mbox_send_done(struct ipcchan_mbox *mb)
 {
-	mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
+	mbox_wake_receivers(mb);
 	if (mbox_send_ready(mb))
 		mbox_wake_senders(mb, false);
 }
@@ -1170,7 +1233,8 @@ static u32 mbox_take_want(const struct ipcchan_mbox *mb,
  * without it, and removed under a second hold; a message that does not
  * fit or faults (EMSGSIZE, EFAULT) goes back with the ones after it, as
  * do all under PEEK, so nothing is lost. At the end senders are woken if
- * the room reaches their watermark, and another receiver if messages are
+ * the room reaches their watermark (and writers' pollers if EPOLLOUT was
+ * off before a removal), and another receiver if messages are
  * left (the wakeup this one consumed may have stood for them). Returns
  * the messages received, or an error if none.
  */
@@ -1180,9 +1244,9 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 	bool peek = d->flags & IPCCHAN_XFER_PEEK;
 	struct mbox_msg *m;
 	struct mbox_take t;
+	bool hup, out_was_off = false;
 	u32 done = 0, k;
 	int ret;
-	bool hup;
 
 	if (d->x) {
 		ret = mbox_dest_elem(d, 0);
@@ -1226,6 +1290,9 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 			}
 		}
 		spin_lock(&mb->lock);
+		/* Room is freed here: did writers' EPOLLOUT go away before? */
+		if (k && !peek && !mbox_pollout(mb))
+			out_was_off = true;
 		mbox_untake(mb, &t, peek ? 0 : k);
 		done += k;
 	} while (!ret && !peek && done < d->count && mb->depth);
@@ -1234,7 +1301,8 @@ static long mbox_recv_msgs(struct ipcchan_mbox *mb, struct mbox_dest *d,
 
 	if (done && !peek) {
 		if (mbox_send_ready(mb))
-			mbox_wake_senders(mb, true);
+			mbox_wake_senders(mb, out_was_off);
+		/* Hand on to a blocked receiver; pollers saw the sends. */
 		if (READ_ONCE(mb->depth))
 			mbox_wake(mb, &mb->wait_recv, MBOX_POLLIN);
 	}
@@ -1322,7 +1390,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 
 	/* Only the queues that can change this fd's mask, as pipe_poll(). */
 	if (file->f_mode & FMODE_READ)
-		poll_wait(file, &mb->wait_recv, pt);
+		poll_wait(file, &mb->poll_recv, pt);
 	if (file->f_mode & FMODE_WRITE)
 		poll_wait(file, &mb->poll_send, pt);
 
@@ -1335,8 +1403,7 @@ static __poll_t mbox_poll(struct file *file, struct poll_table_struct *pt)
 	if (file->f_mode & FMODE_WRITE) {
 		if (mbox_no_readers(mb))
 			mask |= EPOLLERR;
-		else if (mbox_rdv(mb) ? mbox_rdv_pollout(mb) :
-			 mb->policy != IPCCHAN_MBOX_BLOCK || mbox_lowat_room(mb))
+		else if (mbox_pollout(mb))
 			mask |= MBOX_POLLOUT;
 	}
 	return mask;
@@ -1647,6 +1714,7 @@ static void mbox_wake_all(struct ipcchan_mbox *mb)
 {
 	wake_up_all(&mb->wait_recv);
 	wake_up_all(&mb->wait_send);
+	wake_up_all(&mb->poll_recv);
 	wake_up_all(&mb->poll_send);
 	wake_up_all(&mb->wait_taken);
 }
@@ -1683,18 +1751,6 @@ static void mbox_unlinked(struct ipcchan_obj *obj)
 	mbox_wake_all(mbox_from_obj(obj));
 }
 
-/* Bytes of message data in all, and in chunk @k. */
-static size_t mbox_data_size(const struct ipcchan_mbox *mb)
-{
-	return (size_t)(mb->capacity + 1) * mb->data_stride;
-}
-
-static size_t mbox_chunk_size(const struct ipcchan_mbox *mb, u32 k)
-{
-	return min_t(size_t, MBOX_CHUNK_SIZE,
-		     mbox_data_size(mb) - ((size_t)k << MBOX_CHUNK_SHIFT));
-}
-
 /*
  * The data: one kmalloc'ed buffer when it fits in a page, else chunks of
  * whole pages, directly mapped (alloc_pages_exact(): no rounding of the
@@ -1710,7 +1766,7 @@ static int mbox_alloc_data(struct ipcchan_mbox *mb)
 	mb->chunks = kcalloc(mb->nr_chunks, sizeof(*mb->chunks), gfp);
 	if (!mb->chunks)
 		return -ENOMEM;
-	if (size <= PAGE_SIZE) {
+	if (!mbox_data_paged(mb)) {
 		mb->chunks[0] = kmalloc(size, gfp);
 		return mb->chunks[0] ? 0 : -ENOMEM;
 	}
@@ -1729,7 +1785,7 @@ static void mbox_free_data(struct ipcchan_mbox *mb)
 
 	if (!mb->chunks)
 		return;
-	if (mbox_data_size(mb) <= PAGE_SIZE) {
+	if (!mbox_data_paged(mb)) {
 		kfree(mb->chunks[0]);
 	} else {
 		for (k = 0; k < mb->nr_chunks && mb->chunks[k]; k++)
@@ -1876,6 +1932,7 @@ static struct ipcchan_obj *mbox_create(void *arg)
 	spin_lock_init(&mb->lock);
 	init_waitqueue_head(&mb->wait_recv);
 	init_waitqueue_head(&mb->wait_send);
+	init_waitqueue_head(&mb->poll_recv);
 	init_waitqueue_head(&mb->poll_send);
 	init_waitqueue_head(&mb->wait_taken);
 	atomic_set(&mb->receivers_in, 0);

@@ -21,7 +21,7 @@ PACKAGES=(
 	qemu-system-x86 busybox-static
 	libnl-3-dev libnl-genl-3-dev
 	sparse dwarves perl python3 python3-yaml python3-docutils groff-base python3-jsonschema
-	gnuplot-nox strace rsync
+	gnuplot-nox strace rsync linux-perf
 	bpftrace tmux
 	linux-source-6.12
 	dkms dh-dkms debhelper fakeroot pkg-config g++

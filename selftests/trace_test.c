@@ -433,10 +433,15 @@ TEST_F(trace, wait_and_wake)
 
 /*
  * A read-write fd in epoll for EPOLLIN and EPOLLOUT: each send wakes its
- * EPOLLIN entry, and only the receive, which frees room, wakes the
- * EPOLLOUT side. A send takes room, so waking writers' pollers there
- * would run every such entry's callback for nothing (the module used to,
- * once per send, from the wakeup senders pass along).
+ * EPOLLIN entry, and nothing wakes the EPOLLOUT side, as EPOLLOUT is on
+ * throughout. A send takes room, so waking writers' pollers there would
+ * run every such entry's callback for nothing (the module used to, once
+ * per send, from the wakeup senders pass along); so would the receive,
+ * which frees room while EPOLLOUT is already on (it used to, once per
+ * receive). receive_wakes_writers_pollers_when_epollout_returns is the
+ * other half. The EPOLLIN side is woken by the sends alone: the receive
+ * that leaves messages queued hands on only to blocked receivers (it
+ * used to run every reader's poll callback too, once per receive).
  */
 TEST_F(trace, send_leaves_writers_pollers_alone)
 {
@@ -457,16 +462,62 @@ TEST_F(trace, send_leaves_writers_pollers_alone)
 		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
 				    &id, side, &woken, &depth, &cap));
 		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, self->ev[i]);
-		if (!strcmp(side, "send")) {
+		if (!strcmp(side, "send"))
 			send++;
-			/* The receive's: three messages left. */
-			EXPECT_EQ(3, depth);
-		} else {
+		else
 			recv++;
-		}
 	}
-	/* Each send, and the receive with messages left, wake the reader. */
-	EXPECT_EQ(5, recv);
+	/*
+	 * Each send wakes the reader's entry. The receive that leaves
+	 * messages hands its wakeup on to blocked receivers only: there
+	 * are none, and the poller already saw every send.
+	 */
+	EXPECT_EQ(4, recv);
+	EXPECT_EQ(0, send);
+	close(ep);
+}
+
+/*
+ * The receive that brings EPOLLOUT back wakes the writers' pollers, once;
+ * the receives before it (room still under the send low watermark, a
+ * quarter of the capacity) and after it (EPOLLOUT already on) do not.
+ * An edge-triggered EPOLLOUT entry sees exactly that one edge.
+ */
+TEST_F(trace, receive_wakes_writers_pollers_when_epollout_returns)
+{
+	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET }, got;
+	unsigned int i, id, depth, cap, woken, send = 0;
+	unsigned int lowat = N_MSGS / 4;
+	char side[8], msg[16];
+	int ep, n;
+
+	for (i = 0; i < N_MSGS; i++)
+		ASSERT_EQ(4, write(self->fd, "ping", 4));
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0)) TH_LOG("EPOLLOUT on a full mailbox");
+	for (i = 0; i < lowat - 1; i++)
+		ASSERT_EQ(4, read(self->fd, msg, sizeof(msg)));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0)) TH_LOG("EPOLLOUT under the watermark");
+	ASSERT_EQ(4, read(self->fd, msg, sizeof(msg)));
+	ASSERT_EQ(1, epoll_wait(ep, &got, 1, 0)) TH_LOG("no EPOLLOUT edge at the watermark");
+	EXPECT_EQ(EPOLLOUT, got.events);
+	ASSERT_EQ(4, read(self->fd, msg, sizeof(msg)));
+	EXPECT_EQ(0, epoll_wait(ep, &got, 1, 0)) TH_LOG("a second edge, EPOLLOUT was on");
+
+	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
+		       self->ev, 4 * N_MSGS);
+	for (i = 0; i < (unsigned int)n; i++) {
+		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
+				    &id, side, &woken, &depth, &cap));
+		if (strcmp(side, "send"))
+			continue;
+		send++;
+		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, self->ev[i]);
+		/* The receive that left lowat slots free. */
+		EXPECT_EQ(N_MSGS - lowat, depth);
+	}
 	EXPECT_EQ(1, send);
 	close(ep);
 }
@@ -510,8 +561,12 @@ TEST_F(trace, read_only_poller_is_not_a_writers_poller)
 		else
 			recv++;
 	}
-	/* Each send, and the receive with messages left, wake the reader. */
-	EXPECT_EQ(5, recv);
+	/*
+	 * Each send wakes the reader's entry. The receive that leaves
+	 * messages hands its wakeup on to blocked receivers only: there
+	 * are none, and the poller already saw every send.
+	 */
+	EXPECT_EQ(4, recv);
 	EXPECT_EQ(0, send);
 	close(ep);
 	close(rd);

@@ -190,6 +190,9 @@ int epoll_main(int argc, char **argv);
 
 /* Misc helpers (runner.c). */
 uint64_t now_ns(void);
+/* Record a measured interval for profiling, if IPCBENCH_WINDOWS is set. */
+void bench_window(const char *mech, const char *what, size_t n, uint64_t t0,
+		  uint64_t t1, uint64_t msgs);
 int bench_pin_cpu(int cpu);
 /* Context switches of this process so far, voluntary and involuntary. */
 uint64_t bench_csw(void);

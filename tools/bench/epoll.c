@@ -404,7 +404,7 @@ static int ep_receiver(const struct mech *m, struct chan **ch, unsigned int n,
 		       const struct ep_opts *o, struct ep_result *r, struct ep_counts *cnt)
 {
 	struct epoll_event ev[EP_EVENTS];
-	uint64_t *seq = calloc(n, sizeof(*seq)), got = 0, t0 = 0, waits = 0, k0 = 0;
+	uint64_t *seq = calloc(n, sizeof(*seq)), got = 0, t0 = 0, t, waits = 0, k0 = 0;
 	unsigned char *buf = malloc(o->size + BENCH_HEADROOM);
 	unsigned int i, last = 0;
 	int ep = epoll_create1(EPOLL_CLOEXEC), k, nev, ret = -1;
@@ -472,7 +472,9 @@ static int ep_receiver(const struct mech *m, struct chan **ch, unsigned int n,
 		snprintf(r->reason, sizeof(r->reason), "run too short to time");
 		goto out;
 	}
-	cnt->ns = (double)(now_ns() - t0) / (double)got;
+	t = now_ns();
+	cnt->ns = (double)(t - t0) / (double)got;
+	bench_window(m->name, "epoll", n, t0, t, got);
 	cnt->cpu_s = ep_cpu_s() - c0;
 	cnt->csw = bench_csw() - k0;
 	cnt->msgs = got;

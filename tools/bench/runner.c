@@ -10,6 +10,7 @@
  * repetition instead of a hang.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,42 @@ uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * With IPCBENCH_WINDOWS=FILE in the environment, append one line per
+ * measured interval to FILE: the mechanism, what was measured, the
+ * message size or channel count, the interval's CLOCK_MONOTONIC start and
+ * end in seconds, and the messages in it. `perf record -k mono` stamps
+ * its samples with the same clock, so `perf report --time START,END`
+ * profiles exactly what a result line measured (scripts/bench-profile.sh).
+ * One write() of a whole line with O_APPEND: the two processes of a run
+ * never interleave their lines.
+ */
+void bench_window(const char *mech, const char *what, size_t n, uint64_t t0,
+		  uint64_t t1, uint64_t msgs)
+{
+	const char *path = getenv("IPCBENCH_WINDOWS");
+	char line[256];
+	int fd, len;
+
+	if (!path || !*path)
+		return;
+	len = snprintf(line, sizeof(line), "%s %s %zu %llu.%09llu %llu.%09llu %llu\n",
+		       mech, what, n,
+		       (unsigned long long)(t0 / 1000000000ull),
+		       (unsigned long long)(t0 % 1000000000ull),
+		       (unsigned long long)(t1 / 1000000000ull),
+		       (unsigned long long)(t1 % 1000000000ull),
+		       (unsigned long long)msgs);
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "ipcbench: IPCBENCH_WINDOWS: %s: %s\n", path, strerror(errno));
+		return;
+	}
+	if (len > 0 && (size_t)len < sizeof(line) && write(fd, line, (size_t)len) != len)
+		fprintf(stderr, "ipcbench: IPCBENCH_WINDOWS: %s: short write\n", path);
+	close(fd);
 }
 
 /* Context switches of this process so far, voluntary and involuntary. */
@@ -365,6 +402,7 @@ static void child_stream(struct side *s, struct shared *sh)
 	sh->csw = bench_csw() - k0;
 	/* seq - first messages arrived in the timed interval. */
 	sh->n = seq - first;
+	bench_window(cfg->mech->name, "stream", cfg->size, t_first, t_last, sh->n);
 	sh->wall_s = (double)(t_last - t_first) / 1e9;
 }
 
@@ -405,7 +443,9 @@ static int parent_pingpong(struct side *s, struct shared *sh, struct rep_result 
 		if (t1 >= t_end)
 			break;
 	}
-	wall = (double)(now_ns() - start) / 1e9;
+	t1 = now_ns();
+	wall = (double)(t1 - start) / 1e9;
+	bench_window(cfg->mech->name, "pingpong", cfg->size, start, t1, n);
 	/* The closing exchange is verified but not timed. */
 	if (side_send(s, 0, seq, MSG_F_LAST) < 0 || side_recv(s, 1, seq, &flags) < 0)
 		goto out;
@@ -540,6 +580,7 @@ static int run_inproc(const struct run_cfg *cfg, struct rep_result *res)
 	wall = (double)(t - t0) / 1e9;
 	cpu = cpu_s() - c0;
 	res->lat.n = seq - first;
+	bench_window(m->name, "stream", cfg->size, t0, t, res->lat.n);
 	res->msgs_per_s = nwin >= 3 ? median(win_rate, nwin) : (double)res->lat.n / wall;
 	res->mb_per_s = res->msgs_per_s * (double)cfg->size / 1e6;
 	res->cpu_ns_per_msg = cpu * 1e9 / (double)res->lat.n;
