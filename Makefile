@@ -27,6 +27,9 @@
 #   make host-test        host unit tests (ASan + UBSan, no VM)
 #   make bench            ipcbench suite in the VM (~10 min under TCG), results
 #                         and plots in bench-results/<date>/
+#   make bench-profile    perf profile of what ipcbench measured, in the VM
+#                         (~3 min; PROFILE_ARGS overrides the default run:
+#                         epoll, pipe and mailbox, N = 1 and 1000)
 #   make props-doc        regenerate Documentation/generated/props-*.rst:
 #                         ipcbench --props in the VM on 6.12 and 6.1
 #   make study            the buffering study in the VM (~5 min under TCG):
@@ -130,6 +133,14 @@ install-test:
 bench:
 	scripts/bench.sh
 
+# The epoll profile of Documentation/benchmarks.rst ("Profiling what was
+# measured"); any scripts/bench-profile.sh arguments in PROFILE_ARGS.
+PROFILE_ARGS ?= --compare mbox-rw:epoll:1 mbox-rw:epoll:1000 \
+	--compare pipe:epoll:1000 mbox-rw:epoll:1000 \
+	-- --epoll -m pipe,mbox-rw -n 1,1000 -r 2 -t 2 -w 0.2
+bench-profile:
+	scripts/bench-profile.sh $(PROFILE_ARGS)
+
 props-doc:
 	scripts/props-doc.sh
 
@@ -171,4 +182,4 @@ clean:
 
 .PHONY: all module tools tools-static ksrc selftests install uninstall modules_install \
 	dkms-install guest-bins host-test lint vm-test vm61-test debug-test ynl-test ynl-uapi lab-test check \
-	install-test bench props-doc study trace-ab stress fuzz faultinject demo shell deps clean
+	install-test bench bench-profile props-doc study trace-ab stress fuzz faultinject demo shell deps clean
