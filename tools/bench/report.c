@@ -13,6 +13,15 @@
 #include "bench.h"
 #include "output.h"
 
+/*
+ * p99.9 of fewer than 1000 round trips is only the largest: the table
+ * prints "(n<1k)", CSV an empty field and JSON null in its place.
+ */
+static bool has_p999(double n)
+{
+	return n >= 1000;
+}
+
 #ifndef IPCCHAN_VERSION
 #define IPCCHAN_VERSION "unknown"
 #endif
@@ -306,8 +315,7 @@ void report_table(FILE *f, const struct report *rp)
 		fmt_num(rt, sizeof(rt), r->ratio, 2);
 		fmt_num(rm, sizeof(rm), r->ratio_mbps, 2);
 		if (r->mode == MODE_PINGPONG) {
-			/* p99.9 from fewer than 1000 samples is just the maximum. */
-			if (r->n >= 1000)
+			if (has_p999(r->n))
 				fmt_num(p999, sizeof(p999), r->p999.median, 1);
 			else
 				snprintf(p999, sizeof(p999), "(n<1k)");
@@ -380,7 +388,7 @@ void report_csv(FILE *f, const struct report *rp)
 		csv_num(f, r->n);
 		csv_num(f, pp ? r->p50.median : NAN);
 		csv_num(f, pp ? r->p99.median : NAN);
-		csv_num(f, pp ? r->p999.median : NAN);
+		csv_num(f, pp && has_p999(r->n) ? r->p999.median : NAN);
 		csv_num(f, pp ? r->max.median : NAN);
 		csv_num(f, pp ? r->p50.spread : NAN);
 		csv_num(f, pp ? NAN : r->rate.median);
@@ -413,6 +421,10 @@ static void json_num(FILE *f, const char *key, double v)
 		fprintf(f, "\"%s\":%.6g", key, v);
 }
 
+static const struct rep_summary no_summary = {
+	.median = NAN, .min = NAN, .max = NAN, .spread = NAN,
+};
+
 static void json_summary(FILE *f, const char *key, const struct rep_summary *s)
 {
 	fprintf(f, ",\"%s\":{", key);
@@ -441,12 +453,17 @@ static void json_rep(FILE *f, const struct result *r, const struct rep_result *x
 {
 	fprintf(f, "{\"n\":%zu,\"verified\":%llu,\"errors\":%llu,", x->lat.n,
 		(unsigned long long)x->verified, (unsigned long long)x->errors);
-	if (r->mode == MODE_PINGPONG)
-		fprintf(f, "\"p50_ns\":%llu,\"p99_ns\":%llu,\"p999_ns\":%llu,"
-			"\"max_ns\":%llu,\"min_ns\":%llu,\"mean_ns\":%.0f,",
-			(unsigned long long)x->lat.p50, (unsigned long long)x->lat.p99,
-			(unsigned long long)x->lat.p999, (unsigned long long)x->lat.max,
-			(unsigned long long)x->lat.min, x->lat.mean);
+	if (r->mode == MODE_PINGPONG) {
+		fprintf(f, "\"p50_ns\":%llu,\"p99_ns\":%llu,",
+			(unsigned long long)x->lat.p50, (unsigned long long)x->lat.p99);
+		if (has_p999(x->lat.n))
+			fprintf(f, "\"p999_ns\":%llu", (unsigned long long)x->lat.p999);
+		else
+			fputs("\"p999_ns\":null", f);
+		fprintf(f, ",\"max_ns\":%llu,\"min_ns\":%llu,\"mean_ns\":%.0f,",
+			(unsigned long long)x->lat.max, (unsigned long long)x->lat.min,
+			x->lat.mean);
+	}
 	else
 		fprintf(f, "\"msgs_per_s\":%.6g,\"mb_per_s\":%.6g,", x->msgs_per_s, x->mb_per_s);
 	fprintf(f, "\"cpu_ns_per_msg\":%.6g,\"cpu_util\":%.4g,\"csw_per_msg\":%.6g,\"error\":",
@@ -499,7 +516,7 @@ void report_json(FILE *f, const struct report *rp)
 			if (r->mode == MODE_PINGPONG) {
 				json_summary(f, "p50_us", &r->p50);
 				json_summary(f, "p99_us", &r->p99);
-				json_summary(f, "p999_us", &r->p999);
+				json_summary(f, "p999_us", has_p999(r->n) ? &r->p999 : &no_summary);
 				json_summary(f, "max_us", &r->max);
 			} else {
 				json_summary(f, "msgs_per_s", &r->rate);

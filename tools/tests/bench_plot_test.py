@@ -6,7 +6,8 @@ Runs the host's ipcbench (pipe, unix-dgram, and null for streaming; 64 B,
 4 KiB and 1 MiB, 3 short repetitions) into a results directory,
 renders it with `bench.sh --render`, and reads the SVGs back:
 
-  the CSV        has the min and max columns, min <= median <= max
+  the CSV        has the min and max columns, min <= median <= max;
+                 p999_us is empty below 1000 round trips per repetition
   latency.svg    per mechanism a series titled with its name whose every
                  point (one per size) sits on a vertical bar, non-empty
                  where that size's min < max, from min to max; the next
@@ -194,6 +195,10 @@ def checks(tmp):
            for v in rs.values() for r in v
            if not float(r[cols(c)[1]]) <= float(r[c]) <= float(r[cols(c)[2]])]
     ok(not bad, 'CSV: min <= median <= max over the repetitions', '\n'.join(bad))
+    bad = [f"{r['mechanism']} {r['size_eff']}: n_per_rep {r['n_per_rep']}, p999_us '{r['p999_us']}'"
+           for v in pp.values() for r in v
+           if (float(r['n_per_rep']) >= 1000) != (r['p999_us'] != '')]
+    ok(not bad, 'CSV: p999_us only from 1000 round trips per repetition up', '\n'.join(bad))
 
     r = render(tmp)
     if not ok(r.returncode == 0, 'bench.sh --render', r.stderr):
