@@ -136,6 +136,26 @@ static int count(const char *hay, const char *needle)
 	return n;
 }
 
+/*
+ * How many of the result objects (one per line) that contain @which also
+ * contain @what.
+ */
+static int count_lines_with(const char *json, const char *which, const char *what)
+{
+	const char *p, *end;
+	int n = 0;
+
+	for (p = json; (p = strstr(p, which)); p = end) {
+		while (p > json && p[-1] != '\n')
+			p--;
+		end = strchr(p, '\n');
+		end = end ? end : p + strlen(p);
+		if (memmem(p, (size_t)(end - p), what, strlen(what)))
+			n++;
+	}
+	return n;
+}
+
 /* The value of the first "@key": number after @from in @json, or -1. */
 static double num_after(const char *json, const char *from, const char *key)
 {
@@ -252,8 +272,13 @@ TEST_F_TIMEOUT(bench, epoll_reports_every_n, 180)
 	EXPECT_EQ(0, count(json, "\"median\":null"));
 	EXPECT_EQ(12, count(json, "\"csw_per_msg\":{\"median\":"));
 	EXPECT_EQ(12, count(json, "\"msgs_per_wait\":{\"median\":"));
-	/* One channel: every epoll_wait() reports it alone, one message. */
-	EXPECT_EQ(4, count(json, "\"msgs_per_wait\":{\"median\":1,\"min\":1,\"max\":1,"));
+	/*
+	 * One channel: every epoll_wait() reports it alone, one message.
+	 * (More channels may also give one per wait, when the receiver keeps
+	 * up, as unix-dgram's blocking sender makes it: only N = 1 must.)
+	 */
+	EXPECT_EQ(4, count_lines_with(json, "\"channels\":1,",
+				      "\"msgs_per_wait\":{\"median\":1,\"min\":1,\"max\":1,"));
 	EXPECT_EQ(12, count(json, "\"errors\":0}"));
 	/* N=64 against N=1, and against the pipe at each N. */
 	EXPECT_EQ(4, count(json, "\"met\":true") + count(json, "\"met\":false"));

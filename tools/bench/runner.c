@@ -610,7 +610,12 @@ child_main(const struct run_cfg *cfg, struct chan *c, struct shared *sh, int rea
 	struct side s;
 
 	close(ready[0]);
-	alarm(watchdog);	/* default action: the child dies */
+	/*
+	 * Default action, the child dies: from the second repetition on it
+	 * would otherwise inherit the parent's on_alarm() and only see EINTR.
+	 */
+	signal(SIGALRM, SIG_DFL);
+	alarm(watchdog);
 	if (bench_pin_cpu(cfg->cpu[1]) < 0 || m->attach(c, 1) < 0 ||
 	    side_init(&s, cfg, c, 0xc0ffee) < 0)
 		_exit(3);
