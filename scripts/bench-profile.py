@@ -170,26 +170,25 @@ def print_row(r, top):
     print()
 
 
+def print_diff(a, b, attr, what, top):
+    """The symbols whose @attr time per message differs most, B - A."""
+    x_ns, y_ns = getattr(a, attr), getattr(b, attr)
+    print('%10s %10s %10s  %s' % (what + ' A', what + ' B', 'B - A', 'symbol (%s)' % what))
+    diff = sorted(set(x_ns) | set(y_ns),
+                  key=lambda s: -abs(b.per_msg(y_ns[s]) - a.per_msg(x_ns[s])))
+    for s in diff[:top]:
+        x, y = a.per_msg(x_ns[s]), b.per_msg(y_ns[s])
+        print('%10.0f %10.0f %+10.0f  %s' % (x, y, y - x, s))
+
+
 def print_compare(a, b, top):
     print('== %s against %s: ns per message ==' % (b.name(), a.name()))
-    print('%10s %10s %10s  %s' % ('self A', 'self B', 'B - A', 'symbol (self)'))
-    syms = set(a.self_ns) | set(b.self_ns)
-    diff = sorted(syms, key=lambda s: -abs(b.per_msg(b.self_ns[s]) -
-                                             a.per_msg(a.self_ns[s])))
-    for s in diff[:top]:
-        x, y = a.per_msg(a.self_ns[s]), b.per_msg(b.self_ns[s])
-        print('%10.0f %10.0f %+10.0f  %s' % (x, y, y - x, s))
+    print_diff(a, b, 'self_ns', 'self', top)
     print('%10.0f %10.0f %+10.0f  (all busy time)' %
           (a.per_msg(a.busy_ns), b.per_msg(b.busy_ns),
            b.per_msg(b.busy_ns) - a.per_msg(a.busy_ns)))
     print()
-    print('%10s %10s %10s  %s' % ('incl A', 'incl B', 'B - A', 'symbol (inclusive)'))
-    syms = set(a.incl_ns) | set(b.incl_ns)
-    diff = sorted(syms, key=lambda s: -abs(b.per_msg(b.incl_ns[s]) -
-                                             a.per_msg(a.incl_ns[s])))
-    for s in diff[:top]:
-        x, y = a.per_msg(a.incl_ns[s]), b.per_msg(b.incl_ns[s])
-        print('%10.0f %10.0f %+10.0f  %s' % (x, y, y - x, s))
+    print_diff(a, b, 'incl_ns', 'incl', top)
     print()
 
 
