@@ -96,6 +96,7 @@ static int mbox_unlink(const char *name)
  * POSIX mq control. Each returns 0, or -1 with errno set.
  */
 struct lc_kind {
+	const char *mech;	/* for IPCBENCH_WINDOWS */
 	const char *prefix;	/* of the names */
 	int (*create)(const char *name);
 	int (*open)(const char *name);
@@ -130,8 +131,8 @@ static int lc_mq_open(const char *name)
 	return lc_fd_done(mq_open(name, O_RDWR));
 }
 
-static const struct lc_kind lc_mbox = { "", lc_mbox_create, lc_mbox_open, mbox_unlink };
-static const struct lc_kind lc_mq = { "/", lc_mq_create, lc_mq_open, mq_unlink };
+static const struct lc_kind lc_mbox = { "mailbox", "", lc_mbox_create, lc_mbox_open, mbox_unlink };
+static const struct lc_kind lc_mq = { "posix-mq", "/", lc_mq_create, lc_mq_open, mq_unlink };
 
 static void lc_name(char *buf, size_t len, const struct lc_kind *k, unsigned int i)
 {
@@ -173,6 +174,9 @@ static int lifecycle_pass(const struct lc_kind *k, unsigned int n, uint64_t t[3]
 		}
 	}
 	t3 = now_ns();
+	bench_window(k->mech, "create", n, t0, t1, n);
+	bench_window(k->mech, "open", n, t1, t2, n);
+	bench_window(k->mech, "destroy", n, t2, t3, n);
 	t[0] += t1 - t0;
 	t[1] += t2 - t1;
 	t[2] += t3 - t2;
