@@ -759,16 +759,20 @@ static int mbox_reserve(struct ipcchan_mbox *mb, u32 want, size_t len,
 /*
  * Give back the @n reserved slots chained from @first (copies that
  * failed or were not needed), and wake a sender if the room now reaches
- * the watermark.
+ * the watermark; writers' pollers only if EPOLLOUT was off before, as
+ * after a receive.
  */
 static void mbox_unreserve(struct ipcchan_mbox *mb, u32 first, u32 n)
 {
+	bool out_was_off;
+
 	spin_lock(&mb->lock);
+	out_was_off = !mbox_pollout(mb);
 	mbox_free_chain(mb, first, n);
 	WRITE_ONCE(mb->inflight, mb->inflight - n);
 	spin_unlock(&mb->lock);
 	if (mbox_send_ready(mb))
-		mbox_wake_senders(mb, true);
+		mbox_wake_senders(mb, out_was_off);
 }
 
 /*

@@ -523,6 +523,36 @@ TEST_F(trace, receive_wakes_writers_pollers_when_epollout_returns)
 }
 
 /*
+ * A send whose copy faults gives its slot back. EPOLLOUT was on before
+ * and is after, so the writers' pollers are not woken (they used to
+ * be); the send fails with EFAULT and leaves nothing queued.
+ */
+TEST_F(trace, failed_send_leaves_writers_pollers_alone)
+{
+	struct epoll_event ev = { .events = EPOLLOUT };
+	unsigned int i, id, depth, cap, woken, send = 0;
+	char side[8];
+	int ep, n;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ASSERT_LE(0, ep);
+	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
+	ASSERT_EQ(-1, write(self->fd, (void *)8, 4));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(1, epoll_wait(ep, &ev, 1, 0)) TH_LOG("EPOLLOUT lost");
+	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
+		       self->ev, 4 * N_MSGS);
+	for (i = 0; i < (unsigned int)n; i++) {
+		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
+				    &id, side, &woken, &depth, &cap));
+		EXPECT_EQ(0, depth);
+		send += !strcmp(side, "send");
+	}
+	EXPECT_EQ(0, send);
+	close(ep);
+}
+
+/*
  * A read-only fd in epoll is on the receivers' side only: the receive
  * that frees room wakes writers' pollers, and it has none. (The module
  * used to put every fd's poll entry on both sides.)
