@@ -176,6 +176,27 @@ static inline int tfs_events(struct tracefs *t, const char *event, char *buf,
 }
 
 #define TRACE_BUF	(1 << 20)
+
+/*
+ * Count the ipcchan_mbox_wake events @ev[0..@n) by side (*@recv, *@send),
+ * each of which must have reached exactly one entry.
+ */
+static void count_wake_sides(struct __test_metadata *_metadata, char **ev, int n,
+			     unsigned int *recv, unsigned int *send)
+{
+	unsigned int i, id, depth, cap, woken;
+	char side[8];
+
+	for (i = 0; i < (unsigned int)n; i++) {
+		ASSERT_EQ(5, sscanf(ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
+				    &id, side, &woken, &depth, &cap));
+		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, ev[i]);
+		if (!strcmp(side, "send"))
+			(*send)++;
+		else
+			(*recv)++;
+	}
+}
 #define N_MSGS		100
 
 /*
@@ -446,8 +467,8 @@ TEST_F(trace, wait_and_wake)
 TEST_F(trace, send_leaves_writers_pollers_alone)
 {
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLOUT };
-	unsigned int i, id, depth, cap, woken, send = 0, recv = 0;
-	char side[8], msg[16];
+	unsigned int i, send = 0, recv = 0;
+	char msg[16];
 	int ep, n;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -458,15 +479,7 @@ TEST_F(trace, send_leaves_writers_pollers_alone)
 	ASSERT_EQ(4, read(self->fd, msg, sizeof(msg)));
 	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
 		       self->ev, 4 * N_MSGS);
-	for (i = 0; i < (unsigned int)n; i++) {
-		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
-				    &id, side, &woken, &depth, &cap));
-		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, self->ev[i]);
-		if (!strcmp(side, "send"))
-			send++;
-		else
-			recv++;
-	}
+	count_wake_sides(_metadata, self->ev, n, &recv, &send);
 	/*
 	 * Each send wakes the reader's entry. The receive that leaves
 	 * messages hands its wakeup on to blocked receivers only: there
@@ -531,13 +544,15 @@ TEST_F(trace, failed_send_leaves_writers_pollers_alone)
 {
 	struct epoll_event ev = { .events = EPOLLOUT };
 	unsigned int i, id, depth, cap, woken, send = 0;
+	/* Unmapped; volatile so that the compiler does not read through it. */
+	const char *volatile bad = (const char *)8;
 	char side[8];
 	int ep, n;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	ASSERT_LE(0, ep);
 	ASSERT_EQ(0, epoll_ctl(ep, EPOLL_CTL_ADD, self->fd, &ev));
-	ASSERT_EQ(-1, write(self->fd, (void *)8, 4));
+	ASSERT_EQ(-1, write(self->fd, bad, 4));
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(1, epoll_wait(ep, &ev, 1, 0)) TH_LOG("EPOLLOUT lost");
 	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
@@ -560,9 +575,9 @@ TEST_F(trace, failed_send_leaves_writers_pollers_alone)
 TEST_F(trace, read_only_poller_is_not_a_writers_poller)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
-	unsigned int i, id, depth, cap, woken, send = 0, recv = 0;
+	unsigned int i, send = 0, recv = 0;
 	struct tracefs t = { .dir = "" };
-	char name[32], side[8], msg[16];
+	char name[32], msg[16];
 	int wr, rd, ep, n;
 
 	snprintf(name, sizeof(name), "trace-ro-%d", getpid());
@@ -582,15 +597,7 @@ TEST_F(trace, read_only_poller_is_not_a_writers_poller)
 	ASSERT_EQ(4, read(rd, msg, sizeof(msg)));
 	n = tfs_events(&t, "ipcchan_mbox_wake", self->buf, TRACE_BUF, self->ev, 4 * N_MSGS);
 	tfs_close(&t);
-	for (i = 0; i < (unsigned int)n; i++) {
-		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
-				    &id, side, &woken, &depth, &cap));
-		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, self->ev[i]);
-		if (!strcmp(side, "send"))
-			send++;
-		else
-			recv++;
-	}
+	count_wake_sides(_metadata, self->ev, n, &recv, &send);
 	/*
 	 * Each send wakes the reader's entry. The receive that leaves
 	 * messages hands its wakeup on to blocked receivers only: there
