@@ -41,7 +41,7 @@ set -uo pipefail
 logs=$BUILD/check
 mkdir -p "$logs"
 total_pass=0 total_fail=0
-summary=()
+summary=() failed=()
 start=$SECONDS
 
 # layer NAME COMMAND...: run it, tee its log, count its IPCCHAN-RESULT line.
@@ -63,6 +63,7 @@ layer() {
 		f=1
 	fi
 	total_pass=$((total_pass + p)) total_fail=$((total_fail + f))
+	[ "$rc" -eq 0 ] || failed+=("$name")
 	summary+=("$(printf '%-9s %4d passed %4d failed  %4ds  %s' "$name" "$p" "$f" \
 		$((SECONDS - t0)) "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED (exit $rc, log $log)")")")
 	return "$rc"
@@ -72,6 +73,18 @@ finish() {
 	echo
 	echo "=== summary ($((SECONDS - start)) s)"
 	printf '%s\n' "${summary[@]}"
+	# What failed, where a reader of only the end of this output sees it:
+	# the failing tests and the runners' own messages, then the log's end.
+	local name
+	for name in "${failed[@]}"; do
+		echo "--- $name failed; from $logs/$name.log:"
+		{
+			grep -aE '^not ok|^# +FAIL|vm\.sh:|Kernel panic|BUG:|check:' \
+				"$logs/$name.log" | tail -n 6
+			echo "..."
+			tail -n 4 "$logs/$name.log"
+		} | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\r$//' | cut -c1-200
+	done
 	echo "$total_pass passed, $total_fail failed"
 	[ "$total_fail" -eq 0 ] && [ "$1" -eq 0 ]
 	exit

@@ -14,6 +14,10 @@
 
 export PATH=/opt/ipcchan/bin:/bin:/sbin:/usr/bin:/usr/sbin
 export HOME=/root TERM=dumb
+# scripts/vm.sh looks for this line: a guest that ended without it died
+# before init ran, which is the emulator's or the kernel's doing, never
+# the module's (it is not loaded yet).
+echo "ipcchan-vm: init started"
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
