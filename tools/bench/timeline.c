@@ -24,8 +24,17 @@
  * guests taking the vCPUs for a while) stretches a phase instead of
  * spoiling it: phase 1 ends at the first sample after T/2 that finds
  * the buffer full (the writer blocked, or a drop counted since the
- * sample before), phase 2 at the first sample after another T/2 that
- * finds it empty; each waits at most TL_STRETCH longer.
+ * sample before) once the consumer has taken TL_DWELL of the capacity
+ * since the first full sample; phase 2 at the first sample after another
+ * T/2 that finds it empty; each waits at most TL_STRETCH longer.
+ *
+ * The dwell is for buffers that give room back in steps larger than a
+ * message. A pipe frees a page at a time (1/16 of its capacity): its
+ * writer blocks anywhere from the page's first message read to its last,
+ * so the level saws between capacity - 1/16 and capacity, and the top is
+ * seen only after a page comes free. When the buffer filled early the
+ * dwell has long passed at T/2; a host slow enough to fill it only after
+ * T/2 would otherwise end phase 1 in mid-saw, below the top.
  *
  * The writer counts as blocked when /proc/PID/stat says it sleeps (S or
  * D) inside the system call the mechanism's send blocks in (from
@@ -62,6 +71,7 @@
 #define TL_SAMPLES	2000	/* per run, at most */
 #define TL_MIN_US	250	/* shortest sampling interval */
 #define TL_STRETCH	30000000000ull	/* longest wait for full or empty, ns */
+#define TL_DWELL	16	/* full for 1/TL_DWELL of the capacity read */
 
 struct tl_opts {
 	const struct bufobj_type *types[32];
@@ -385,6 +395,8 @@ static int sample_phases(const struct tl_opts *to, const struct bufobj_type *t,
 			 int statfd, int sysfd, struct tl_sample **smpp, struct tl_result *r)
 {
 	uint64_t half = (uint64_t)to->ms * 500000ull, next, el, t2 = 0;
+	uint64_t dwell = (uint64_t)ceil(r->cap.msgs / TL_DWELL), full_rcvd = 0;
+	bool seen_full = false;
 	int64_t drops = -1;
 	struct tl_sample *x;
 	int n = 0, max = 0;
@@ -415,7 +427,12 @@ static int sample_phases(const struct tl_opts *to, const struct bufobj_type *t,
 		x->blocked_proc = (x->state == 'S' || x->state == 'D') && x->nr == t->send_nr;
 		full = blocked_of(x) > 0 || (drops >= 0 && x->s.dropped > drops);
 		drops = x->s.dropped;
-		if (x->phase == 1 && el >= half && (full || el >= half + TL_STRETCH)) {
+		if (x->phase == 1 && full && !seen_full) {
+			seen_full = true;
+			full_rcvd = x->received;
+		}
+		if (x->phase == 1 && el >= half &&
+		    ((full && x->received - full_rcvd >= dwell) || el >= half + TL_STRETCH)) {
 			t2 = el;
 			r->t2_ms = x->t_ms;
 			__atomic_store_n(&sh->phase, 2, __ATOMIC_RELAXED);
