@@ -176,6 +176,13 @@ int bench_default_cpus(int cpu[2]);
 int proc_scan(const char *path, const char *fmt, void *val);
 
 /*
+ * mech_ipcchan.c: the loaded module's IPCCHAN_IOC_GET_INFO into @info;
+ * 0, or -1 with the reason in @why (no module, or the ioctl's error).
+ */
+struct ipcchan_info;
+int bench_get_info(struct ipcchan_info *info, char *why, size_t len);
+
+/*
  * mech_ipcchan.c: 0 if the loaded module has @feat (an IPCCHAN_FEAT_*
  * mask), else -1 with the reason in @why, naming @what ("rings") and the
  * flag.

@@ -43,7 +43,7 @@ struct chan {
 	unsigned int bn[2], bpos[2];
 };
 
-static int get_info(struct ipcchan_info *info, char *why, size_t len)
+int bench_get_info(struct ipcchan_info *info, char *why, size_t len)
 {
 	int dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC), ret;
 
@@ -66,7 +66,7 @@ int bench_feature_check(uint64_t feat, const char *name, const char *what,
 {
 	struct ipcchan_info info;
 
-	if (get_info(&info, why, len) < 0)
+	if (bench_get_info(&info, why, len) < 0)
 		return -1;
 	if (!(info.features & feat)) {
 		snprintf(why, len, "module has no %s (%s not set)", what, name);
@@ -90,7 +90,7 @@ static size_t mbox_cap(size_t want)
 	struct ipcchan_info info;
 	char why[128];
 
-	if (get_info(&info, why, sizeof(why)) < 0)
+	if (bench_get_info(&info, why, sizeof(why)) < 0)
 		return 0;
 	return want < info.mbox_max_msgsize ? want : info.mbox_max_msgsize;
 }
@@ -119,7 +119,7 @@ static int mbox_setup_policy(struct chan **cp, const struct chan_cfg *cfg, __u32
 		return -ENOMEM;
 	c->fd[0] = c->fd[1] = -1;
 	c->size = cfg->size;
-	if (get_info(&info, why, len) < 0) {
+	if (bench_get_info(&info, why, len) < 0) {
 		free(c);
 		return -ENODEV;
 	}

@@ -83,24 +83,6 @@ struct chan {
 	unsigned int next[2], count[2];
 };
 
-static int ring_info(struct ipcchan_info *info, char *why, size_t len)
-{
-	int dev = open(IPCCHAN_DEVICE_PATH, O_RDWR | O_CLOEXEC), ret;
-
-	if (dev < 0) {
-		snprintf(why, len, "no %s (%s): module not loaded",
-			 IPCCHAN_DEVICE_PATH, strerror(errno));
-		return -1;
-	}
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	ret = ioctl(dev, IPCCHAN_IOC_GET_INFO, info);
-	if (ret < 0)
-		snprintf(why, len, "IPCCHAN_IOC_GET_INFO: %s", strerror(errno));
-	close(dev);
-	return ret < 0 ? -1 : 0;
-}
-
 static int ring_available(char *why, size_t len)
 {
 	return bench_feature_available(IPCCHAN_FEAT_RING, "rings", why, len);
@@ -125,7 +107,7 @@ static size_t ring_cap(size_t want)
 	char why[128];
 	size_t max;
 
-	if (ring_info(&info, why, sizeof(why)) < 0 || !info.ring_max_pages)
+	if (bench_get_info(&info, why, sizeof(why)) < 0 || !info.ring_max_pages)
 		return 0;
 	max = (size_t)info.ring_max_pages * PAGE / 4 - 16;
 	return want < max ? want : max;

@@ -1358,18 +1358,8 @@ static const struct pmech pm_mbox_ioctl = {
 /* Needs IPCCHAN_FEAT_RENDEZVOUS, not only a module. */
 static int rdv_available(char *why, size_t len)
 {
-	struct ipcchan_info info = { .size = sizeof(info) };
-	int fd = dev_open(why, len), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = ioctl(fd, IPCCHAN_IOC_GET_INFO, &info);
-	close(fd);
-	if (ret < 0 || !(info.features & IPCCHAN_FEAT_RENDEZVOUS)) {
-		snprintf(why, len, "the loaded module has no rendezvous mailboxes");
-		return -1;
-	}
-	return 0;
+	return bench_feature_available(IPCCHAN_FEAT_RENDEZVOUS, "rendezvous mailboxes",
+				       why, len);
 }
 
 static const struct pmech pm_mbox_rdv = {
