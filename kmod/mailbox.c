@@ -515,11 +515,10 @@ static bool mbox_data_paged(const struct ipcchan_mbox *mb)
  * kmalloc'ed data of a small mailbox keeps the plain copy and its slab
  * object check. Every caller bounds @len by msgsize_max.
  */
-static void *mbox_data_at(const struct ipcchan_mbox *mb, size_t pos,
-			  size_t left, size_t *run)
+static void *mbox_data_at(const struct ipcchan_mbox *mb, bool paged,
+			  size_t pos, size_t left, size_t *run)
 {
-	*run = mbox_data_paged(mb) ?
-	       min_t(size_t, left, PAGE_SIZE - offset_in_page(pos)) : left;
+	*run = paged ? min_t(size_t, left, PAGE_SIZE - offset_in_page(pos)) : left;
 	return mb->chunks[pos >> MBOX_CHUNK_SHIFT] + (pos & (MBOX_CHUNK_SIZE - 1));
 }
 
@@ -531,7 +530,7 @@ static size_t mbox_copy_to_iter(const struct ipcchan_mbox *mb, u32 idx,
 	void *p;
 
 	while (done < len) {
-		p = mbox_data_at(mb, pos, len - done, &n);
+		p = mbox_data_at(mb, paged, pos, len - done, &n);
 		c = paged ? copy_page_to_iter(virt_to_page(p), offset_in_page(p), n, to) :
 			    copy_to_iter(p, n, to);
 		done += c;
@@ -550,7 +549,7 @@ static bool mbox_copy_from_iter_full(const struct ipcchan_mbox *mb, u32 idx,
 	void *p;
 
 	while (done < len) {
-		p = mbox_data_at(mb, pos, len - done, &n);
+		p = mbox_data_at(mb, paged, pos, len - done, &n);
 		c = paged ? copy_page_from_iter(virt_to_page(p), offset_in_page(p), n, from) :
 			    copy_from_iter(p, n, from);
 		done += c;

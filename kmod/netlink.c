@@ -465,7 +465,7 @@ static int ipcchan_nl_limits_get_doit(struct sk_buff *skb,
 static const struct nla_policy ipcchan_nl_obj_policy[IPCCHAN_A_OBJ_TYPE + 1] = {
 	[IPCCHAN_A_OBJ_ID]	= NLA_POLICY_MIN(NLA_U32, 1),
 	[IPCCHAN_A_OBJ_TYPE]	= NLA_POLICY_RANGE(NLA_U32, IPCCHAN_OBJ_MAILBOX,
-						   __IPCCHAN_OBJ_MAX - 1),
+						   IPCCHAN_OBJ_MAX),
 };
 
 static const struct nla_policy ipcchan_nl_limits_policy[IPCCHAN_A_LIMITS_UID + 1] = {
