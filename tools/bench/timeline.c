@@ -517,9 +517,10 @@ static void print_header(FILE *f, const struct tl_opts *to)
 	fprintf(f, "Occupancy over time: %zu B messages, %ld ms, sampled every %.2f ms\n",
 		to->size, to->ms,
 		fmax(to->ms * 1000.0 / TL_SAMPLES, TL_MIN_US) / 1000.0);
-	fprintf(f, "  phase 1, producer ahead (%ld ms, then until the buffer is full): bursts "
-		"of %ld back to back,\n    the consumer sleeps %ld us per message\n",
-		to->ms / 2, to->burst, to->delay_us);
+	fprintf(f, "  phase 1, producer ahead (%ld ms, then until the buffer is full and has "
+		"been for 1/%d of it read):\n    bursts of %ld back to back, the consumer "
+		"sleeps %ld us per message\n",
+		to->ms / 2, TL_DWELL, to->burst, to->delay_us);
 	fprintf(f, "  phase 2, consumer ahead (%ld ms, then until it is empty): the consumer "
 		"reads without pausing,\n    the producer sleeps %ld us after each burst\n",
 		to->ms / 2, 2 * to->burst * to->delay_us);
