@@ -24,7 +24,7 @@
  * guests taking the vCPUs for a while) stretches a phase instead of
  * spoiling it: phase 1 ends at the first sample after T/2 that finds
  * the buffer full (the writer blocked, or a drop counted since the
- * sample before) once the consumer has taken TL_DWELL of the capacity
+ * sample before) once the consumer has taken 1/TL_DWELL of the capacity
  * since the first full sample; phase 2 at the first sample after another
  * T/2 that finds it empty; each waits at most TL_STRETCH longer.
  *
