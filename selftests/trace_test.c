@@ -177,6 +177,20 @@ static inline int tfs_events(struct tracefs *t, const char *event, char *buf,
 
 #define TRACE_BUF	(1 << 20)
 
+/* One ipcchan_mbox_wake event's fields. */
+struct wake_ev {
+	char side[8];
+	unsigned int id, woken, depth, cap;
+};
+
+/* Parse ipcchan_mbox_wake event @line into @w; the test fails if it cannot. */
+static void parse_wake(struct __test_metadata *_metadata, const char *line,
+		       struct wake_ev *w)
+{
+	ASSERT_EQ(5, sscanf(line, "id=%u side=%7s woken=%u depth=%u/%u",
+			    &w->id, w->side, &w->woken, &w->depth, &w->cap));
+}
+
 /*
  * Count the ipcchan_mbox_wake events @ev[0..@n) by side (*@recv, *@send),
  * each of which must have reached exactly one entry.
@@ -184,14 +198,13 @@ static inline int tfs_events(struct tracefs *t, const char *event, char *buf,
 static void count_wake_sides(struct __test_metadata *_metadata, char **ev, int n,
 			     unsigned int *recv, unsigned int *send)
 {
-	unsigned int i, id, depth, cap, woken;
-	char side[8];
+	struct wake_ev w;
+	unsigned int i;
 
 	for (i = 0; i < (unsigned int)n; i++) {
-		ASSERT_EQ(5, sscanf(ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
-				    &id, side, &woken, &depth, &cap));
-		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, ev[i]);
-		if (!strcmp(side, "send"))
+		parse_wake(_metadata, ev[i], &w);
+		EXPECT_EQ(1, w.woken) TH_LOG("event %u: %s", i, ev[i]);
+		if (!strcmp(w.side, "send"))
 			(*send)++;
 		else
 			(*recv)++;
@@ -403,8 +416,9 @@ TEST_F(trace, dequeue_residence)
  */
 TEST_F(trace, wait_and_wake)
 {
-	unsigned int id, depth, cap, blocked, woken;
+	unsigned int id, depth, cap, blocked;
 	char side[8], msg[16];
+	struct wake_ev w;
 	pid_t pid;
 	int n, ret, status;
 
@@ -433,11 +447,10 @@ TEST_F(trace, wait_and_wake)
 	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
 		       self->ev, 4 * N_MSGS);
 	ASSERT_LE(1, n);
-	ASSERT_EQ(5, sscanf(self->ev[0], "id=%u side=%7s woken=%u depth=%u/%u",
-			    &id, side, &woken, &depth, &cap));
-	EXPECT_STREQ("recv", side);
-	EXPECT_EQ(1, woken);
-	EXPECT_EQ(1, depth);
+	parse_wake(_metadata, self->ev[0], &w);
+	EXPECT_STREQ("recv", w.side);
+	EXPECT_EQ(1, w.woken);
+	EXPECT_EQ(1, w.depth);
 
 	n = tfs_events(&self->t, "ipcchan_mbox_wait_end", self->buf, TRACE_BUF,
 		       self->ev, 4 * N_MSGS);
@@ -499,9 +512,10 @@ TEST_F(trace, send_leaves_writers_pollers_alone)
 TEST_F(trace, receive_wakes_writers_pollers_when_epollout_returns)
 {
 	struct epoll_event ev = { .events = EPOLLOUT | EPOLLET }, got;
-	unsigned int i, id, depth, cap, woken, send = 0;
+	unsigned int i, send = 0;
 	unsigned int lowat = N_MSGS / 4;
-	char side[8], msg[16];
+	struct wake_ev w;
+	char msg[16];
 	int ep, n;
 
 	for (i = 0; i < N_MSGS; i++)
@@ -522,14 +536,13 @@ TEST_F(trace, receive_wakes_writers_pollers_when_epollout_returns)
 	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
 		       self->ev, 4 * N_MSGS);
 	for (i = 0; i < (unsigned int)n; i++) {
-		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
-				    &id, side, &woken, &depth, &cap));
-		if (strcmp(side, "send"))
+		parse_wake(_metadata, self->ev[i], &w);
+		if (strcmp(w.side, "send"))
 			continue;
 		send++;
-		EXPECT_EQ(1, woken) TH_LOG("event %u: %s", i, self->ev[i]);
+		EXPECT_EQ(1, w.woken) TH_LOG("event %u: %s", i, self->ev[i]);
 		/* The receive that left lowat slots free. */
-		EXPECT_EQ(N_MSGS - lowat, depth);
+		EXPECT_EQ(N_MSGS - lowat, w.depth);
 	}
 	EXPECT_EQ(1, send);
 	close(ep);
@@ -543,10 +556,10 @@ TEST_F(trace, receive_wakes_writers_pollers_when_epollout_returns)
 TEST_F(trace, failed_send_leaves_writers_pollers_alone)
 {
 	struct epoll_event ev = { .events = EPOLLOUT };
-	unsigned int i, id, depth, cap, woken, send = 0;
+	unsigned int i, send = 0;
 	/* Unmapped; volatile so that the compiler does not read through it. */
 	const char *volatile bad = (const char *)8;
-	char side[8];
+	struct wake_ev w;
 	int ep, n;
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
@@ -558,10 +571,9 @@ TEST_F(trace, failed_send_leaves_writers_pollers_alone)
 	n = tfs_events(&self->t, "ipcchan_mbox_wake", self->buf, TRACE_BUF,
 		       self->ev, 4 * N_MSGS);
 	for (i = 0; i < (unsigned int)n; i++) {
-		ASSERT_EQ(5, sscanf(self->ev[i], "id=%u side=%7s woken=%u depth=%u/%u",
-				    &id, side, &woken, &depth, &cap));
-		EXPECT_EQ(0, depth);
-		send += !strcmp(side, "send");
+		parse_wake(_metadata, self->ev[i], &w);
+		EXPECT_EQ(0, w.depth);
+		send += !strcmp(w.side, "send");
 	}
 	EXPECT_EQ(0, send);
 	close(ep);
