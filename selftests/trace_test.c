@@ -101,6 +101,16 @@ static inline int tfs_open(struct tracefs *t, const char *tag, unsigned int id,
 
 	if (!root)
 		return -1;
+	/*
+	 * No comm recording: with it on, enabling the instance's first
+	 * event registers probes on sched_switch and sched_wakeup, and so
+	 * patches the scheduler's text while the other CPU runs it, which
+	 * multi-threaded QEMU TCG now and then gets wrong ("Oops: int3" in
+	 * ttwu_do_activate). The tests read no comm. A new instance takes
+	 * this flag from the top level; best effort.
+	 */
+	snprintf(path, sizeof(path), "%s/options/record-cmd", root);
+	tfs_write(path, "0");
 	snprintf(t->dir, sizeof(t->dir), "%s/instances/ipcchan-%s-%d", root,
 		 tag, getpid());
 	if (mkdir(t->dir, 0700) && errno != EEXIST) {
